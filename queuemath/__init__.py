@@ -1,0 +1,19 @@
+"""queuemath: exact, vectorised queueing formulas for capacity analysts.
+
+Closed forms for loss and finite-queue systems (Erlang B and C, M/M/1/K,
+M/M/c/K, M/M/c, Engset) and their inverses, accurate to double precision
+from one server to millions, at any load, in log form where the plain value
+underflows.  ``import queuemath`` loads numpy and scipy.special only.
+"""
+from .delay import MMc, erlang_c, log_erlang_c
+from .dimension import erlang_b_load, erlang_b_servers, erlang_c_servers, min_capacity
+from .finite import MM1K, MMcK
+from .loss import Engset, erlang_b, log_erlang_b
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Engset", "MM1K", "MMc", "MMcK",
+    "erlang_b", "erlang_b_load", "erlang_b_servers", "erlang_c", "erlang_c_servers",
+    "log_erlang_b", "log_erlang_c", "min_capacity",
+]

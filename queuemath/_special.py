@@ -1,0 +1,374 @@
+"""Private numerical kernels shared by the model modules.
+
+Everything here works on float64 arrays that are already validated and
+broadcast, and returns natural logarithms so that the public functions can
+offer both the plain and the ``log_`` form without a second evaluation.
+
+The two building blocks are
+
+* the Poisson and binomial point probabilities in Loader's saddle-point form,
+  which never forms ``A**c`` or ``c!`` and keeps full relative accuracy for
+  counts up to 2**53 [1]_, and
+* the ratio ``R = cdf(c) / pmf(c)`` of a truncated Poisson or binomial law,
+  whose inverse is the Erlang B (or Engset) blocking.  Near and below the
+  mean the cdf is taken from scipy's regularised incomplete gamma / beta
+  functions; far above the mean, where the cdf underflows, ``R`` comes from a
+  continued fraction whose partial numerators are all positive [2]_, [3]_.
+
+References
+----------
+.. [1] C. Loader, "Fast and Accurate Computation of Binomial Probabilities",
+   2000.  (The algorithm behind R's ``dbinom``/``dpois``.)
+.. [2] W. H. Press et al., "Numerical Recipes", 3rd ed., Cambridge, 2007,
+   sec. 6.2 (Legendre continued fraction for the incomplete gamma function,
+   evaluated by the modified Lentz method, sec. 5.2).
+.. [3] NIST Digital Library of Mathematical Functions, eq. 8.17.22
+   (continued fraction for the incomplete beta function).
+"""
+import numpy as np
+from scipy import special
+
+_LOG_SQRT_2PI = 0.91893853320467274178
+
+# stirlerr(n) = log(n!) - (n + 1/2) log(n) + n - log(sqrt(2 pi)) for n = 1..15,
+# evaluated at 40 digits with mpmath; for larger n the asymptotic series below
+# is accurate to a few units in the last place.
+_STIRLERR_TABLE = np.array([
+    0.0,  # n = 0 is never used: counts of zero are handled by the callers
+    0.08106146679532726, 0.0413406959554093, 0.02767792568499834,
+    0.020790672103765093, 0.016644691189821193, 0.013876128823070748,
+    0.01189670994589177, 0.010411265261972096, 0.009255462182712733,
+    0.00833056343336287, 0.007573675487951841, 0.00694284010720953,
+    0.006408994188004207, 0.0059513701127588475, 0.005554733551962801,
+])
+
+_TINY = 1e-300
+
+
+def stirlerr(n):
+    """Remainder of Stirling's series, log(n!) - log(sqrt(2 pi n) (n/e)**n)."""
+    n = np.asarray(n, dtype=float)
+    out = np.empty_like(n)
+    small = n <= 15
+    if np.any(small):
+        ns = n[small]
+        exact = ns == np.floor(ns)
+        # Integer counts come from the table; other small arguments (used by
+        # no public function yet) fall back on gammaln.
+        out_s = np.where(
+            exact, _STIRLERR_TABLE[np.clip(ns, 0, 15).astype(int)],
+            special.gammaln(ns + 1) - (ns + 0.5) * np.log(np.where(ns > 0, ns, 1))
+            + ns - _LOG_SQRT_2PI)
+        out[small] = out_s
+    big = ~small
+    if np.any(big):
+        nb = n[big]
+        nn = 1.0 / (nb * nb)
+        # Coefficients B_{2k} / (2k (2k-1)) of the Stirling series.
+        s = ((((((-3617.0 / 122400) * nn + 1.0 / 156) * nn - 691.0 / 360360) * nn
+                + 1.0 / 1188) * nn - 1.0 / 1680) * nn + 1.0 / 1260) * nn
+        s = ((s - 1.0 / 360) * nn + 1.0 / 12) / nb
+        out[big] = s
+    return out
+
+
+def bd0(x, m):
+    """Deviance term x log(x/m) + m - x, accurate when x is close to m.
+
+    Needs x > 0 and m > 0.
+    """
+    x = np.asarray(x, dtype=float)
+    m = np.asarray(m, dtype=float)
+    x, m = np.broadcast_arrays(x, m)
+    out = np.empty(x.shape)
+    d = x - m
+    with np.errstate(over="ignore", invalid="ignore"):
+        v = d / (x + m)
+    # log(x/m) = 2 atanh(v) expanded in v = (x-m)/(x+m) makes
+    # bd0 = v (x-m) + 2x sum_{j>=1} v**(2j+1)/(2j+1), free of the cancellation
+    # between x log(x/m) and x - m that costs digits when x/m is near 1.
+    near = np.abs(v) < 0.5
+    if np.any(near):
+        vn, dn, xn = v[near], d[near], x[near]
+        s = dn * vn
+        ej = 2 * xn * vn
+        v2 = vn * vn
+        # |v| < 0.5: each term is at most a quarter of the one before.
+        for j in range(1, 40):
+            ej = ej * v2
+            term = ej / (2 * j + 1)
+            s = s + term
+            if not np.any(np.abs(term) > 1e-17 * np.abs(s)):
+                break
+        out[near] = s
+    far = ~near
+    if np.any(far):
+        xf, mf, df = x[far], m[far], d[far]
+        with np.errstate(over="ignore"):
+            ratio = df / mf
+        # log1p(d/m) keeps the digits that log(x) - log(m) loses to rounding
+        # of two nearby logs; where d/m overflows (x = 1e7, m = 1e-305) the
+        # difference of logs is exact enough, the terms being huge.
+        log_ratio = np.where(np.isfinite(ratio), np.log1p(np.where(np.isfinite(ratio), ratio, 0.0)),
+                             np.log(xf) - np.log(mf))
+        out[far] = xf * log_ratio + mf - xf
+    return out
+
+
+def log_poisson_pmf(k, mean):
+    """log P(X = k) for X ~ Poisson(mean); k >= 1, mean > 0."""
+    return -stirlerr(k) - bd0(k, mean) - 0.5 * np.log(2 * np.pi * k)
+
+
+def log_binom_pmf(k, n, p, q):
+    """log P(X = k) for X ~ Binomial(n, p), 0 < k < n, with q = 1 - p given
+    separately so that neither is formed by cancellation."""
+    return (stirlerr(n) - stirlerr(k) - stirlerr(n - k)
+            - bd0(k, n * p) - bd0(n - k, n * q)
+            + 0.5 * (np.log(n) - np.log(2 * np.pi) - np.log(k) - np.log(n - k)))
+
+
+def _lentz(b0, a, b, size, terms):
+    """Evaluate b0 + a(1)/(b(1) + a(2)/(b(2) + ...)) elementwise.
+
+    ``a(n)`` and ``b(n)`` return the n-th partial numerator and denominator for
+    the points still iterating (boolean mask).  Stops per point when the last
+    factor is 1 to machine precision or the fraction terminates (a(n) == 0).
+    """
+    f = np.where(b0 == 0, _TINY, b0).astype(float)
+    C = f.copy()
+    D = np.zeros(size)
+    active = np.ones(size, dtype=bool)
+    for n in range(1, terms + 1):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        an = a(n, idx)
+        bn = b(n, idx)
+        Dn = bn + an * D[idx]
+        Dn = np.where(Dn == 0, _TINY, Dn)
+        Dn = 1.0 / Dn
+        Cn = bn + an / C[idx]
+        Cn = np.where(Cn == 0, _TINY, Cn)
+        delta = Cn * Dn
+        # A zero numerator ends the fraction exactly: keep f as it is.
+        delta = np.where(an == 0, 1.0, delta)
+        f[idx] *= delta
+        C[idx] = Cn
+        D[idx] = Dn
+        done = (np.abs(delta - 1.0) <= 1e-16) | (an == 0)
+        active[idx[done]] = False
+    if np.any(active):  # pragma: no cover - the routing keeps this unreachable
+        raise FloatingPointError("continued fraction did not converge")
+    return f
+
+
+# Above the Poisson mean by more than this many standard deviations the
+# continued fraction converges in a few dozen steps whatever the size of c;
+# below it the incomplete gamma function is far from underflow.
+_CF_SIGMAS = 3.0
+_CF_TERMS = 400
+
+
+def log_erlang_b_parts(c, a):
+    """Return (log B, log Z, log S) for c servers and offered load a, where
+
+    * B = pmf(c)/cdf(c) of Poisson(a), the Erlang B blocking,
+    * Z = 1/B - 1 = sum_{n<c} (a**n/n!) / (a**c/c!), and
+    * S = sum_{n<=c} a**n/n! = exp(a) cdf(c).
+
+    c >= 1 and a >= 0, float arrays of one shape.  log Z keeps full relative
+    accuracy also where B is within an ulp of 1, so 1 - B = Z B is exact.
+    """
+    c = np.asarray(c, dtype=float)
+    a = np.asarray(a, dtype=float)
+    log_b = np.empty(c.shape)
+    log_z = np.empty(c.shape)
+    log_s = np.empty(c.shape)
+    zero = a == 0
+    log_b[zero], log_z[zero], log_s[zero] = -np.inf, np.inf, 0.0
+    one = ~zero & (c == 1)
+    if np.any(one):
+        # B(1, a) = a/(1+a): the M/M/1/K fast path needs no special function.
+        aa = a[one]
+        log_a = np.log(aa)
+        log_b[one] = log_a - np.log1p(aa)
+        log_z[one] = -log_a
+        log_s[one] = np.log1p(aa)
+    cf = ~zero & ~one & (a > c) & ((a - c >= _CF_SIGMAS * np.sqrt(c)) | (c <= 50))
+    inc = ~zero & ~one & ~cf
+    if np.any(cf):
+        cc, aa = c[cf], a[cf]
+        cp = cc - 1  # R(c) = 1 + (c/a) R(c-1) and R(c-1) = a / f
+        f = _lentz(aa - cp, lambda n, i: n * (cc[i] - n),
+                   lambda n, i: aa[i] - cp[i] + 2 * n, cc.size, _CF_TERMS)
+        lb = -np.log1p(cc / f)
+        log_b[cf] = lb
+        log_z[cf] = np.log(cc) - np.log(f)
+        # log(a**c/c!) by Stirling's series: every term but the small ones is
+        # positive here (a > c), so nothing cancels even for a = 1e300.
+        log_s[cf] = (cc * np.log1p((aa - cc) / cc) + cc - 0.5 * np.log(2 * np.pi * cc)
+                     - stirlerr(cc) - lb)
+    if np.any(inc):
+        cc, aa = c[inc], a[inc]
+        q = special.gammaincc(cc + 1, aa)  # P(X <= c), at least ~1e-3 here
+        log_q = np.log(q)
+        lb = log_poisson_pmf(cc, aa) - log_q
+        log_b[inc] = lb
+        log_z[inc] = log_expm1(-lb)
+        log_s[inc] = aa + log_q
+    return log_b, log_z, log_s
+
+
+def log_expm1(y):
+    """log(exp(y) - 1) for y > 0 without overflow or cancellation."""
+    y = np.asarray(y, dtype=float)
+    with np.errstate(divide="ignore"):  # y = inf gives inf, as it should
+        return y + np.log(-np.expm1(-y))
+
+
+def log_engset_parts(n, c, beta):
+    """Return (log E, log Z) for the truncated binomial law of Engset's model:
+    n sources, c servers, idle-source load beta, E = time congestion and
+    Z = 1/E - 1 = sum_{i<c} C(n,i) beta**i / (C(n,c) beta**c); a third
+    output is log(beta * Z), exact also where beta is huge and Z tiny (it
+    gives the carried load beta (1 - E) without cancellation).
+
+    Integers n >= 1 and c >= 1, beta >= 0, float arrays of one shape.  Where
+    c > n the congestion is 0; where c == n it is (beta/(1+beta))**n.
+    """
+    n = np.asarray(n, dtype=float)
+    c = np.asarray(c, dtype=float)
+    beta = np.asarray(beta, dtype=float)
+    log_e = np.empty(n.shape)
+    log_z = np.empty(n.shape)
+    log_bz = np.empty(n.shape)
+    with np.errstate(divide="ignore"):
+        # log(beta/(1+beta)) = -log1p(1/beta) keeps its relative precision
+        # when beta is huge and p is within an ulp of 1.
+        log_p = -np.log1p(1 / beta)
+    p = beta / (1 + beta)
+    q = 1 / (1 + beta)
+
+    zero = beta == 0
+    log_e[zero], log_z[zero], log_bz[zero] = -np.inf, np.inf, np.inf
+    over = ~zero & (c > n)
+    log_e[over], log_z[over], log_bz[over] = -np.inf, np.inf, np.inf
+    full = ~zero & (c == n)
+    if np.any(full):
+        le = n[full] * log_p[full]
+        log_e[full] = le
+        # Z = ((1+beta)/beta)**n - 1
+        lz = log_expm1(-le)
+        log_z[full] = lz
+        bf = beta[full]
+        with np.errstate(over="ignore"):
+            lin = np.log(bf * np.expm1(-le))
+        # Where Z is tiny (beta huge) the product beta * Z is formed directly;
+        # elsewhere the two logs do not cancel.
+        log_bz[full] = np.where(-le < 1, lin, np.log(bf) + lz)
+    rest = ~zero & ~over & ~full
+    mean = n * p
+    sd = np.sqrt(n * p * q)
+    cf = rest & (c < mean) & ((mean - c >= _CF_SIGMAS * sd) | (c <= 25))
+    inc = rest & ~cf
+    if np.any(cf):
+        nn, cc, bb = n[cf], c[cf], beta[cf]
+        cp = cc - 1
+        # R(c') = cdf/pmf = 2F1(-c', 1; n-c'+1; -1/beta) by Gauss's continued
+        # fraction, even part: all partial numerators positive, and written in
+        # gamma = beta * alpha so that no power of beta is ever formed.
+        # beta/R(c') = g0 + a1/(g1 + a2/(g2 + ...)).
+
+        def gam_even(m, i):  # beta * alpha_{2m}
+            return m * (nn[i] + m) / ((nn[i] - cp[i] + 2 * m - 1) * (nn[i] - cp[i] + 2 * m))
+
+        def gam_odd(m, i):  # beta * alpha_{2m+1}
+            return -((cp[i] - m) * (nn[i] - cp[i] + m)
+                     / ((nn[i] - cp[i] + 2 * m) * (nn[i] - cp[i] + 2 * m + 1)))
+
+        all_i = np.arange(cc.size)
+        t = _lentz(bb + gam_odd(0, all_i),
+                   lambda m, i: -gam_odd(m - 1, i) * gam_even(m, i),
+                   lambda m, i: bb[i] + gam_even(m, i) + gam_odd(m, i),
+                   cc.size, _CF_TERMS)
+        # Z(c) = c / ((n-c+1) beta) * R(c-1) = c / ((n-c+1) * t)
+        log_zz = np.log(cc) - np.log(nn - cc + 1) - np.log(t)
+        log_z[cf] = log_zz
+        log_bz[cf] = np.log(cc) - np.log(nn - cc + 1) - np.log(t / bb)
+        log_e[cf] = -np.logaddexp(0.0, log_zz)
+    if np.any(inc):
+        nn, cc, pp, qq = n[inc], c[inc], p[inc], q[inc]
+        # The incomplete beta function is sensitive to a relative error in its
+        # argument x through the factor x**a; handing it the smaller of p and
+        # q (each correct to an ulp) keeps that error at the size the problem
+        # itself has, where 1 - p formed from a tiny p would not.
+        small_p = pp <= qq
+        cdf = np.where(small_p,
+                       special.betaincc(cc + 1, nn - cc, np.where(small_p, pp, 0.5)),
+                       special.betainc(nn - cc, cc + 1, np.where(small_p, 0.5, qq)))
+        le = log_binom_pmf(cc, nn, pp, qq) - np.log(cdf)
+        log_e[inc] = le
+        lz = log_expm1(-le)
+        log_z[inc] = lz
+        # beta <= ~10 n on this route, so these logs are moderate.
+        log_bz[inc] = np.log(beta[inc]) + lz
+    return log_e, log_z, log_bz
+
+
+def log_geometric_sum(log_ratio, terms):
+    """log(sum_{j=0}^{terms-1} r**j) for r = exp(log_ratio) <= 1.
+
+    Stable at r = 1 (gives log(terms)), as r -> 1 (expm1 on both sides) and for
+    r = 0 (gives 0 for terms >= 1); terms = 0 gives -inf.
+    """
+    L = np.asarray(log_ratio, dtype=float)
+    m = np.asarray(terms, dtype=float)
+    L, m = np.broadcast_arrays(L, m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(-np.expm1(m * L)) - np.log(-np.expm1(L))
+    out = np.where(L == 0, np.log(np.where(m > 0, m, 1.0)), out)
+    out = np.where(m == 0, -np.inf, out)
+    # r = 0: only the j = 0 term survives (0**0 = 1).
+    out = np.where((L == -np.inf) & (m > 0), 0.0, out)
+    return out
+
+
+# Bernoulli-number series of h(y) = 1/expm1(y) - 1/y, |y| < 1:
+# -1/2 + y/12 - y^3/720 + y^5/30240 - y^7/1209600 + ...
+_H_COEF = (1.0 / 12, -1.0 / 720, 1.0 / 30240, -1.0 / 1209600,
+           1.0 / 47900160, -691.0 / 1307674368000, 1.0 / 74724249600,
+           -3617.0 / 10670622842880000)
+
+
+def _h_small(y):
+    y2 = y * y
+    s = 0.0
+    for coef in reversed(_H_COEF):
+        s = s * y2 + coef
+    return -0.5 + y * s
+
+
+def truncated_geometric_mean(log_ratio, top):
+    """Mean of j on {0, ..., top} with weights r**j, r = exp(log_ratio) <= 1.
+
+    Written as h(y) - (top+1) h((top+1) y), y = -log r, where
+    h(y) = 1/expm1(y) - 1/y; the 1/y poles of the textbook form
+    r/(1-r) - (top+1) r**(top+1)/(1-r**(top+1)) cancel analytically, so the
+    result keeps full precision as r -> 1 (where it tends to top/2).
+    """
+    L = np.asarray(log_ratio, dtype=float)
+    m1 = np.asarray(top, dtype=float) + 1
+    L, m1 = np.broadcast_arrays(L, m1)
+    y = -L
+    Y = m1 * y
+    out = np.empty(L.shape)
+    small = Y < 1
+    if np.any(small):
+        out[small] = _h_small(y[small]) - m1[small] * _h_small(Y[small])
+    big = ~small
+    if np.any(big):
+        with np.errstate(over="ignore", divide="ignore"):
+            # y = inf (r = 0) gives 0 - 0; expm1(Y) = inf makes the tail 0.
+            out[big] = 1 / np.expm1(y[big]) - m1[big] / np.expm1(Y[big])
+    return out

@@ -1,0 +1,118 @@
+"""Shared input checks.
+
+Every public function validates its arguments here before any arithmetic, so a
+bad value is reported by name instead of surfacing later as a NaN.  Each check
+returns a float64 ndarray (integers too: they are exact in a double up to
+2**53, the largest count accepted).
+"""
+import numpy as np
+
+MAX_COUNT = 2.0 ** 53
+
+
+def _as_float_array(name, value):
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}")
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged nested lists and the like
+        raise ValueError(f"{name} must be a number or an array of numbers: {exc}") from None
+    if arr.dtype == bool:
+        raise ValueError(f"{name} must be a number, got a boolean {value!r}")
+    if arr.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be a real number or an array of them, got {value!r}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    return arr.astype(float)
+
+
+def _first_bad(name, arr, bad, requirement):
+    idx = np.argwhere(bad)[0]
+    val = arr[tuple(idx)]
+    where = "" if arr.ndim == 0 else f" (at index {tuple(int(i) for i in idx)})"
+    raise ValueError(f"{name} must be {requirement}, got {_fmt(val)}{where}")
+
+
+def _fmt(val):
+    val = float(val)
+    if np.isfinite(val) and val == int(val) and abs(val) < 2 ** 53:
+        return str(int(val))
+    return repr(val)
+
+
+def nonnegative(name, value):
+    """A finite float >= 0 (rates, loads)."""
+    arr = _as_float_array(name, value)
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if np.any(bad):
+        _first_bad(name, arr, bad, "a finite number >= 0")
+    return arr
+
+
+def positive(name, value):
+    """A finite float > 0 (service rates)."""
+    arr = _as_float_array(name, value)
+    bad = ~np.isfinite(arr) | (arr <= 0)
+    if np.any(bad):
+        _first_bad(name, arr, bad, "a finite number > 0")
+    return arr
+
+
+def integer(name, value, minimum=1):
+    """A whole number in [minimum, 2**53], given as int or integral float."""
+    arr = _as_float_array(name, value)
+    bad = ~np.isfinite(arr) | (arr != np.floor(np.where(np.isfinite(arr), arr, 0)))
+    if np.any(bad):
+        _first_bad(name, arr, bad, f"an integer >= {minimum}")
+    bad = (arr < minimum) | (arr > MAX_COUNT)
+    if np.any(bad):
+        _first_bad(name, arr, bad, f"an integer >= {minimum} (and <= 2**53)")
+    return arr
+
+
+def probability(name, value):
+    """A target probability strictly between 0 and 1."""
+    arr = _as_float_array(name, value)
+    bad = ~(arr > 0) | ~(arr < 1)
+    if np.any(bad):
+        _first_bad(name, arr, bad, "strictly between 0 and 1")
+    return arr
+
+
+def broadcast(**named):
+    """Broadcast the named arrays against each other.
+
+    Raises a ValueError naming two parameters whose shapes clash.
+    """
+    try:
+        return np.broadcast_arrays(*named.values())
+    except ValueError:
+        pass
+    items = list(named.items())
+    for i, (name_a, a) in enumerate(items):
+        for name_b, b in items[i + 1:]:
+            try:
+                np.broadcast_shapes(a.shape, b.shape)
+            except ValueError:
+                raise ValueError(
+                    f"{name_a} with shape {a.shape} and {name_b} with shape {b.shape} "
+                    "do not broadcast together") from None
+    # Pairwise compatible but not jointly, e.g. (2,1), (1,3), (2,4).
+    shapes = ", ".join(f"{n} {a.shape}" for n, a in items)
+    raise ValueError(f"shapes do not broadcast together: {shapes}")
+
+
+def at_least(name, value, other_name, other):
+    """Cross-parameter rule value >= other (e.g. capacity >= servers)."""
+    bad = value < other
+    if np.any(bad):
+        idx = tuple(np.argwhere(bad)[0])
+        where = "" if value.ndim == 0 else f" (at index {tuple(int(i) for i in idx)})"
+        raise ValueError(
+            f"{name} must be >= {other_name}, got {name}={_fmt(value[idx])} with "
+            f"{other_name}={_fmt(other[idx])}{where}")
+
+
+def scalar(x):
+    """Return a numpy scalar for 0-d input, the array otherwise."""
+    return x[()]
