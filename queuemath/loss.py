@@ -4,6 +4,8 @@ A loss system has no waiting room: an arrival that finds every server busy is
 refused.  For a listening socket this is the limit case of a backlog of zero
 extra places; the general M/M/c/K model is in :mod:`queuemath.finite`.
 """
+from functools import cached_property
+
 import numpy as np
 
 from . import _special, _validate
@@ -136,6 +138,8 @@ class Engset:
         Natural log of ``blocking``, finite where ``blocking`` underflows.
     time_congestion : float or ndarray
         Share of time all c servers are busy, :math:`E(N, c, \beta)`.
+    log_time_congestion : float or ndarray
+        Natural log of ``time_congestion``.
     carried_load : float or ndarray
         Mean number of busy servers,
         :math:`N\beta(1-B)/(1+\beta(1-B))`. [erlang]
@@ -250,10 +254,12 @@ class Engset:
     def idle_source_load(self):
         return _validate.scalar(self._beta)
 
-    def _call_parts(self):
+    @cached_property
+    def _call(self):
         # (log B, log Z, log beta Z) of the call congestion, computed once.
-        if not hasattr(self, "_call"):
-            self._call = _call_congestion_parts(self._n, self._c, self._beta)
+        return _call_congestion_parts(self._n, self._c, self._beta)
+
+    def _call_parts(self):
         return self._call
 
     @property
@@ -264,10 +270,17 @@ class Engset:
     def blocking(self):
         return _validate.scalar(np.exp(self._call_parts()[0]))
 
+    @cached_property
+    def _log_time(self):
+        return _special.log_engset_parts(self._n, self._c, self._beta)[0]
+
     @property
     def time_congestion(self):
-        log_e = _special.log_engset_parts(self._n, self._c, self._beta)[0]
-        return _validate.scalar(np.exp(log_e))
+        return _validate.scalar(np.exp(self._log_time))
+
+    @property
+    def log_time_congestion(self):
+        return _validate.scalar(self._log_time)
 
     @property
     def carried_load(self):
@@ -317,11 +330,9 @@ def _solve_engset_beta(n, c, alpha):
         open_ = (mid > lo) & (mid < hi)
         if not np.any(open_):
             break
-        log_b, log_z, _ = _call_congestion_parts(nn, cc, mid)
-        # beta (1 - alpha (1 - B)) - alpha, in logs; 1 - B = Z B stays exact.
-        one_minus_b = np.where(log_b == -np.inf, 1.0,
-                               np.exp(np.minimum(log_z + log_b, 0.0)))
-        f = np.log(mid) + np.log1p(-al * one_minus_b) - log_al
+        _, log_z, _ = _call_congestion_parts(nn, cc, mid)
+        # beta (1 - alpha (1 - B)) - alpha, in logs.
+        f = np.log(mid) + np.log1p(-al * _one_minus_b(log_z)) - log_al
         up = f > 0
         hi = np.where(open_ & up, mid, hi)
         lo = np.where(open_ & ~up, mid, lo)
@@ -331,6 +342,10 @@ def _solve_engset_beta(n, c, alpha):
 
 
 def _residual(n, c, alpha, beta):
-    log_b, log_z, _ = _call_congestion_parts(n, c, beta)
-    one_minus_b = np.where(log_b == -np.inf, 1.0, np.exp(np.minimum(log_z + log_b, 0.0)))
-    return np.abs(beta * (1 - alpha * one_minus_b) - alpha)
+    _, log_z, _ = _call_congestion_parts(n, c, beta)
+    return np.abs(beta * (1 - alpha * _one_minus_b(log_z)) - alpha)
+
+
+def _one_minus_b(log_z):
+    """1 - B = 1/(1 + 1/Z) from log Z: exact near B = 1, 1 where B = 0."""
+    return np.exp(-np.logaddexp(0.0, -log_z))
