@@ -192,8 +192,12 @@ def log_erlang_b_parts(c, a):
         # B(1, a) = a/(1+a): the M/M/1/K fast path needs no special function.
         aa = a[one]
         log_a = np.log(aa)
-        # -log1p(1/a) keeps log B's relative precision when B is near 1.
-        log_b[one] = -np.log1p(1 / aa)
+        # -log1p(1/a) keeps log B's relative precision when B is near 1;
+        # below a = 1 the difference of logs is exact enough and 1/a cannot
+        # overflow (a may be subnormal).
+        big = aa >= 1
+        log_b[one] = np.where(big, -np.log1p(1 / np.where(big, aa, 1.0)),
+                              log_a - np.log1p(aa))
         log_z[one] = -log_a
         log_s[one] = np.log1p(aa)
     cf = ~zero & ~one & (a > c) & ((a - c >= _CF_SIGMAS * np.sqrt(c)) | (c <= 50))

@@ -10,6 +10,8 @@ value is; the load inverse is a safeguarded Newton iteration on
 """
 import numpy as np
 
+from scipy.special import gammaln
+
 from . import _special, _validate
 from .delay import _log_erlang_c
 from .finite import _check_load, _mmck_logs
@@ -51,14 +53,18 @@ def _smallest_integer(ok, lo, names, what):
     return hi.astype(np.int64)
 
 
-def _masked(fn):
-    """Evaluate fn(n, *args) only where mask is set (others report True)."""
-    def ok(n, mask, *args):
-        out = np.ones(n.shape, dtype=bool)
-        if np.any(mask):
-            out[mask] = fn(n[mask], *(x[mask] for x in args))
-        return out
-    return ok
+def _meets(log_value, target):
+    """log_value's probability <= target, judged as the user sees it.
+
+    Where the target is a normal double the comparison is made on the plain
+    value exp(log_value), which is what erlang_b, erlang_c and
+    MMcK.blocking return, so the answer agrees with them even at a tie; below
+    that only the log form carries the value.
+    """
+    tiny = np.finfo(float).tiny
+    with np.errstate(under="ignore"):
+        plain = np.exp(log_value) <= target
+    return np.where(target >= tiny, plain, log_value <= np.log(target))
 
 
 def erlang_b_servers(offered_load, target_blocking):
@@ -85,7 +91,9 @@ def erlang_b_servers(offered_load, target_blocking):
 
     Notes
     -----
-    B falls strictly as c rises; the search compares
+    The answer agrees with :func:`erlang_b` as it rounds: where
+    :math:`B(c, A)` equals the target to within an ulp, the rounding of the
+    forward value decides.  B falls strictly as c rises; the search compares
     :math:`\log B(c, A)` with :math:`\log` target, so targets far below 1e-308
     work too.  About :math:`2\log_2 c` evaluations of the forward function.
 
@@ -102,12 +110,11 @@ def erlang_b_servers(offered_load, target_blocking):
     a = _validate.nonnegative("offered_load", offered_load)
     t = _validate.probability("target_blocking", target_blocking)
     a, t = _validate.broadcast(offered_load=a, target_blocking=t)
-    log_t = np.log(t)
 
     def ok(n, mask):
         out = np.ones(n.shape, dtype=bool)
         if np.any(mask):
-            out[mask] = _special.log_erlang_b_parts(n[mask], a[mask])[0] <= log_t[mask]
+            out[mask] = _meets(_special.log_erlang_b_parts(n[mask], a[mask])[0], t[mask])
         return out
 
     res = _smallest_integer(ok, np.zeros(a.shape), {"offered_load": a,
@@ -150,12 +157,11 @@ def erlang_c_servers(offered_load, target_p_wait):
     a = _validate.nonnegative("offered_load", offered_load)
     t = _validate.probability("target_p_wait", target_p_wait)
     a, t = _validate.broadcast(offered_load=a, target_p_wait=t)
-    log_t = np.log(t)
 
     def ok(n, mask):
         out = np.ones(n.shape, dtype=bool)
         if np.any(mask):
-            out[mask] = _log_erlang_c(n[mask], a[mask]) <= log_t[mask]
+            out[mask] = _meets(_log_erlang_c(n[mask], a[mask]), t[mask])
         return out
 
     # C = 1 for every c <= A, so start the search at floor(A).
@@ -202,28 +208,30 @@ def erlang_b_load(servers, target_blocking):
     t = _validate.probability("target_blocking", target_blocking)
     c, t = _validate.broadcast(servers=c, target_blocking=t)
     log_t = np.log(t)
-    from scipy.special import gammaln
-    lo = (log_t + gammaln(c + 1)) / c          # B <= A^c/c!
-    hi = np.log(c) - np.log1p(-t)              # B > 1 - c/A
-    x = 0.5 * (lo + hi)
+    lo = (log_t + gammaln(c + 1)) / c          # log A with A^c/c! = t: B <= t
+    hi = np.log(c) - np.log1p(-t)              # log A with 1 - c/A = t: B > t
+    # The iterate is kept as A itself, not log A: a Newton step multiplies A
+    # by exp(-step), so the root is found to an ulp of A, not of log A
+    # (which would cost |log A| ulps, 1e-13 at A = 1e-200).
+    a = np.exp(0.5 * (lo + hi))
     for _ in range(200):
-        a = np.exp(x)
         log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
         f = log_b - log_t
-        lo = np.where(f < 0, x, lo)
-        hi = np.where(f > 0, x, hi)
+        x = np.log(a)
+        lo = np.where(f < 0, np.maximum(lo, x), lo)
+        hi = np.where(f > 0, np.minimum(hi, x), hi)
         # d log B / d log A = c - A (1 - B), and A (1 - B) = A Z B.
         slope = c - np.exp(x + log_z + log_b)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             step = f / slope
-        nxt = x - step
-        inside = (nxt > lo) & (nxt < hi) & np.isfinite(nxt)
-        nxt = np.where(inside, nxt, 0.5 * (lo + hi))
-        done = (np.abs(nxt - x) <= 4e-16 * np.maximum(1.0, np.abs(x))) | (f == 0)
-        x = np.where(f == 0, x, nxt)
+            newton = a * np.exp(-step)
+        inside = (x - step > lo) & (x - step < hi) & np.isfinite(newton) & (newton > 0)
+        nxt = np.where(inside, newton, np.exp(0.5 * (lo + hi)))
+        done = (np.abs(step) <= 2e-16) | (f == 0)
+        a = np.where(done, a, nxt)
         if np.all(done):
             break
-    return _validate.scalar(np.exp(x))
+    return _validate.scalar(a)
 
 
 def min_capacity(arrival_rate, service_rate, target_blocking, servers=1):
@@ -272,7 +280,9 @@ def min_capacity(arrival_rate, service_rate, target_blocking, servers=1):
     with np.errstate(over="ignore"):
         a = lam / mu
     _check_load(a, lam, mu)
-    floor = np.where(a > c, (a - c) / np.where(a > 0, a, 1.0), 0.0)
+    over = a > c
+    floor = np.zeros(a.shape)
+    floor[over] = (a[over] - c[over]) / a[over]
     bad = t <= floor
     if np.any(bad):
         idx = tuple(np.argwhere(bad)[0])
@@ -281,12 +291,11 @@ def min_capacity(arrival_rate, service_rate, target_blocking, servers=1):
             f"{floor[idx]!r} of an overloaded system (arrival_rate={lam[idx]!r}, "
             f"service_rate={mu[idx]!r}, servers={_validate._fmt(c[idx])}): no "
             f"finite capacity gives blocking <= {t[idx]!r}")
-    log_t = np.log(t)
 
     def ok(k, mask):
         out = np.ones(k.shape, dtype=bool)
         if np.any(mask):
-            out[mask] = _mmck_logs(a[mask], c[mask], k[mask])["log_pk"] <= log_t[mask]
+            out[mask] = _meets(_mmck_logs(a[mask], c[mask], k[mask])["log_pk"], t[mask])
         return out
 
     res = _smallest_integer(ok, c - 1, {"arrival_rate": lam, "service_rate": mu,
