@@ -114,7 +114,8 @@ def erlang_b_servers(offered_load, target_blocking):
     def ok(n, mask):
         out = np.ones(n.shape, dtype=bool)
         if np.any(mask):
-            out[mask] = _meets(_special.log_erlang_b_parts(n[mask], a[mask])[0], t[mask])
+            out[mask] = _meets(_special.log_erlang_b_parts(n[mask], a[mask], want_all=False)[0],
+                               t[mask])
         return out
 
     res = _smallest_integer(ok, np.zeros(a.shape), {"offered_load": a,

@@ -91,7 +91,7 @@ class MMcK:
     >>> round(float(q.blocking), 4)
     0.0508
     >>> q = MMcK(arrival_rate=2.0, service_rate=1.0, servers=2, capacity=2)
-    >>> float(q.blocking)   # Erlang B(2, 2) = 2 / (1 + 2 + 2)
+    >>> round(float(q.blocking), 15)   # Erlang B(2, 2) = 2 / (1 + 2 + 2)
     0.4
     """
 

@@ -46,7 +46,7 @@ def log_erlang_b(servers, offered_load):
     True
     """
     c, a = _erlang_b_args(servers, offered_load)
-    return _validate.scalar(_special.log_erlang_b_parts(c, a)[0])
+    return _validate.scalar(_special.log_erlang_b_parts(c, a, want_all=False)[0])
 
 
 def erlang_b(servers, offered_load):
@@ -105,11 +105,11 @@ def erlang_b(servers, offered_load):
     --------
     >>> round(float(erlang_b(15, 10.0)), 6)
     0.036497
-    >>> float(erlang_b(2, 1.0))    # (1/2) / (1 + 1 + 1/2)
+    >>> round(float(erlang_b(2, 1.0)), 15)    # (1/2) / (1 + 1 + 1/2)
     0.2
     """
     c, a = _erlang_b_args(servers, offered_load)
-    return _validate.scalar(np.exp(_special.log_erlang_b_parts(c, a)[0]))
+    return _validate.scalar(np.exp(_special.log_erlang_b_parts(c, a, want_all=False)[0]))
 
 
 class Engset:
