@@ -14,7 +14,7 @@ from scipy.special import gammaln
 
 from . import _special, _validate
 from .delay import _log_erlang_c
-from .finite import _check_load, _mmck_logs
+from .finite import _check_load, _mmck_blocking
 
 _LIMIT = 2.0 ** 53
 
@@ -53,18 +53,19 @@ def _smallest_integer(ok, lo, names, what):
     return hi.astype(np.int64)
 
 
-def _meets(log_value, target):
-    """log_value's probability <= target, judged as the user sees it.
+def _meets(log_value, target, plain=None):
+    """The probability is <= target, judged as the user sees it.
 
     Where the target is a normal double the comparison is made on the plain
-    value exp(log_value), which is what erlang_b, erlang_c and
-    MMcK.blocking return, so the answer agrees with them even at a tie; below
-    that only the log form carries the value.
+    value (``plain``, or exp(log_value)), which is what erlang_b, erlang_c
+    and MMcK.blocking return, so the answer agrees with them even at a tie;
+    below that only the log form carries the value.
     """
     tiny = np.finfo(float).tiny
-    with np.errstate(under="ignore"):
-        plain = np.exp(log_value) <= target
-    return np.where(target >= tiny, plain, log_value <= np.log(target))
+    if plain is None:
+        with np.errstate(under="ignore"):
+            plain = np.exp(log_value)
+    return np.where(target >= tiny, plain <= target, log_value <= np.log(target))
 
 
 def erlang_b_servers(offered_load, target_blocking):
@@ -296,7 +297,8 @@ def min_capacity(arrival_rate, service_rate, target_blocking, servers=1):
     def ok(k, mask):
         out = np.ones(k.shape, dtype=bool)
         if np.any(mask):
-            out[mask] = _meets(_mmck_logs(a[mask], c[mask], k[mask])["log_pk"], t[mask])
+            log_pk, pk = _mmck_blocking(a[mask], c[mask], k[mask])
+            out[mask] = _meets(log_pk, t[mask], pk)
         return out
 
     res = _smallest_integer(ok, c - 1, {"arrival_rate": lam, "service_rate": mu,

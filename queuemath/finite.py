@@ -134,13 +134,19 @@ class MMcK:
     def _logs(self):
         return _mmck_logs(self._a, self._c, self._k)
 
+    @cached_property
+    def _blocking(self):
+        # Blocking alone is the common question (and the inverse's probe):
+        # it has a lighter kernel than the full set of quantities.
+        return _mmck_blocking(self._a, self._c, self._k)
+
     @property
     def log_blocking(self):
-        return _validate.scalar(self._logs["log_pk"])
+        return _validate.scalar(self._blocking[0])
 
     @property
     def blocking(self):
-        return _validate.scalar(np.exp(self._logs["log_pk"]))
+        return _validate.scalar(self._blocking[1])
 
     @property
     def p_empty(self):
@@ -277,6 +283,49 @@ def _log_rho_sum(L, m):
         # ratio <= 1 side: rho * g(rho, m); rho > 1: rho**m g(1/rho, m).
         return np.where(L <= 0, L + _special.log_geometric_sum(np.minimum(L, 0), m),
                         m * L + _special.log_geometric_sum(-np.maximum(L, 0), m))
+
+
+def _mm1k_blocking(a, k):
+    """(log p_K, p_K) of M/M/1/K in closed form, rho = a.
+
+    p_K = rho**K (1 - rho)/(1 - rho**(K+1)) for rho < 1 and its mirror image
+    (1 - 1/rho)/(1 - rho**-(K+1)) for rho > 1, both as
+    exp(K min(L, 0)) expm1(l)/expm1((K+1) l) with L = log rho, l = -|L|:
+    no power overflows, and expm1 keeps every digit as rho -> 1.
+    """
+    with np.errstate(divide="ignore"):
+        L = np.log(a)        # a = 0 gives -inf, and then p_K = 0 below
+    l = -np.abs(L)
+    e1 = -np.expm1(l)
+    ek = -np.expm1((k + 1) * l)
+    lead = k * np.minimum(L, 0.0)
+    at_one = L == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pk = np.exp(lead) * e1 / ek
+        log_pk = lead + np.log(e1) - np.log(ek)
+    pk = np.where(at_one, 1 / (k + 1), pk)
+    log_pk = np.where(at_one, -np.log1p(k), log_pk)
+    return log_pk, pk
+
+
+def _mmck_blocking(a, c, k):
+    """(log p_K, p_K) of M/M/c/K; see MMcK Notes."""
+    if np.all(c == 1):
+        return _mm1k_blocking(a, k)
+    m = k - c
+    _, log_z, _ = _special.log_erlang_b_parts(c, a)
+    L = _log_rho(a, c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Pivot c for rho <= 1, pivot K for rho > 1 (m L would cancel there).
+        g = _special.log_geometric_sum(-np.abs(L), m + 1)
+        log_pk = m * np.minimum(L, 0.0) - np.logaddexp(log_z - m * np.maximum(L, 0.0), g)
+    log_pk = np.where(a == 0, -np.inf, log_pk)
+    pk = np.exp(log_pk)
+    ones = c == 1
+    if ones.any():
+        lp1, p1 = _mm1k_blocking(a[ones], k[ones])
+        log_pk[ones], pk[ones] = lp1, p1
+    return log_pk, pk
 
 
 def _mmck_logs(a, c, k):
