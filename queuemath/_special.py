@@ -65,11 +65,15 @@ def _stirlerr_series(n):
 
 
 def stirlerr(n):
-    """Remainder of Stirling's series, log(n!) - log(sqrt(2 pi n) (n/e)**n)."""
-    n = np.asarray(n, dtype=float)
+    """Remainder of Stirling's series, log(n!) - log(sqrt(2 pi n) (n/e)**n).
+
+    n: float ndarray or numpy float scalar, n >= 1.
+    """
     small = n <= 15
     if not small.any():
         return _stirlerr_series(n)
+    if n.size == 1 and n.flat[0] == int(n.flat[0]):
+        return _STIRLERR_TABLE[n.astype(np.intp)]
     shape = n.shape
     n = n.ravel()
     out = np.empty(n.shape)
@@ -95,9 +99,10 @@ def stirlerr(n):
 
 def _bd0_series(x, d, v, terms):
     # v (x-m) + 2 x v^3 sum_{j<terms} v^(2j) / (2j+3), by Horner in v^2.
+    # Plain arithmetic, so it serves arrays and numpy scalars alike.
     v2 = v * v
-    acc = np.full(v.shape, 1.0 / (2 * terms + 1))
-    for j in range(terms - 1, 0, -1):
+    acc = v2 * (1.0 / (2 * terms + 1)) + 1.0 / (2 * terms - 1)
+    for j in range(terms - 2, 0, -1):
         acc *= v2
         acc += 1.0 / (2 * j + 1)
     acc *= v2
@@ -107,10 +112,29 @@ def _bd0_series(x, d, v, terms):
     return acc
 
 
+def _bd0_mid(x, d, v):
+    # atanh(v) - v loses 3/v**2 ulps to cancellation (<= 300 at |v| = 0.1),
+    # but that term is at most |v|/3 of bd0 here, so bd0 keeps ~1e-15
+    # relative accuracy at a fraction of the series' cost.
+    return d * v + 2 * x * (np.arctanh(v) - v)
+
+
+def _bd0_far(x, m, d):
+    with np.errstate(over="ignore"):
+        ratio = d / m
+    # log1p(d/m) keeps the digits that log(x) - log(m) loses to rounding of
+    # two nearby logs; where d/m overflows (x = 1e7, m = 1e-305) the
+    # difference of logs is exact enough, the terms being huge.
+    finite = np.isfinite(ratio)
+    log_ratio = np.where(finite, np.log1p(np.where(finite, ratio, 0.0)),
+                         np.log(x) - np.log(m))
+    return x * log_ratio + m - x
+
+
 def bd0(x, m):
     """Deviance term x log(x/m) + m - x, accurate when x is close to m.
 
-    Needs x > 0 and m > 0, arrays of one shape.
+    Needs x > 0 and m > 0: float arrays of one shape, or numpy float scalars.
 
     log(x/m) = 2 atanh(v) expanded in v = (x-m)/(x+m) makes
     bd0 = v (x-m) + 2x sum_{j>=1} v**(2j+1)/(2j+1), free of the cancellation
@@ -119,14 +143,14 @@ def bd0(x, m):
     0.1 <= |v| < 0.5 atanh is called directly; beyond, x/m is outside
     [1/3, 3] and the direct form loses at most a couple of bits.
     """
-    x = np.asarray(x, dtype=float)
-    m = np.asarray(m, dtype=float)
     d = x - m
     with np.errstate(over="ignore", invalid="ignore"):
         v = d / (x + m)
     av = np.abs(v)
     if np.all(av < 0.1):
         return _bd0_series(x, d, v, 8)
+    if x.size == 1:   # one group: no gathering
+        return _bd0_mid(x, d, v) if av.flat[0] < 0.5 else _bd0_far(x, m, d)
     shape = x.shape
     x, m, d, v, av = x.ravel(), m.ravel(), d.ravel(), v.ravel(), av.ravel()
     out = np.empty(x.shape)
@@ -136,22 +160,9 @@ def bd0(x, m):
     if g1.size:
         out[g1] = _bd0_series(x[g1], d[g1], v[g1], 8)
     if g2.size:
-        # atanh(v) - v loses 3/v**2 ulps to cancellation (<= 300 at
-        # |v| = 0.1), but that term is at most |v|/3 of bd0 here, so bd0
-        # keeps ~1e-15 relative accuracy at a fraction of the series' cost.
-        x2, v2 = x[g2], v[g2]
-        out[g2] = d[g2] * v2 + 2 * x2 * (np.arctanh(v2) - v2)
+        out[g2] = _bd0_mid(x[g2], d[g2], v[g2])
     if far.size:
-        xf, mf, df = x[far], m[far], d[far]
-        with np.errstate(over="ignore"):
-            ratio = df / mf
-        # log1p(d/m) keeps the digits that log(x) - log(m) loses to rounding
-        # of two nearby logs; where d/m overflows (x = 1e7, m = 1e-305) the
-        # difference of logs is exact enough, the terms being huge.
-        finite = np.isfinite(ratio)
-        log_ratio = np.where(finite, np.log1p(np.where(finite, ratio, 0.0)),
-                             np.log(xf) - np.log(mf))
-        out[far] = xf * log_ratio + mf - xf
+        out[far] = _bd0_far(x[far], m[far], d[far])
     return out.reshape(shape)
 
 
@@ -240,13 +251,97 @@ def _legendre_cf(c, a):
     base = a - c + 1
     f = base + 2.0 * depth
     for n in range(depth, 0, -1):
-        an = c - n
-        np.maximum(an, 0.0, out=an)
-        an *= n
-        f = np.divide(an, f, out=f)
-        f += base
-        f += 2.0 * (n - 1)
+        f = np.maximum(c - n, 0.0) * n / f + (base + 2.0 * (n - 1))
     return f
+
+
+def _eb_zero(c, a, want_all):
+    return (np.full(c.shape, -np.inf), np.full(c.shape, np.inf), np.zeros(c.shape))
+
+
+def _eb_one(c, a, want_all):
+    # B(1, a) = a/(1+a): the M/M/1/K fast path needs no special function.
+    log_a = np.log(a)
+    # -log1p(1/a) keeps log B's relative precision when B is near 1; below
+    # a = 1 the difference of logs is exact enough and 1/a cannot overflow
+    # (a may be subnormal).
+    big = a >= 1
+    lb = np.where(big, -np.log1p(1 / np.where(big, a, 1.0)), log_a - np.log1p(a))
+    if not want_all:
+        return lb, None, None
+    return lb, -log_a, np.log1p(a)
+
+
+def _eb_small(c, a, want_all):
+    # Few servers, load >= 1: the textbook recursion 1/B(k) = 1 + (k/a)/B(k-1)
+    # adds positive terms only, cannot overflow (1/B <= e c!), and is exact to
+    # a few ulps; Z = (c/a) R(c-1) keeps 1 - B exact near B = 1.
+    r = np.ones(c.shape)
+    prev = np.ones(c.shape)
+    for k in range(1, int(c.max()) + 1):
+        prev = np.where(k == c, r, prev)
+        r = np.where(k <= c, 1 + (k / a) * r, r)
+    lb = -np.log1p(c / a * prev)
+    if not want_all:
+        return lb, None, None
+    # log sum_{n<=c} a^n/n! = log R + c log a - log c!; a >= 1 so the terms do
+    # not cancel.
+    return (lb, np.log(c) - np.log(a) + np.log(prev),
+            -lb + c * np.log(a) - special.gammaln(c + 1))
+
+
+def _eb_cf(c, a, want_all):
+    f = _legendre_cf(c, a)
+    lb = -np.log1p(c / f)
+    if not want_all:
+        return lb, None, None
+    # log(a**c/c!) by Stirling's series: every term but the small ones is
+    # positive here (a > c), so nothing cancels, even at a = 1e300.
+    return (lb, np.log(c) - np.log(f),
+            c * np.log1p((a - c) / c) + c - 0.5 * np.log(2 * np.pi * c) - stirlerr(c) - lb)
+
+
+def _eb_inc(c, a, want_all):
+    lp = log_poisson_pmf(c, a)
+    # log P(X <= c) = log1p(-P(X > c)).  Where the upper tail is below 1e-17
+    # it changes log B by less than that, and the geometric bound
+    # P(X > c) <= pmf(c+1) / (1 - A/(c+2)) says so without calling the
+    # incomplete gamma function (most of the cost) for loads well below c.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_tail = lp + np.log(a) - np.log(c + 1) - np.log1p(-a / (c + 2))
+    is_light = (a < c + 2) & (log_tail < -39.0)
+    if is_light.all():
+        log_q = -np.exp(log_tail)
+    elif not is_light.any():
+        # P(X <= c) here is at least ~1e-3 (A < c + 3 sqrt(c)).
+        log_q = np.log(special.gammaincc(c + 1, a))
+    else:
+        light, heavy = np.flatnonzero(is_light), np.flatnonzero(~is_light)
+        log_q = np.empty(c.shape)
+        log_q[light] = -np.exp(log_tail[light])
+        log_q[heavy] = np.log(special.gammaincc(c[heavy] + 1, a[heavy]))
+    lb = lp - log_q
+    if not want_all:
+        return lb, None, None
+    return lb, log_expm1(-lb), a + log_q
+
+
+def _eb_conditions(c, a):
+    """Route conditions in priority order: 0 zero load, 1 one server,
+    2 recursion, 3 continued fraction; a point meeting none takes route 4,
+    the incomplete gamma function."""
+    return (a == 0, c == 1, (c <= _SMALL_C) & (a >= 1),
+            a - c >= _CF_SIGMAS * np.sqrt(c))
+
+
+def _eb_route(c, a):
+    route = np.full(c.shape, 4, dtype=np.int8)
+    for number, cond in reversed(list(enumerate(_eb_conditions(c, a)))):
+        route[cond] = number
+    return route
+
+
+_EB_ROUTES = (_eb_zero, _eb_one, _eb_small, _eb_cf, _eb_inc)
 
 
 def log_erlang_b_parts(c, a, want_all=True):
@@ -258,90 +353,38 @@ def log_erlang_b_parts(c, a, want_all=True):
 
     c >= 1 and a >= 0, float arrays of one shape.  log Z keeps full relative
     accuracy also where B is within an ulp of 1, so 1 - B = Z B is exact.
-    With ``want_all=False`` only log B is computed (the other two are left
-    undefined), which is all that erlang_b needs.
+    With ``want_all=False`` only log B is computed (the others are None),
+    which is all that erlang_b needs.
+
+    Each point takes one of five routes (see _eb_route); the routes are
+    evaluated on index-gathered subsets (gathering through a random boolean
+    mask costs ten times more than through its indices), and a call with a
+    single route skips the gathering altogether.
     """
     c = np.asarray(c, dtype=float)
     a = np.asarray(a, dtype=float)
     shape = c.shape
+    if c.size == 1:
+        # One point: numpy scalars cost a fifth of 1-element arrays per
+        # operation, which matters for the interactive single call.
+        cs, as_ = c.reshape(-1)[0], a.reshape(-1)[0]
+        number = next((i for i, cond in enumerate(_eb_conditions(cs, as_)) if cond), 4)
+        parts = _EB_ROUTES[number](cs, as_, want_all)
+        return tuple(None if x is None else np.reshape(x, shape) for x in parts)
     c, a = c.ravel(), a.ravel()
-    log_b = np.empty(c.shape)
-    log_z = np.empty(c.shape)
-    log_s = np.empty(c.shape)
-    # Routes as index arrays (gathering through a random boolean mask costs
-    # ten times more than through its indices).
-    zero = a == 0
-    one = ~zero & (c == 1)
-    small = ~zero & ~one & (c <= _SMALL_C) & (a >= 1)
-    cf = ~zero & ~one & ~small & (a - c >= _CF_SIGMAS * np.sqrt(c))
-    inc = ~(zero | one | small | cf)
-    zero, one, small, cf, inc = (np.flatnonzero(r) for r in (zero, one, small, cf, inc))
-    log_b[zero], log_z[zero], log_s[zero] = -np.inf, np.inf, 0.0
-    if one.size:
-        # B(1, a) = a/(1+a): the M/M/1/K fast path needs no special function.
-        aa = a[one]
-        log_a = np.log(aa)
-        # -log1p(1/a) keeps log B's relative precision when B is near 1;
-        # below a = 1 the difference of logs is exact enough and 1/a cannot
-        # overflow (a may be subnormal).
-        big = aa >= 1
-        log_b[one] = np.where(big, -np.log1p(1 / np.where(big, aa, 1.0)),
-                              log_a - np.log1p(aa))
-        if want_all:
-            log_z[one] = -log_a
-            log_s[one] = np.log1p(aa)
-    if small.size:
-        # Few servers, load >= 1: the textbook recursion
-        # 1/B(k) = 1 + (k/a)/B(k-1) adds positive terms only, cannot overflow
-        # (1/B <= e c!), and is exact to a few ulps; Z = (c/a) R(c-1) keeps
-        # 1 - B exact near B = 1.
-        cc, aa = c[small], a[small]
-        r = np.ones(cc.shape)
-        prev = np.ones(cc.shape)
-        for k in range(1, int(cc.max()) + 1):
-            prev = np.where(k == cc, r, prev)
-            r = np.where(k <= cc, 1 + (k / aa) * r, r)
-        lb = -np.log1p(cc / aa * prev)
-        log_b[small] = lb
-        if want_all:
-            log_z[small] = np.log(cc) - np.log(aa) + np.log(prev)
-            # log sum_{n<=c} a^n/n! = log R + c log a - log c!; a >= 1 so the
-            # terms do not cancel.
-            log_s[small] = -lb + cc * np.log(aa) - special.gammaln(cc + 1)
-    if cf.size:
-        cc, aa = c[cf], a[cf]
-        f = _legendre_cf(cc, aa)
-        lb = -np.log1p(cc / f)
-        log_b[cf] = lb
-        if want_all:
-            log_z[cf] = np.log(cc) - np.log(f)
-            # log(a**c/c!) by Stirling's series: every term but the small
-            # ones is positive here (a > c), so nothing cancels, even at
-            # a = 1e300.
-            log_s[cf] = (cc * np.log1p((aa - cc) / cc) + cc
-                         - 0.5 * np.log(2 * np.pi * cc) - stirlerr(cc) - lb)
-    if inc.size:
-        cc, aa = c[inc], a[inc]
-        lp = log_poisson_pmf(cc, aa)
-        # log P(X <= c) = log1p(-P(X > c)).  Where the upper tail is below
-        # 1e-17 it changes log B by less than that, and the geometric bound
-        # P(X > c) <= pmf(c+1) / (1 - A/(c+2)) says so without calling the
-        # incomplete gamma function (most of the cost) for loads well below c.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_tail = lp + np.log(aa) - np.log(cc + 1) - np.log1p(-aa / (cc + 2))
-        is_light = (aa < cc + 2) & (log_tail < -39.0)
-        light, heavy = np.flatnonzero(is_light), np.flatnonzero(~is_light)
-        log_q = np.empty(cc.shape)
-        log_q[light] = -np.exp(log_tail[light])
-        if heavy.size:
-            # P(X <= c) here is at least ~1e-3 (A < c + 3 sqrt(c)).
-            log_q[heavy] = np.log(special.gammaincc(cc[heavy] + 1, aa[heavy]))
-        lb = lp - log_q
-        log_b[inc] = lb
-        if want_all:
-            log_z[inc] = log_expm1(-lb)
-            log_s[inc] = aa + log_q
-    return log_b.reshape(shape), log_z.reshape(shape), log_s.reshape(shape)
+    route = _eb_route(c, a)
+    first = route[0]
+    if (route == first).all():
+        parts = _EB_ROUTES[first](c, a, want_all)
+        return tuple(None if x is None else np.reshape(x, shape) for x in parts)
+    outs = [np.empty(c.shape) for _ in range(3 if want_all else 1)]
+    for number, fn in enumerate(_EB_ROUTES):
+        idx = np.flatnonzero(route == number)
+        if idx.size:
+            for out, part in zip(outs, fn(c[idx], a[idx], want_all)):
+                out[idx] = part
+    outs = [o.reshape(shape) for o in outs]
+    return tuple(outs) if want_all else (outs[0], None, None)
 
 
 def log_expm1(y):

@@ -10,6 +10,16 @@ import numpy as np
 MAX_COUNT = 2.0 ** 53
 
 
+_REAL_SCALARS = (int, float, np.integer, np.floating)
+
+
+def _scalar_value(value):
+    """value as a Python float if it is a real scalar (not a bool), else None."""
+    if isinstance(value, _REAL_SCALARS) and not isinstance(value, (bool, np.bool_)):
+        return float(value)
+    return None
+
+
 def _as_float_array(name, value):
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}")
@@ -42,6 +52,9 @@ def _fmt(val):
 
 def nonnegative(name, value):
     """A finite float >= 0 (rates, loads)."""
+    x = _scalar_value(value)
+    if x is not None and 0 <= x < np.inf:   # the common interactive call
+        return np.array(x)
     arr = _as_float_array(name, value)
     bad = ~np.isfinite(arr) | (arr < 0)
     if np.any(bad):
@@ -51,6 +64,9 @@ def nonnegative(name, value):
 
 def positive(name, value):
     """A finite float > 0 (service rates)."""
+    x = _scalar_value(value)
+    if x is not None and 0 < x < np.inf:
+        return np.array(x)
     arr = _as_float_array(name, value)
     bad = ~np.isfinite(arr) | (arr <= 0)
     if np.any(bad):
@@ -60,6 +76,9 @@ def positive(name, value):
 
 def integer(name, value, minimum=1):
     """A whole number in [minimum, 2**53], given as int or integral float."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) \
+            and minimum <= value <= MAX_COUNT:
+        return np.array(float(value))
     arr = _as_float_array(name, value)
     bad = ~np.isfinite(arr) | (arr != np.floor(np.where(np.isfinite(arr), arr, 0)))
     if np.any(bad):

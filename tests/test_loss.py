@@ -95,6 +95,17 @@ def test_scalar_list_array_and_broadcast():
     assert qm.log_erlang_b(servers=2, offered_load=1.0) == qm.log_erlang_b(2, 1.0)
 
 
+@given(st.lists(st.tuples(st.integers(1, 10**7), st.floats(0, 1e12)), min_size=2, max_size=30))
+def test_scalar_and_array_paths_agree_bitwise(points):
+    # A single point takes a scalar fast path; it must give the very same
+    # bits as the same point inside an array.
+    c = np.array([p[0] for p in points], dtype=float)
+    a = np.array([p[1] for p in points])
+    together = qm.log_erlang_b(c, a)
+    one_by_one = np.array([qm.log_erlang_b(ci, ai) for ci, ai in zip(c, a)])
+    assert_equal(together, one_by_one)
+
+
 def test_one_minus_blocking_exact_near_one():
     # B(1, 1e300) = 1 - 1e-300: the Engset carried-load style identity
     # 1 - B = Z B only works if log B keeps its relative precision near 0.
