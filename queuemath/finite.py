@@ -152,15 +152,20 @@ class MMcK:
     def p_empty(self):
         return _validate.scalar(np.exp(self._logs["log_p0"]))
 
+    def _busy(self):
+        # Mean busy servers A (1 - p_K).  At loads like 1e200 the log-space
+        # product rounds a few ulps above c, which no server count can be;
+        # the physical bound is restored here rather than reported.
+        return np.minimum(np.exp(self._logs["log_busy"]), self._c)
+
     @property
     def throughput(self):
-        with np.errstate(divide="ignore"):
-            log_x = np.log(self._lam) + self._logs["log_admit"]
-        return _validate.scalar(np.exp(log_x))
+        # Little's law on the servers: admitted rate = mu * mean busy.
+        return _validate.scalar(self._mu * self._busy())
 
     @property
     def utilization(self):
-        return _validate.scalar(np.exp(self._logs["log_busy"] - np.log(self._c)))
+        return _validate.scalar(self._busy() / self._c)
 
     @property
     def mean_queue(self):
@@ -172,7 +177,7 @@ class MMcK:
 
     @property
     def mean_in_system(self):
-        return _validate.scalar(np.exp(self._logs["log_busy"]) + self._mean_queue())
+        return _validate.scalar(self._busy() + self._mean_queue())
 
     @property
     def mean_wait(self):
