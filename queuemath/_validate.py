@@ -132,6 +132,32 @@ def at_least(name, value, other_name, other):
             f"{other_name}={_fmt(other[idx])}{where}")
 
 
+def servers_and_load(servers, offered_load):
+    """The (servers, offered_load) pair of Erlang's formulas, broadcast."""
+    c = integer("servers", servers, minimum=1)
+    a = nonnegative("offered_load", offered_load)
+    return broadcast(servers=c, offered_load=a)
+
+
+def offered_load(lam, mu):
+    """A = lam / mu for validated, broadcast rates; a ValueError names both
+    rates where the quotient overflows a double."""
+    with np.errstate(over="ignore"):
+        a = lam / mu
+    bad = ~np.isfinite(a)
+    if np.any(bad):
+        idx = tuple(np.argwhere(bad)[0])
+        raise ValueError(
+            "arrival_rate / service_rate overflows a double, got "
+            f"arrival_rate={lam[idx]!r} with service_rate={mu[idx]!r}")
+    return a
+
+
+def show(x, kind=float):
+    """A parameter as repr shows it: a plain number or a nested list."""
+    return repr(np.asarray(x).astype(kind).tolist())
+
+
 def scalar(x):
     """Return a numpy scalar for 0-d input, the array otherwise."""
     return x[()]

@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from . import _special, _validate
-from .finite import _check_load, _show
+from ._model import RateModel
 
 
 def _log_erlang_c(c, a):
@@ -23,12 +23,6 @@ def _log_erlang_c(c, a):
         out = -np.logaddexp(0.0, x)
     out = np.where(stable, out, 0.0)
     return np.where(a == 0, -np.inf, out)
-
-
-def _erlang_c_args(servers, offered_load):
-    c = _validate.integer("servers", servers, minimum=1)
-    a = _validate.nonnegative("offered_load", offered_load)
-    return _validate.broadcast(servers=c, offered_load=a)
 
 
 def log_erlang_c(servers, offered_load):
@@ -55,7 +49,7 @@ def log_erlang_c(servers, offered_load):
     >>> float(log_erlang_c(3, 5.0))
     0.0
     """
-    c, a = _erlang_c_args(servers, offered_load)
+    c, a = _validate.servers_and_load(servers, offered_load)
     return _validate.scalar(_log_erlang_c(c, a))
 
 
@@ -105,11 +99,11 @@ def erlang_c(servers, offered_load):
     >>> float(erlang_c(2, 3.0))              # unstable: every arrival waits
     1.0
     """
-    c, a = _erlang_c_args(servers, offered_load)
+    c, a = _validate.servers_and_load(servers, offered_load)
     return _validate.scalar(np.exp(_log_erlang_c(c, a)))
 
 
-class MMc:
+class MMc(RateModel):
     r"""The M/M/c queue: Poisson arrivals, c exponential servers, no limit.
 
     Parameters
@@ -165,30 +159,7 @@ class MMc:
     """
 
     def __init__(self, arrival_rate, service_rate, servers):
-        lam = _validate.nonnegative("arrival_rate", arrival_rate)
-        mu = _validate.positive("service_rate", service_rate)
-        c = _validate.integer("servers", servers, minimum=1)
-        lam, mu, c = _validate.broadcast(arrival_rate=lam, service_rate=mu, servers=c)
-        with np.errstate(over="ignore"):
-            a = lam / mu
-        _check_load(a, lam, mu)
-        self._lam, self._mu, self._c, self._a = lam, mu, c, a
-
-    @property
-    def arrival_rate(self):
-        return _validate.scalar(self._lam)
-
-    @property
-    def service_rate(self):
-        return _validate.scalar(self._mu)
-
-    @property
-    def servers(self):
-        return _validate.scalar(self._c.astype(np.int64))
-
-    @property
-    def offered_load(self):
-        return _validate.scalar(self._a)
+        self._init_rates(arrival_rate, service_rate, servers)
 
     @cached_property
     def _log_c(self):
@@ -267,7 +238,3 @@ class MMc:
         with np.errstate(invalid="ignore"):
             sl = -np.expm1(log_c - mu * np.where(stable, c - a, 0.0) * t)
         return _validate.scalar(np.where(stable, sl, 0.0))
-
-    def __repr__(self):
-        return (f"MMc(arrival_rate={_show(self._lam)}, service_rate={_show(self._mu)}, "
-                f"servers={_show(self._c, int)})")

@@ -14,7 +14,7 @@ from scipy.special import gammaln
 
 from . import _special, _validate
 from .delay import _log_erlang_c
-from .finite import _check_load, _mmck_blocking
+from .finite import _mmck_blocking
 
 _LIMIT = 2.0 ** 53
 
@@ -108,20 +108,8 @@ def erlang_b_servers(offered_load, target_blocking):
     >>> int(erlang_b_servers(10.0, 0.05))
     15
     """
-    a = _validate.nonnegative("offered_load", offered_load)
-    t = _validate.probability("target_blocking", target_blocking)
-    a, t = _validate.broadcast(offered_load=a, target_blocking=t)
-
-    def ok(n, mask):
-        out = np.ones(n.shape, dtype=bool)
-        if np.any(mask):
-            out[mask] = _meets(_special.log_erlang_b_parts(n[mask], a[mask], want_all=False)[0],
-                               t[mask])
-        return out
-
-    res = _smallest_integer(ok, np.zeros(a.shape), {"offered_load": a,
-                            "target_blocking": t}, "server count")
-    return _validate.scalar(res)
+    return _fewest_servers(_log_erlang_b, offered_load, target_blocking, "target_blocking",
+                           start=0)
 
 
 def erlang_c_servers(offered_load, target_p_wait):
@@ -156,19 +144,29 @@ def erlang_c_servers(offered_load, target_p_wait):
     >>> int(erlang_c_servers(10.0, 0.2))
     14
     """
+    # C = 1 for every c <= A, so the search starts at floor(A).
+    return _fewest_servers(_log_erlang_c, offered_load, target_p_wait, "target_p_wait",
+                           start=None)
+
+
+def _log_erlang_b(c, a):
+    return _special.log_erlang_b_parts(c, a, want_all=False)[0]
+
+
+def _fewest_servers(log_prob, offered_load, target, target_name, start):
+    """Smallest c with exp(log_prob(c, A)) <= target (see _smallest_integer)."""
     a = _validate.nonnegative("offered_load", offered_load)
-    t = _validate.probability("target_p_wait", target_p_wait)
-    a, t = _validate.broadcast(offered_load=a, target_p_wait=t)
+    t = _validate.probability(target_name, target)
+    a, t = _validate.broadcast(offered_load=a, **{target_name: t})
 
     def ok(n, mask):
         out = np.ones(n.shape, dtype=bool)
         if np.any(mask):
-            out[mask] = _meets(_log_erlang_c(n[mask], a[mask]), t[mask])
+            out[mask] = _meets(log_prob(n[mask], a[mask]), t[mask])
         return out
 
-    # C = 1 for every c <= A, so start the search at floor(A).
-    res = _smallest_integer(ok, np.floor(a), {"offered_load": a,
-                            "target_p_wait": t}, "server count")
+    lo = np.floor(a) if start is None else np.full(a.shape, float(start))
+    res = _smallest_integer(ok, lo, {"offered_load": a, target_name: t}, "server count")
     return _validate.scalar(res)
 
 
@@ -279,9 +277,7 @@ def min_capacity(arrival_rate, service_rate, target_blocking, servers=1):
     c = _validate.integer("servers", servers, minimum=1)
     lam, mu, t, c = _validate.broadcast(arrival_rate=lam, service_rate=mu,
                                         target_blocking=t, servers=c)
-    with np.errstate(over="ignore"):
-        a = lam / mu
-    _check_load(a, lam, mu)
+    a = _validate.offered_load(lam, mu)
     over = a > c
     floor = np.zeros(a.shape)
     floor[over] = (a[over] - c[over]) / a[over]

@@ -10,9 +10,10 @@ from functools import cached_property
 import numpy as np
 
 from . import _special, _validate
+from ._model import RateModel
 
 
-class MMcK:
+class MMcK(RateModel):
     r"""The M/M/c/K queue: Poisson arrivals, c exponential servers, room for K.
 
     Parameters
@@ -96,38 +97,13 @@ class MMcK:
     """
 
     def __init__(self, arrival_rate, service_rate, servers, capacity):
-        lam = _validate.nonnegative("arrival_rate", arrival_rate)
-        mu = _validate.positive("service_rate", service_rate)
-        c = _validate.integer("servers", servers, minimum=1)
         k = _validate.integer("capacity", capacity, minimum=1)
-        lam, mu, c, k = _validate.broadcast(
-            arrival_rate=lam, service_rate=mu, servers=c, capacity=k)
-        _validate.at_least("capacity", k, "servers", c)
-        with np.errstate(over="ignore"):
-            a = lam / mu
-        _check_load(a, lam, mu)
-        self._lam, self._mu, self._c, self._k, self._a = lam, mu, c, k, a
-
-    # -- parameters -------------------------------------------------------
-    @property
-    def arrival_rate(self):
-        return _validate.scalar(self._lam)
-
-    @property
-    def service_rate(self):
-        return _validate.scalar(self._mu)
-
-    @property
-    def servers(self):
-        return _validate.scalar(self._c.astype(np.int64))
+        (self._k,) = self._init_rates(arrival_rate, service_rate, servers, capacity=k)
+        _validate.at_least("capacity", self._k, "servers", self._c)
 
     @property
     def capacity(self):
         return _validate.scalar(self._k.astype(np.int64))
-
-    @property
-    def offered_load(self):
-        return _validate.scalar(self._a)
 
     # -- kernel -----------------------------------------------------------
     @cached_property
@@ -213,10 +189,8 @@ class MMcK:
         """
         return _mmck_state_probabilities(self._a, self._c, self._k, self._logs)
 
-    def __repr__(self):
-        return (f"{type(self).__name__}(arrival_rate={_show(self._lam)}, "
-                f"service_rate={_show(self._mu)}, servers={_show(self._c, int)}, "
-                f"capacity={_show(self._k, int)})")
+    def _repr_fields(self):
+        return super()._repr_fields() + [("capacity", _validate.show(self._k, int))]
 
 
 class MM1K(MMcK):
@@ -255,22 +229,8 @@ class MM1K(MMcK):
     def __init__(self, arrival_rate, service_rate, capacity):
         super().__init__(arrival_rate, service_rate, 1, capacity)
 
-    def __repr__(self):
-        return (f"MM1K(arrival_rate={_show(self._lam)}, service_rate={_show(self._mu)}, "
-                f"capacity={_show(self._k, int)})")
-
-
-def _show(x, kind=float):
-    return repr(np.asarray(x).astype(kind).tolist())
-
-
-def _check_load(a, lam, mu):
-    bad = ~np.isfinite(a)
-    if np.any(bad):
-        idx = tuple(np.argwhere(bad)[0])
-        raise ValueError(
-            "arrival_rate / service_rate overflows a double, got "
-            f"arrival_rate={lam[idx]!r} with service_rate={mu[idx]!r}")
+    def _repr_fields(self):
+        return [f for f in super()._repr_fields() if f[0] != "servers"]
 
 
 def _log_rho(a, c):

@@ -11,12 +11,6 @@ import numpy as np
 from . import _special, _validate
 
 
-def _erlang_b_args(servers, offered_load):
-    c = _validate.integer("servers", servers, minimum=1)
-    a = _validate.nonnegative("offered_load", offered_load)
-    return _validate.broadcast(servers=c, offered_load=a)
-
-
 def log_erlang_b(servers, offered_load):
     r"""Natural logarithm of the Erlang B blocking probability.
 
@@ -45,7 +39,7 @@ def log_erlang_b(servers, offered_load):
     >>> float(log_erlang_b(1000, 1.0)) < -5000
     True
     """
-    c, a = _erlang_b_args(servers, offered_load)
+    c, a = _validate.servers_and_load(servers, offered_load)
     return _validate.scalar(_special.log_erlang_b_parts(c, a, want_all=False)[0])
 
 
@@ -108,7 +102,7 @@ def erlang_b(servers, offered_load):
     >>> round(float(erlang_b(2, 1.0)), 15)    # (1/2) / (1 + 1 + 1/2)
     0.2
     """
-    c, a = _erlang_b_args(servers, offered_load)
+    c, a = _validate.servers_and_load(servers, offered_load)
     return _validate.scalar(np.exp(_special.log_erlang_b_parts(c, a, want_all=False)[0]))
 
 
@@ -294,8 +288,9 @@ class Engset:
         return _validate.scalar(n * x / (1 + x))
 
     def __repr__(self):
-        return (f"Engset(sources={self.sources!r}, servers={self.servers!r}, "
-                f"idle_source_load={self.idle_source_load!r})")
+        return (f"Engset(sources={_validate.show(self._n, int)}, "
+                f"servers={_validate.show(self._c, int)}, "
+                f"idle_source_load={_validate.show(self._beta)})")
 
 
 def _call_congestion_parts(n, c, beta):
