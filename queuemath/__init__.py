@@ -9,11 +9,12 @@ from .delay import MMc, erlang_c, log_erlang_c
 from .dimension import erlang_b_load, erlang_b_servers, erlang_c_servers, min_capacity
 from .finite import MM1K, MMcK
 from .loss import Engset, erlang_b, log_erlang_b
+from .montecarlo import FiniteSourceGGcK, GGcK, crosscheck, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Engset", "MM1K", "MMc", "MMcK",
+    "Engset", "MM1K", "MMc", "MMcK", "GGcK", "FiniteSourceGGcK", "simulate", "crosscheck",
     "erlang_b", "erlang_b_load", "erlang_b_servers", "erlang_c", "erlang_c_servers",
     "log_erlang_b", "log_erlang_c", "min_capacity",
 ]

@@ -126,6 +126,8 @@ class MMc(RateModel):
     utilization : float or ndarray
         :math:`\rho = A/c`, and 1 where :math:`\rho \ge 1` (every server busy
         for ever).
+    throughput : float or ndarray
+        :math:`\lambda`, or :math:`c\mu` where unstable. [1/s]
     mean_queue : float or ndarray
         :math:`L_q = C\,A/(c - A)`; ``inf`` where unstable.
     mean_wait : float or ndarray
@@ -180,6 +182,11 @@ class MMc(RateModel):
     @property
     def utilization(self):
         return _validate.scalar(np.where(self._stable, self._a / self._c, 1.0))
+
+    @property
+    def throughput(self):
+        # Every arrival is served when stable; unstable, the servers' pace.
+        return _validate.scalar(np.where(self._stable, self._lam, self._c * self._mu))
 
     def _mean_queue(self):
         stable = self._stable
