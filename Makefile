@@ -19,7 +19,9 @@ report: $(STAMP)
 	$(BIN)/python -m queuemath report
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/bench_closed_forms.py
+	$(BIN)/python benchmarks/bench_simulate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
