@@ -18,3 +18,11 @@ __all__ = [
     "erlang_b", "erlang_b_load", "erlang_b_servers", "erlang_c", "erlang_c_servers",
     "log_erlang_b", "log_erlang_c", "min_capacity",
 ]
+
+
+def __getattr__(name):
+    # queuemath.symbolic needs sympy: imported on first use, not by `import queuemath`.
+    if name == "symbolic":
+        import importlib
+        return importlib.import_module(".symbolic", __name__)
+    raise AttributeError(f"module 'queuemath' has no attribute {name!r}")
