@@ -1,0 +1,184 @@
+"""queuemath.tcp: the sourced OS rules, the storm transient, retries, and the
+real Linux kernel on loopback."""
+import socket
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import queuemath as qm
+from queuemath import tcp
+from mpref import rel_err
+
+
+@pytest.mark.parametrize("os, backlog, expected", [
+    # Linux: min(backlog, somaxconn) + 1 (sk_acceptq_is_full uses '>')
+    ("linux", 0, 1), ("linux", 1, 2), ("linux", 5, 6), ("linux", 5000, 4097),
+    ("linux-pre-5.4", 5000, 129),
+    # 4.4BSD / FreeBSD / macOS: floor(3 b / 2) + 1, b clamped to 128
+    ("freebsd", 5, 8), ("macos", 1, 2), ("4.4bsd", 0, 1), ("freebsd", 1000, 193),
+    # Windows: clamped to the edition's maximum (KB Q127144, Q113576)
+    ("windows-nt-4.0-workstation", 50, 5), ("windows-nt-4.0-server", 5, 5),
+    ("windows-nt-4.0-server", 1000, 200), ("windows-nt-3.5", 1000, 100),
+    ("windows-nt-3.1-sp3", 1000, 60), ("windows-2000-professional", 200, 5),
+    ("windows-2000-server", 300, 200),
+])
+def test_accept_queue_capacity_sourced_rules(os, backlog, expected):
+    assert tcp.accept_queue_capacity(backlog, os=os) == expected
+
+
+def test_capacity_options_and_vectors():
+    assert tcp.accept_queue_capacity(500, os="linux", somaxconn=128) == 129
+    got = tcp.accept_queue_capacity(np.array([0, 5, 200, 10**6]), os="windows-nt-4.0-server")
+    assert got.tolist() == [0, 5, 200, 200]
+    assert tcp.os_max_backlog("linux") == 4096 and tcp.os_max_backlog("windows-nt-4.0-server") == 200
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: tcp.accept_queue_capacity(5, os="solaris"), "os must be one of linux, linux-pre-5.4"),
+    (lambda: tcp.accept_queue_capacity(-1), "backlog must be an integer >= 0"),
+    (lambda: tcp.accept_queue_capacity(2.5), "backlog"),
+    (lambda: tcp.accept_queue_capacity(5, os="windows-nt-4.0-server", somaxconn=10), "somaxconn"),
+    (lambda: tcp.ListenQueue(1.0, 1.0, 0, 5), "workers must be an integer >= 1"),
+    (lambda: tcp.ListenQueue(-1.0, 1.0, 1, 5), "arrival_rate"),
+    (lambda: tcp.min_backlog(1.0, 1.0, 1, 0.0), "target_refusal"),
+    (lambda: tcp.login_storm(-5, 2.0, 50.0, 1, 5), "clients"),
+    (lambda: tcp.login_storm(300, 0.0, 50.0, 1, 5), "duration must be a finite number > 0"),
+    (lambda: tcp.login_storm(300, 2.0, 50.0, 1, 5, rate_function=lambda t: -1.0),
+     "rate_function must return finite rates >= 0"),
+    (lambda: tcp.simulate_storm(300, 2.0, 50.0, 1, 5, client="os2"), "client must be one of"),
+    (lambda: tcp.simulate_storm(300, -1.0, 50.0, 1, 5), "duration"),
+])
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_listen_queue_is_mmck():
+    q = tcp.ListenQueue(45.0, 50.0, workers=[1, 4], backlog=5, os="freebsd")
+    m = qm.MMcK(45.0, 50.0, [1, 4], [9, 12])
+    np.testing.assert_array_equal(q.refusal_probability, m.blocking)
+    np.testing.assert_array_equal(q.mean_accept_delay, m.mean_wait)
+    assert q.overflow == "drop" and tcp.ListenQueue(1, 1, 1, 1, os="windows-2000-server").overflow == "reset"
+    assert q.capacity.tolist() == [9, 12]
+
+
+@pytest.mark.parametrize("lam, mu, c, target, os", [
+    (45.0, 50.0, 1, 1e-6, "windows-nt-4.0-server"),
+    (45.0, 50.0, 1, 1e-6, "windows-nt-4.0-workstation"),
+    (450.0, 50.0, 10, 1e-4, "linux"),
+    (60.0, 50.0, 1, 0.2, "freebsd"),
+    (60.0, 50.0, 1, 0.1, "freebsd"),           # beyond any queue: floor 1/6
+    (10.0, 50.0, 2, 0.5, "linux"),              # the smallest queue already suffices
+])
+def test_min_backlog_is_the_smallest(lam, mu, c, target, os):
+    a = tcp.min_backlog(lam, mu, c, target, os=os)
+    refusal = tcp.ListenQueue(lam, mu, c, a.backlog, os=os).refusal_probability
+    assert a.refusal_probability == refusal
+    if a.sufficient:
+        assert refusal <= target
+        if a.backlog > 0:
+            assert tcp.ListenQueue(lam, mu, c, a.backlog - 1, os=os).refusal_probability > target
+    else:
+        assert a.backlog == a.os_max_backlog and refusal > target
+
+
+def test_storm_settles_to_the_stationary_queue():
+    # A storm long against the queue's relaxation time ends at the M/M/c/K
+    # stationary blocking.
+    r = tcp.login_storm(2000, 100.0, 50.0, 1, 5, os="windows-nt-4.0-server", horizon=100.0)
+    assert rel_err(r.refusal_probability[-1], qm.MMcK(20.0, 50.0, 1, 6).blocking) <= 1e-7
+    assert rel_err(r.expected_attempts, 2000) <= 1e-8
+    assert np.all(np.abs(r.state_probabilities.sum(axis=1) - 1) <= 1e-8)
+
+
+def test_storm_rate_function_matches_the_built_in_shape():
+    a = tcp.login_storm(300, 2.0, 50.0, 2, 16)
+    b = tcp.login_storm(300, 2.0, 50.0, 2, 16, rate_function=lambda t: 150.0 if t < 2.0 else 0.0,
+                        horizon=a.times[-1])
+    # the user's function gets no breakpoint at t = 2, so the solver's step
+    # control alone resolves the jump: agreement to 1e-5 relative
+    assert rel_err(b.expected_refused, a.expected_refused) <= 1e-5
+
+
+def test_empty_storm_refuses_nothing():
+    r = tcp.login_storm(0, 2.0, 50.0, 1, 5)
+    assert r.expected_refused == 0 and r.refusals_end == 0.0
+
+
+def test_storm_transient_agrees_with_monte_carlo():
+    # First attempts only, Poisson arrivals: the simulation's mean refused
+    # count per storm must hold the exact transient's value.  A 99.99%
+    # interval (false-failure rate 1e-4; fixed seed).
+    exact = tcp.login_storm(300, 2.0, 50.0, 1, 5, os="windows-nt-4.0-server").expected_refused
+    s = tcp.simulate_storm(300, 2.0, 50.0, 1, 5, os="windows-nt-4.0-server", retries=False,
+                           poisson=True, seed=2, replications=2000)
+    x = s.per_replication_refused
+    hw = 3.89 * x.std(ddof=1) / np.sqrt(x.size)
+    assert abs(x.mean() - exact) <= hw
+
+
+def test_retry_schedules():
+    assert tcp.retry_schedule("windows-nt-4.0-server") == ((0.5, 1.0, 1.5), 1.5)
+    assert tcp.retry_schedule("windows-nt-4.0-server", client="linux") == ((), 0.0)
+    assert tcp.retry_schedule("linux") == ((1, 3, 7, 15, 31, 63), 127.0)
+    assert tcp.retry_schedule("macos", client="linux-6.5")[1] == 131.0
+    assert tcp.retry_schedule("linux", client="windows") == ((3, 9), 21.0)
+
+
+def test_seed_scenario_backlog_200_fixes_the_storm():
+    # The field report: NT Server, one worker at 50 logins/s, 300 clients in 2 s.
+    kw = dict(os="windows-nt-4.0-server", seed=5, replications=100)
+    small = tcp.simulate_storm(300, 2.0, 50.0, 1, 5, **kw)
+    large = tcp.simulate_storm(300, 2.0, 50.0, 1, 200, **kw)
+    assert small.failed_share > 0.3 > 0.15 > large.failed_share
+    assert small.first_try_share < large.first_try_share
+    # without retries more clients fail than with them
+    none = tcp.simulate_storm(300, 2.0, 50.0, 1, 5, retries=False, **kw)
+    assert none.failed_share > small.failed_share
+
+
+# -- the real kernel ----------------------------------------------------------
+
+def _somaxconn():
+    return int(Path("/proc/sys/net/core/somaxconn").read_text())
+
+
+def _completed_handshakes(backlog, limit=64, timeout=0.3):
+    """listen(backlog) on loopback, never accept(), and count sequential
+    connects that complete; stop at the first that times out."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    clients = []
+    try:
+        server.bind(("127.0.0.1", 0))
+        server.listen(backlog)
+        port = server.getsockname()[1]
+        done = 0
+        for _ in range(limit):
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            clients.append(c)
+            c.settimeout(timeout)
+            try:
+                c.connect(("127.0.0.1", port))
+            except (socket.timeout, OSError):
+                break
+            done += 1
+        return done
+    finally:
+        for c in clients:
+            c.close()
+        server.close()
+
+
+@pytest.mark.kernel
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux rule needs Linux")
+@pytest.mark.parametrize("backlog", [0, 1, 5, 16])
+def test_linux_kernel_holds_what_the_model_says(backlog):
+    try:
+        somaxconn = _somaxconn()
+        socket.socket().close()
+    except OSError as exc:  # pragma: no cover - sandbox without sockets
+        pytest.skip(f"no loopback sockets here: {exc}")
+    expected = tcp.accept_queue_capacity(backlog, os="linux", somaxconn=somaxconn)
+    assert _completed_handshakes(backlog) == expected
