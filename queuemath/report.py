@@ -1,9 +1,11 @@
 """Regenerate the report's artefacts (``python -m queuemath report``).
 
-Today the report is one table, the seed scenario of the field report: a
-server whose accept queue holds 5 connections (the Lotus Notes backlog on
-Windows NT) against one that holds 200 (the NT Server maximum), at loads from
-light to overloaded.  Later work adds figures and the PDF.
+Today the report is two tables about the seed scenario of the field report:
+``seed_scenario.csv``, the steady state of a server whose accept queue holds 5
+connections (the Lotus Notes backlog on Windows NT) against one that holds
+200 (the NT Server maximum), at loads from light to overloaded; and
+``seed_storm.csv``, the morning login storm itself (exact transient and
+simulated client retries).  Later work adds figures and the PDF.
 """
 import csv
 import io
@@ -48,12 +50,43 @@ def _format(value):
 
 
 def write_seed_table(path):
-    rows = seed_scenario_rows()
+    return _write_rows(seed_scenario_rows(), path)
+
+
+#: The login storm of the field report: clients logging in within a few
+#: seconds to a server that completes one login per 20 ms per worker.
+STORM = dict(clients=300, duration=2.0, service_rate=50.0, workers=1)
+STORM_CASES = (("windows-nt-4.0-server", 5), ("windows-nt-4.0-server", 200),
+               ("linux", 128), ("linux", 4096))
+
+
+def storm_rows(replications=400, seed=20261125):
+    """Exact refused share of first attempts, and the simulated experience of
+    the clients with their retries, for each (os, backlog) of STORM_CASES."""
+    from . import tcp
+    rows = []
+    for os_name, backlog in STORM_CASES:
+        exact = tcp.login_storm(os=os_name, backlog=backlog, **STORM)
+        sim = tcp.simulate_storm(os=os_name, backlog=backlog, seed=seed,
+                                 replications=replications, **STORM)
+        q = sim.delay_quantiles
+        rows.append({"os": os_name, "backlog": backlog,
+                     "accept_queue": int(tcp.accept_queue_capacity(backlog, os=os_name)),
+                     "first_attempts_refused_share": exact.refused_share,
+                     "refusals_end_s": exact.refusals_end,
+                     "clients_failed_share": sim.failed_share,
+                     "first_try_share": sim.first_try_share,
+                     "connect_delay_p50_s": q["p50"], "connect_delay_p99_s": q["p99"],
+                     "connect_delay_max_s": q["max"]})
+    return rows
+
+
+def _write_rows(rows, path):
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(list(rows[0]))
     for row in rows:
-        writer.writerow([_format(v) for v in row.values()])
+        writer.writerow([v if isinstance(v, str) else _format(v) for v in row.values()])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(buf.getvalue())
@@ -63,5 +96,7 @@ def write_seed_table(path):
 def main(root="."):
     root = Path(root)
     out = write_seed_table(root / "paper" / "tables" / "seed_scenario.csv")
+    print(f"report: wrote {out}")
+    out = _write_rows(storm_rows(), root / "paper" / "tables" / "seed_storm.csv")
     print(f"report: wrote {out}")
     return 0

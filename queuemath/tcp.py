@@ -675,8 +675,9 @@ def fluid_storm(clients, duration, service_rate, workers, backlog, os="linux", s
     horizon = float(_validate.positive("horizon", horizon))
     times = np.linspace(0.0, horizon, int(_validate.integer("points", points, minimum=2)))
     lam = n / t_storm
-    # Explicit Euler on a grid 200 times finer than the report: the level's
-    # slope is piecewise constant or linear, so this is accurate to ~1e-4.
+    # Explicit Euler on a grid 200 times finer than the report; halving the
+    # step moves the seed scenario's refused count by about 3e-5 relative,
+    # far below the fluid model's own error.
     level = np.zeros(times.size)
     x, t, refused, last_full = 0.0, 0.0, 0.0, 0.0
     fine = np.linspace(0.0, horizon, 200 * times.size)

@@ -33,8 +33,17 @@ def test_command_line(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(Path(qm.__file__).parents[1]))
     out = subprocess.run([sys.executable, "-m", "queuemath", "report"], cwd=tmp_path,
                          capture_output=True, text=True, check=True, env=env)
-    assert "seed_scenario.csv" in out.stdout
+    assert "seed_scenario.csv" in out.stdout and "seed_storm.csv" in out.stdout
     assert (tmp_path / "paper" / "tables" / "seed_scenario.csv").exists()
+    storm = list(csv.DictReader((tmp_path / "paper" / "tables" / "seed_storm.csv").read_text()
+                                .splitlines()))
+    nt5, nt200 = storm[0], storm[1]
+    assert (nt5["backlog"], nt200["backlog"]) == ("5", "200")
+    assert float(nt5["clients_failed_share"]) > 0.3 > float(nt200["clients_failed_share"])
+    # the committed table is what the command regenerates, byte for byte
+    committed = Path(qm.__file__).parents[1] / "paper" / "tables" / "seed_storm.csv"
+    if committed.exists():
+        assert committed.read_bytes() == (tmp_path / "paper" / "tables" / "seed_storm.csv").read_bytes()
     bad = subprocess.run([sys.executable, "-m", "queuemath", "nonsense"], cwd=tmp_path,
                          capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "usage" in bad.stderr
