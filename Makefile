@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test report bench clean
+.PHONY: test report bench validate-kernel clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/bench_closed_forms.py
 	$(BIN)/python benchmarks/bench_simulate.py
+
+# Real-kernel dynamic check (Linux loopback, ~2 minutes); writes measured data
+# to paper/tables/kernel_dynamic.csv, which `make report` does not regenerate.
+validate-kernel: $(STAMP)
+	$(BIN)/python benchmarks/validate_kernel.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
