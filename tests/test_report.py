@@ -1,18 +1,26 @@
-"""`python -m queuemath report` writes the seed-scenario table reproducibly."""
+"""`python -m queuemath report`: every artefact regenerated, byte for byte the
+same on a second run, and a clear one-line error when a piece is missing."""
 import csv
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import queuemath as qm
 from queuemath import report
 
+ROOT = Path(qm.__file__).parents[1]
+ARTEFACTS = ["tables/seed_scenario.csv", "tables/seed_storm.csv", "tables/crosscheck.csv",
+             "generated/formulas.typ", "figures/blocking_vs_load.svg", "figures/erlang_b.svg",
+             "figures/dimensioning.svg", "figures/state_distribution.svg",
+             "figures/crosscheck.svg", "figures/storm.svg", "report.pdf"]
 
-def test_seed_table_is_byte_identical_and_consistent(tmp_path):
+
+def test_seed_table_is_consistent(tmp_path):
     first = report.write_seed_table(tmp_path / "a.csv").read_bytes()
-    second = report.write_seed_table(tmp_path / "b.csv").read_bytes()
-    assert first == second
     rows = list(csv.DictReader(first.decode().splitlines()))
     assert len(rows) == len(report.SEED_LOADS) * len(report.SEED_WORKERS)
     for row in rows:
@@ -27,25 +35,64 @@ def test_seed_table_is_byte_identical_and_consistent(tmp_path):
     assert one["blocking_backlog_200"] == f"{1 / 202:.6e}"
 
 
-def test_command_line(tmp_path):
-    # Run from an empty folder; the package is found as installed (or, in a
-    # bare checkout, through PYTHONPATH).
-    env = dict(os.environ, PYTHONPATH=str(Path(qm.__file__).parents[1]))
-    out = subprocess.run([sys.executable, "-m", "queuemath", "report"], cwd=tmp_path,
-                         capture_output=True, text=True, check=True, env=env)
-    assert "seed_scenario.csv" in out.stdout and "seed_storm.csv" in out.stdout
-    assert (tmp_path / "paper" / "tables" / "seed_scenario.csv").exists()
-    storm = list(csv.DictReader((tmp_path / "paper" / "tables" / "seed_storm.csv").read_text()
+def _paper_sources(root):
+    (root / "paper" / "tables").mkdir(parents=True)
+    shutil.copy(ROOT / "paper" / "report.typ", root / "paper" / "report.typ")
+    shutil.copy(ROOT / "paper" / "tables" / "kernel_dynamic.csv",
+                root / "paper" / "tables" / "kernel_dynamic.csv")
+
+
+def _run(root):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return subprocess.run([sys.executable, "-m", "queuemath", "report"], cwd=root,
+                          capture_output=True, text=True, env=env)
+
+
+def test_report_regenerates_byte_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):
+        _paper_sources(root)
+        out = _run(root)
+        assert out.returncode == 0, out.stderr
+        for name in ARTEFACTS:
+            assert f"paper/{name}" in out.stdout          # one progress line each
+    for name in ARTEFACTS:
+        assert (a / "paper" / name).read_bytes() == (b / "paper" / name).read_bytes(), name
+    storm = list(csv.DictReader((a / "paper" / "tables" / "seed_storm.csv").read_text()
                                 .splitlines()))
     nt5, nt200 = storm[0], storm[1]
     assert (nt5["backlog"], nt200["backlog"]) == ("5", "200")
     assert float(nt5["clients_failed_share"]) > 0.3 > float(nt200["clients_failed_share"])
-    # the committed table is what the command regenerates, byte for byte
-    committed = Path(qm.__file__).parents[1] / "paper" / "tables" / "seed_storm.csv"
-    if committed.exists():
-        assert committed.read_bytes() == (tmp_path / "paper" / "tables" / "seed_storm.csv").read_bytes()
-    bad = subprocess.run([sys.executable, "-m", "queuemath", "nonsense"], cwd=tmp_path,
-                         capture_output=True, text=True, env=env)
+    assert (a / "paper" / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    # the committed tables are what the command regenerates
+    for name in ("tables/seed_scenario.csv", "tables/seed_storm.csv", "tables/crosscheck.csv"):
+        committed = ROOT / "paper" / name
+        if committed.exists():
+            assert committed.read_bytes() == (a / "paper" / name).read_bytes(), name
+
+
+def test_report_errors_name_the_missing_piece(tmp_path):
+    _paper_sources(tmp_path)
+    (tmp_path / "paper" / "tables" / "kernel_dynamic.csv").unlink()
+    out = _run(tmp_path)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1].startswith(
+        "report: error: paper/tables/kernel_dynamic.csv is missing")
+
+
+def test_report_typst_error_is_one_line(tmp_path):
+    (tmp_path / "report.typ").write_text("#let x = \n#undefined-thing\n")
+    with pytest.raises(report.ReportError) as info:
+        report.compile_pdf(tmp_path)
+    message = str(info.value)
+    assert message.startswith("typst could not compile") and "\n" not in message
+
+
+def test_usage():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    bad = subprocess.run([sys.executable, "-m", "queuemath", "nonsense"], capture_output=True,
+                         text=True, env=env)
     assert bad.returncode == 2 and "usage" in bad.stderr
 
 
