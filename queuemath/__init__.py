@@ -6,7 +6,8 @@ from one server to millions, at any load, in log form where the plain value
 underflows.  ``import queuemath`` loads numpy and scipy.special only.
 """
 from .delay import MMc, erlang_c, log_erlang_c
-from .dimension import erlang_b_load, erlang_b_servers, erlang_c_servers, min_capacity
+from .dimension import (blocking_sensitivity, capacity_frontier, erlang_b_load, erlang_b_servers,
+                        erlang_c_servers, max_arrival_rate, min_capacity)
 from .finite import MM1K, MMcK
 from .loss import Engset, erlang_b, log_erlang_b
 from .montecarlo import FiniteSourceGGcK, GGcK, crosscheck, simulate
@@ -16,7 +17,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Engset", "MM1K", "MMc", "MMcK", "GGcK", "FiniteSourceGGcK", "simulate", "crosscheck",
     "erlang_b", "erlang_b_load", "erlang_b_servers", "erlang_c", "erlang_c_servers",
-    "log_erlang_b", "log_erlang_c", "min_capacity",
+    "log_erlang_b", "log_erlang_c", "min_capacity", "max_arrival_rate", "capacity_frontier",
+    "blocking_sensitivity",
 ]
 
 

@@ -8,13 +8,14 @@ functions, so they are right at the integer boundary whenever the forward
 value is; the load inverse is a safeguarded Newton iteration on
 :math:`\log A`.
 """
-import numpy as np
+from collections import namedtuple
 
+import numpy as np
 from scipy.special import gammaln
 
 from . import _special, _validate
 from .delay import _log_erlang_c
-from .finite import _mmck_blocking
+from .finite import MMcK, _mmck_blocking, _mmck_logs
 
 _LIMIT = 2.0 ** 53
 
@@ -210,18 +211,32 @@ def erlang_b_load(servers, target_blocking):
     log_t = np.log(t)
     lo = (log_t + gammaln(c + 1)) / c          # log A with A^c/c! = t: B <= t
     hi = np.log(c) - np.log1p(-t)              # log A with 1 - c/A = t: B > t
-    # The iterate is kept as A itself, not log A: a Newton step multiplies A
-    # by exp(-step), so the root is found to an ulp of A, not of log A
-    # (which would cost |log A| ulps, 1e-13 at A = 1e-200).
+    return _validate.scalar(_solve_load(_erlang_b_and_slope(c), log_t, lo, hi))
+
+
+def _erlang_b_and_slope(c):
+    def fn(a):
+        log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
+        # d log B / d log A = c - A (1 - B), and A (1 - B) = A Z B.
+        return log_b, c - np.exp(np.log(a) + log_z + log_b)
+    return fn
+
+
+def _solve_load(log_prob_and_slope, log_t, lo, hi):
+    """The A with log_prob(A) = log_t, for a probability rising in A whose
+    log-log slope is known: safeguarded Newton inside [exp(lo), exp(hi)].
+
+    The iterate is kept as A itself, not log A: a Newton step multiplies A by
+    exp(-step), so the root is found to an ulp of A, not of log A (which
+    would cost |log A| ulps, 1e-13 at A = 1e-200).
+    """
     a = np.exp(0.5 * (lo + hi))
     for _ in range(200):
-        log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
-        f = log_b - log_t
+        log_p, slope = log_prob_and_slope(a)
+        f = log_p - log_t
         x = np.log(a)
         lo = np.where(f < 0, np.maximum(lo, x), lo)
         hi = np.where(f > 0, np.minimum(hi, x), hi)
-        # d log B / d log A = c - A (1 - B), and A (1 - B) = A Z B.
-        slope = c - np.exp(x + log_z + log_b)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             step = f / slope
             newton = a * np.exp(-step)
@@ -231,7 +246,63 @@ def erlang_b_load(servers, target_blocking):
         a = np.where(done, a, nxt)
         if np.all(done):
             break
-    return _validate.scalar(a)
+    return a
+
+
+def _mmck_mean_in_system(a, c, k):
+    logs = _mmck_logs(a, c, k)
+    return np.minimum(np.exp(logs["log_busy"]), c) + np.exp(logs["log_p_ge_c"]) * logs["queue_mean"]
+
+
+def max_arrival_rate(service_rate, servers, capacity, target_blocking):
+    r"""The largest arrival rate an M/M/c/K queue takes with blocking at most
+    the target: the load a given worker count and backlog absorb.
+
+    Parameters
+    ----------
+    service_rate : array_like
+        :math:`\mu` of one server, greater than 0. [1/s]
+    servers : array_like of int
+        c, at least 1.
+    capacity : array_like of int
+        K >= c.
+    target_blocking : array_like
+        In (0, 1).
+
+    Returns
+    -------
+    arrival_rate : float or ndarray
+        The :math:`\lambda` with :math:`p_K = ` target. [1/s]
+
+    Notes
+    -----
+    :math:`p_K` rises with the load, and in closed form
+    :math:`\partial \log p_K / \partial \log A = K - L` (every state's
+    weight is :math:`A^n` over a constant, so the log-derivative of the
+    normaliser is the mean number present L), so the root is found by the
+    same safeguarded Newton iteration as :func:`erlang_b_load`, bracketed by
+    :math:`p_K \le A^K/(c!\,c^{K-c})` and :math:`p_K \ge 1 - c/A`.
+
+    Examples
+    --------
+    >>> lam = max_arrival_rate(1.0, 1, 10, 0.0508137313274124)
+    >>> round(float(lam), 9)          # M/M/1/10 blocks 5.08 % at rho = 0.9
+    0.9
+    """
+    mu = _validate.positive("service_rate", service_rate)
+    c = _validate.integer("servers", servers, minimum=1)
+    k = _validate.integer("capacity", capacity, minimum=1)
+    t = _validate.probability("target_blocking", target_blocking)
+    mu, c, k, t = _validate.broadcast(service_rate=mu, servers=c, capacity=k, target_blocking=t)
+    _validate.at_least("capacity", k, "servers", c)
+    log_t = np.log(t)
+    lo = (log_t + gammaln(c + 1) + (k - c) * np.log(c)) / k
+    hi = np.log(c) - np.log1p(-t)
+
+    def fn(a):
+        return _mmck_blocking(a, c, k)[0], k - _mmck_mean_in_system(a, c, k)
+
+    return _validate.scalar(_solve_load(fn, log_t, lo, hi) * mu)
 
 
 def min_capacity(arrival_rate, service_rate, target_blocking, servers=1):
@@ -300,3 +371,93 @@ def min_capacity(arrival_rate, service_rate, target_blocking, servers=1):
     res = _smallest_integer(ok, c - 1, {"arrival_rate": lam, "service_rate": mu,
                             "servers": c, "target_blocking": t}, "capacity")
     return _validate.scalar(res)
+
+
+CapacityFrontier = namedtuple("CapacityFrontier", "servers capacity waiting_places feasible")
+CapacityFrontier.__doc__ = """Answer of :func:`capacity_frontier`, one entry per server count.
+
+servers: the server counts; capacity: the smallest K meeting the target
+(``inf`` where no finite K does); waiting_places: capacity - servers (the
+backlog's share, ``inf`` likewise); feasible: where a finite K exists."""
+
+
+def capacity_frontier(arrival_rate, service_rate, target_blocking, servers):
+    r"""The workers-versus-backlog trade-off: for each number of servers, the
+    smallest capacity K with M/M/c/K blocking at most the target.
+
+    Parameters
+    ----------
+    arrival_rate, service_rate : float
+        :math:`\lambda` and :math:`\mu` of one server. [1/s]
+    target_blocking : float
+        In (0, 1).
+    servers : array_like of int
+        The server counts to consider, each at least 1.
+
+    Returns
+    -------
+    CapacityFrontier
+        Server counts whose load exceeds what any capacity can hold at the
+        target (:math:`\rho > 1` with target :math:`\le 1 - 1/\rho`) get
+        ``inf`` rather than an error, so a whole range can be scanned.
+
+    Examples
+    --------
+    >>> f = capacity_frontier(3.0, 1.0, 1e-3, [2, 3, 4, 6])
+    >>> f.capacity.tolist()
+    [inf, 1001.0, 21.0, 12.0]
+    """
+    lam = float(_validate.nonnegative("arrival_rate", arrival_rate))
+    mu = float(_validate.positive("service_rate", service_rate))
+    t = float(_validate.probability("target_blocking", target_blocking))
+    c = np.atleast_1d(_validate.integer("servers", servers, minimum=1))
+    a = lam / mu
+    feasible = ~((a > c) & (t <= (a - c) / a))
+    cap = np.full(c.shape, np.inf)
+    if feasible.any():
+        cap[feasible] = min_capacity(lam, mu, t, servers=c[feasible])
+    return CapacityFrontier(c.astype(np.int64), cap, cap - c, feasible)
+
+
+Sensitivity = namedtuple("Sensitivity", "d_arrival_rate elasticity one_more_server one_more_place")
+Sensitivity.__doc__ = """Answer of :func:`blocking_sensitivity`.
+
+d_arrival_rate: exact derivative of the blocking in the arrival rate [s];
+elasticity: d log p_K / d log lambda = K - L; one_more_server: blocking with
+one more server and the same waiting room (c+1, K+1) minus now; one_more_place:
+blocking with one more waiting place (c, K+1) minus now."""
+
+
+def blocking_sensitivity(arrival_rate, service_rate, servers, capacity):
+    r"""How M/M/c/K blocking responds to load, servers and capacity.
+
+    The load derivative is exact: every state's weight is :math:`A^n` over a
+    constant, so :math:`\partial \log p_K/\partial \log A = K - L` with L the
+    mean number present, and :math:`\partial p_K/\partial\lambda =
+    p_K (K - L)/\lambda`.  Servers and capacity are integers: their effects
+    are the differences of one more.
+
+    Returns
+    -------
+    Sensitivity
+
+    Examples
+    --------
+    >>> s = blocking_sensitivity(1.0, 1.0, 1, 1)    # B = A/(1+A): dB/dA = 1/4
+    >>> float(s.d_arrival_rate)
+    0.25
+    """
+    q = MMcK(arrival_rate, service_rate, servers, capacity)
+    lam, mu, c, k = q._lam, q._mu, q._c, q._k
+    a = q._a
+    mean_n = _mmck_mean_in_system(a, c, k)
+    elasticity = k - mean_n
+    pk = q._blocking[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deriv = pk * elasticity / lam
+    # At lambda = 0 only K = 1 (then c = 1) has a non-zero slope: B = A/(1+A).
+    deriv = np.where(lam == 0, np.where(k == 1, 1 / mu, 0.0), deriv)
+    more_server = _mmck_blocking(a, c + 1, k + 1)[1] - pk
+    more_place = _mmck_blocking(a, c, k + 1)[1] - pk
+    return Sensitivity(_validate.scalar(deriv), _validate.scalar(elasticity),
+                       _validate.scalar(more_server), _validate.scalar(more_place))

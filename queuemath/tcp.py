@@ -351,7 +351,7 @@ class StormResult:
 
 def login_storm(clients, duration, service_rate, workers, backlog, os="linux", somaxconn=None,
                 background_rate=0.0, rate_function=None, horizon=None, points=401,
-                threshold=1e-3):
+                threshold=1e-3, initial=0):
     r"""A login storm into the accept queue, solved exactly as a transient.
 
     ``clients`` first attempts arrive as a Poisson stream of rate
@@ -393,6 +393,10 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
         Times at which the state is reported.
     threshold : float, default 1e-3
         Refusal probability below which refusals count as stopped.
+    initial : int or array_like, default 0
+        The state at t = 0: a number present (e.g. a backlog already
+        half full when the storm begins), or a probability vector over
+        0..K (e.g. a stationary distribution).
 
     Returns
     -------
@@ -472,7 +476,7 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
 
     times = np.linspace(0.0, horizon, npts)
     y = np.zeros(k + 3)
-    y[0] = 1.0
+    y[:-2] = _initial_state(initial, k)
     out = np.zeros((npts, k + 1))
     out[0] = y[:-2]
     for lo, hi in zip(breaks[:-1], breaks[1:]):
@@ -487,6 +491,22 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
         y = sol.y[:, -1]
     probs = np.clip(out, 0.0, 1.0)   # the solver's own tolerance may leave -1e-14
     return StormResult(times, probs, y[-2], y[-1], threshold, k)
+
+
+def _initial_state(initial, k):
+    arr = np.asarray(initial, dtype=float)
+    if arr.ndim == 0:
+        n0 = _validate.integer("initial", initial, minimum=0)
+        if n0 > k:
+            raise ValueError(f"initial must be a number present in 0..K={k}, got {int(n0)}")
+        p = np.zeros(k + 1)
+        p[int(n0)] = 1.0
+        return p
+    if arr.shape != (k + 1,) or not np.all(np.isfinite(arr)) or np.any(arr < 0) \
+            or abs(arr.sum() - 1) > 1e-9:
+        raise ValueError(f"initial must be a probability vector over 0..K={k} "
+                         f"(length {k + 1}, summing to 1), got shape {arr.shape}")
+    return arr
 
 
 # -- what clients do after a refusal or a dropped SYN ----------------------------

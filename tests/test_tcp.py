@@ -182,3 +182,19 @@ def test_linux_kernel_holds_what_the_model_says(backlog):
         pytest.skip(f"no loopback sockets here: {exc}")
     expected = tcp.accept_queue_capacity(backlog, os="linux", somaxconn=somaxconn)
     assert _completed_handshakes(backlog) == expected
+
+
+def test_storm_from_a_non_empty_backlog():
+    empty = tcp.login_storm(100, 2.0, 50.0, 1, 5)
+    half = tcp.login_storm(100, 2.0, 50.0, 1, 5, initial=4)
+    assert half.expected_refused > empty.expected_refused
+    assert half.mean_in_system[0] == 4
+    # starting from the stationary law of the background load stays there
+    q = qm.MMcK(20.0, 50.0, 1, 7)
+    steady = tcp.login_storm(0, 2.0, 50.0, 1, 5, background_rate=20.0,
+                             initial=q.state_probabilities())
+    assert np.allclose(steady.refusal_probability, q.blocking, rtol=1e-7)
+    with pytest.raises(ValueError, match="initial must be a number present in 0..K=7"):
+        tcp.login_storm(10, 2.0, 50.0, 1, 5, initial=9)
+    with pytest.raises(ValueError, match="initial must be a probability vector"):
+        tcp.login_storm(10, 2.0, 50.0, 1, 5, initial=[0.5, 0.5])
