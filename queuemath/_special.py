@@ -389,6 +389,44 @@ def log_erlang_b_parts(c, a, want_all=True):
     return tuple(outs) if want_all else (outs[0], None, None)
 
 
+def log_erlang_b_continuous(x, a):
+    """(log B, log Z) of Erlang B continued to real server counts x > 0:
+    1/B(x, a) = a^-x e^a Gamma(x+1, a), the incomplete-gamma continuation.
+
+    Integer x take the integer kernel (so both agree to the bit there);
+    other x take the same incomplete-gamma route below the mean, and above
+    it Legendre's fraction for Gamma(x, a), whose numerators n (x - n) turn
+    negative past n = x: evaluated by the Lentz method with its own stopping
+    rule rather than at a fixed depth.
+    """
+    x = np.asarray(x, dtype=float)
+    a = np.asarray(a, dtype=float)
+    shape = x.shape
+    x, a = x.ravel(), a.ravel()
+    log_b = np.empty(x.shape)
+    log_z = np.empty(x.shape)
+    whole = x == np.floor(x)
+    if whole.any():
+        lb, lz, _ = log_erlang_b_parts(x[whole], a[whole])
+        log_b[whole], log_z[whole] = lb, lz
+    frac = ~whole
+    zero = frac & (a == 0)
+    log_b[zero], log_z[zero] = -np.inf, np.inf
+    cf = np.flatnonzero(frac & ~zero & (a - x >= _CF_SIGMAS * np.sqrt(np.maximum(x, 1.0))))
+    inc = np.flatnonzero(frac & ~zero & ~(a - x >= _CF_SIGMAS * np.sqrt(np.maximum(x, 1.0))))
+    if cf.size:
+        xc, ac = x[cf], a[cf]
+        cp = xc - 1
+        f = _lentz(ac - cp, lambda n, i: n * (xc[i] - n), lambda n, i: ac[i] - cp[i] + 2 * n,
+                   xc.size, _CF_TERMS)
+        log_b[cf] = -np.log1p(xc / f)
+        log_z[cf] = np.log(xc) - np.log(f)
+    if inc.size:
+        lb, lz, _ = _eb_inc(x[inc], a[inc], True)
+        log_b[inc], log_z[inc] = lb, lz
+    return log_b.reshape(shape), log_z.reshape(shape)
+
+
 def log_expm1(y):
     """log(exp(y) - 1) for y > 0 without overflow or cancellation."""
     y = np.asarray(y, dtype=float)

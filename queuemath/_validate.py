@@ -132,9 +132,13 @@ def at_least(name, value, other_name, other):
             f"{other_name}={_fmt(other[idx])}{where}")
 
 
-def servers_and_load(servers, offered_load):
-    """The (servers, offered_load) pair of Erlang's formulas, broadcast."""
-    c = integer("servers", servers, minimum=1)
+def servers_and_load(servers, offered_load, continuous=False):
+    """The (servers, offered_load) pair of Erlang's formulas, broadcast;
+    ``continuous`` admits any real number of servers > 0."""
+    if continuous:
+        c = positive("servers", servers)
+    else:
+        c = integer("servers", servers, minimum=1)
     a = nonnegative("offered_load", offered_load)
     return broadcast(servers=c, offered_load=a)
 

@@ -11,9 +11,12 @@ from . import _special, _validate
 from ._model import RateModel
 
 
-def _log_erlang_c(c, a):
+def _log_erlang_c(c, a, continuous=False):
     r"""log C(c, A); 0 where A >= c (every arrival waits)."""
-    log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
+    if continuous:
+        log_b, log_z = _special.log_erlang_b_continuous(c, a)
+    else:
+        log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
     stable = a < c
     # 1/C = 1 + (1 - rho)(1 - B)/B = 1 + ((c - A)/c) Z, all terms >= 0, so
     # log C = -log(1 + exp(log((c-A)/c) + log Z)) loses nothing, even as
@@ -25,7 +28,7 @@ def _log_erlang_c(c, a):
     return np.where(a == 0, -np.inf, out)
 
 
-def log_erlang_c(servers, offered_load):
+def log_erlang_c(servers, offered_load, continuous=False):
     r"""Natural logarithm of the Erlang C probability of waiting.
 
     Parameters
@@ -49,11 +52,11 @@ def log_erlang_c(servers, offered_load):
     >>> float(log_erlang_c(3, 5.0))
     0.0
     """
-    c, a = _validate.servers_and_load(servers, offered_load)
-    return _validate.scalar(_log_erlang_c(c, a))
+    c, a = _validate.servers_and_load(servers, offered_load, continuous)
+    return _validate.scalar(_log_erlang_c(c, a, continuous))
 
 
-def erlang_c(servers, offered_load):
+def erlang_c(servers, offered_load, continuous=False):
     r"""Probability that an arrival waits in the M/M/c queue (Erlang C).
 
     Parameters
@@ -62,6 +65,9 @@ def erlang_c(servers, offered_load):
         Number of servers c, at least 1.
     offered_load : array_like
         A = arrival_rate / service_rate, at least 0. [erlang]
+    continuous : bool, default False
+        Real ``servers`` > 0 allowed, through the continued Erlang B
+        (see :func:`queuemath.erlang_b`).
 
     Returns
     -------
@@ -99,8 +105,8 @@ def erlang_c(servers, offered_load):
     >>> float(erlang_c(2, 3.0))              # unstable: every arrival waits
     1.0
     """
-    c, a = _validate.servers_and_load(servers, offered_load)
-    return _validate.scalar(np.exp(_log_erlang_c(c, a)))
+    c, a = _validate.servers_and_load(servers, offered_load, continuous)
+    return _validate.scalar(np.exp(_log_erlang_c(c, a, continuous)))
 
 
 class MMc(RateModel):

@@ -69,7 +69,7 @@ def _meets(log_value, target, plain=None):
     return np.where(target >= tiny, plain <= target, log_value <= np.log(target))
 
 
-def erlang_b_servers(offered_load, target_blocking):
+def erlang_b_servers(offered_load, target_blocking, continuous=False):
     r"""Smallest number of servers c with Erlang B blocking at most the target.
 
     Parameters
@@ -79,9 +79,14 @@ def erlang_b_servers(offered_load, target_blocking):
     target_blocking : array_like
         Largest acceptable blocking, strictly between 0 and 1.
 
+    continuous : bool, default False
+        Return instead the real x > 0 with :math:`B(x, A) =` target for the
+        incomplete-gamma continuation of B (see :func:`erlang_b`), found by
+        bisection between the integers around it to the last bit.
+
     Returns
     -------
-    servers : int or ndarray of int
+    servers : int or ndarray of int (float with ``continuous``)
         The smallest c >= 1 with :math:`B(c, A) \le` target; so
         :math:`B(c-1, A) >` target when c > 1.
 
@@ -109,8 +114,25 @@ def erlang_b_servers(offered_load, target_blocking):
     >>> int(erlang_b_servers(10.0, 0.05))
     15
     """
-    return _fewest_servers(_log_erlang_b, offered_load, target_blocking, "target_blocking",
-                           start=0)
+    c = _fewest_servers(_log_erlang_b, offered_load, target_blocking, "target_blocking",
+                        start=0)
+    if not continuous:
+        return c
+    a = _validate.nonnegative("offered_load", offered_load)
+    t = _validate.probability("target_blocking", target_blocking)
+    a, t, c = np.broadcast_arrays(a, t, np.asarray(c, dtype=float))
+    log_t = np.log(t)
+    # B falls strictly in x and B(c) <= t < B(c - 1) (B(0) = 1): bisect.
+    lo, hi = c - 1.0, c.astype(float)
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        open_ = (mid > lo) & (mid < hi)
+        if not open_.any():
+            break
+        low_b = _special.log_erlang_b_continuous(np.where(mid > 0, mid, 0.5), a)[0] > log_t
+        lo = np.where(open_ & low_b, mid, lo)
+        hi = np.where(open_ & ~low_b, mid, hi)
+    return _validate.scalar(np.where(a == 0, 0.0, hi))
 
 
 def erlang_c_servers(offered_load, target_p_wait):

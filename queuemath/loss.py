@@ -11,7 +11,7 @@ import numpy as np
 from . import _special, _validate
 
 
-def log_erlang_b(servers, offered_load):
+def log_erlang_b(servers, offered_load, continuous=False):
     r"""Natural logarithm of the Erlang B blocking probability.
 
     Finite and accurate where :func:`erlang_b` underflows to 0 (blocking far
@@ -24,6 +24,8 @@ def log_erlang_b(servers, offered_load):
         Number of servers c, at least 1.
     offered_load : array_like
         Offered traffic A = arrival_rate / service_rate, at least 0. [erlang]
+    continuous : bool, default False
+        Real ``servers`` allowed, as in :func:`erlang_b`.
 
     Returns
     -------
@@ -39,11 +41,13 @@ def log_erlang_b(servers, offered_load):
     >>> float(log_erlang_b(1000, 1.0)) < -5000
     True
     """
-    c, a = _validate.servers_and_load(servers, offered_load)
+    c, a = _validate.servers_and_load(servers, offered_load, continuous)
+    if continuous:
+        return _validate.scalar(_special.log_erlang_b_continuous(c, a)[0])
     return _validate.scalar(_special.log_erlang_b_parts(c, a, want_all=False)[0])
 
 
-def erlang_b(servers, offered_load):
+def erlang_b(servers, offered_load, continuous=False):
     r"""Blocking probability of the M/M/c/c loss system (Erlang B).
 
     Parameters
@@ -52,6 +56,11 @@ def erlang_b(servers, offered_load):
         Number of servers c, at least 1.
     offered_load : array_like
         Offered traffic A = arrival_rate / service_rate, at least 0. [erlang]
+    continuous : bool, default False
+        Accept any real ``servers`` > 0 through the incomplete-gamma
+        continuation :math:`1/B(x, A) = A^{-x} e^{A}\,\Gamma(x+1, A)`, which
+        equals the usual B at integers (the staffing literature's
+        "fractional servers").
 
     Returns
     -------
@@ -102,7 +111,9 @@ def erlang_b(servers, offered_load):
     >>> round(float(erlang_b(2, 1.0)), 15)    # (1/2) / (1 + 1 + 1/2)
     0.2
     """
-    c, a = _validate.servers_and_load(servers, offered_load)
+    c, a = _validate.servers_and_load(servers, offered_load, continuous)
+    if continuous:
+        return _validate.scalar(np.exp(_special.log_erlang_b_continuous(c, a)[0]))
     return _validate.scalar(np.exp(_special.log_erlang_b_parts(c, a, want_all=False)[0]))
 
 

@@ -151,3 +151,12 @@ def test_sensitivity_at_zero_load():
 def test_issue8_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("load, target", [(10.0, 0.05), (1.0, 0.01), (100.0, 0.01), (1e4, 1e-6),
+                                          (0.5, 0.3)])
+def test_continuous_servers_root(load, target):
+    x = qm.erlang_b_servers(load, target, continuous=True)
+    c = qm.erlang_b_servers(load, target)
+    assert c - 1 < x <= c
+    assert rel_err(qm.erlang_b(x, load, continuous=True), target) <= 1e-12

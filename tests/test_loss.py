@@ -238,3 +238,40 @@ def test_engset_keywords_and_vectors():
     assert m.carried_load.shape == (2, 2)
     m = qm.Engset.from_total_offered_load(sources=10, servers=3, total_offered_load=[1.0, 2.0])
     assert m.idle_source_load.shape == (2,)
+
+
+# -- fractional servers (issue 8) ---------------------------------------------
+
+@pytest.mark.parametrize("x, a", [(2.5, 1.0), (2.5, 30.0), (0.3, 0.5), (0.3, 20.0), (0.01, 1e-8),
+                                  (100.7, 95.0), (100.7, 200.0), (1e6 + 0.5, 1e6),
+                                  (170.5, 1e-300), (7.25, 1e300)])
+def test_continuous_erlang_b_matches_mpmath(x, a):
+    # 1/B(x, A) = A^-x e^A Gamma(x+1, A), evaluated at 60 digits
+    with mp.workdps(60 + int(np.log10(max(a, x, 1.0)))):
+        ref_log = x * mp.log(a) - a - mp.log(mp.gammainc(x + 1, a))
+    assert log_err(qm.log_erlang_b(x, a, continuous=True), ref_log) <= TOL
+    if mp.exp(ref_log) >= np.finfo(float).tiny:
+        assert rel_err(qm.erlang_b(x, a, continuous=True), mp.exp(ref_log)) <= TOL
+
+
+def test_continuous_equals_integer_at_integers():
+    c = np.array([1, 2, 17, 500])
+    a = np.array([0.5, 3.0, 20.0, 480.0])
+    assert_equal(qm.erlang_b(c, a, continuous=True), qm.erlang_b(c, a))
+    assert_equal(qm.erlang_c(c, a, continuous=True), qm.erlang_c(c, a))
+
+
+@given(st.floats(0.05, 500.0), st.floats(0.01, 400.0))
+def test_continuous_erlang_b_is_monotone_between_integers(x, a):
+    lo, hi = np.floor(x), np.ceil(x)
+    b = qm.log_erlang_b(x, a, continuous=True)
+    if lo >= 1:
+        assert qm.log_erlang_b(lo, a) >= b - 1e-12 * max(1, abs(b))
+    assert b >= qm.log_erlang_b(max(hi, 1), a) - 1e-12 * max(1, abs(b))
+
+
+def test_continuous_bad_input():
+    with pytest.raises(ValueError, match="servers must be a finite number > 0"):
+        qm.erlang_b(0.0, 1.0, continuous=True)
+    with pytest.raises(ValueError, match="servers must be an integer"):
+        qm.erlang_b(2.5, 1.0)
