@@ -264,16 +264,13 @@ class Engset:
         # (log B, log Z, log beta Z) of the call congestion, computed once.
         return _call_congestion_parts(self._n, self._c, self._beta)
 
-    def _call_parts(self):
-        return self._call
-
     @property
     def log_blocking(self):
-        return _validate.scalar(self._call_parts()[0])
+        return _validate.scalar(self._call[0])
 
     @property
     def blocking(self):
-        return _validate.scalar(np.exp(self._call_parts()[0]))
+        return _validate.scalar(np.exp(self._call[0]))
 
     @cached_property
     def _log_time(self):
@@ -289,7 +286,7 @@ class Engset:
 
     @property
     def carried_load(self):
-        log_b, _, log_bz = self._call_parts()
+        log_b, _, log_bz = self._call
         n, beta = self._n, self._beta
         # x = beta (1 - B) = (beta Z) B: finite and exact even where B rounds
         # to 1 (beta = 1e300 gives x = c/(N-c), carried load c).

@@ -637,12 +637,12 @@ def simulate_storm(clients, duration, service_rate, workers, backlog, os="linux"
     c = int(_validate.integer("workers", workers, minimum=1))
     q = int(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn))
     reps = int(_validate.integer("replications", replications, minimum=1))
-    offsets, give_up = retry_schedule(os, client, reset_interval, reset_retries)
+    offsets, _ = retry_schedule(os, client, reset_interval, reset_retries)
     if not retries:
-        offsets, give_up = (), 0.0
+        offsets = ()
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    delays, tries, ok = _storm.simulate(n, t_storm, mu, c, c + q, offsets, give_up,
-                                        ss.spawn(reps), poisson)
+    delays, tries, ok = _storm.simulate(n, t_storm, mu, c, c + q, offsets, ss.spawn(reps),
+                                        poisson)
     return StormSimulation(delays, tries, ok, reps)
 
 

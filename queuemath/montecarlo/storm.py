@@ -11,11 +11,11 @@ import numpy as np
 _ATTEMPT, _DEPARTURE = 0, 1
 
 
-def run_storm(first_times, services, mu_unused, c, k, offsets, give_up):
+def run_storm(first_times, services, c, k, offsets):
     """One replication.  ``first_times``: sorted first-attempt times;
     ``services``: service times in order of service start; ``offsets``: times
-    of the retries after a client's first attempt; ``give_up``: when a client
-    whose last retry failed stops.  Returns (delay, attempts, connected)."""
+    of the retries after a client's first attempt (a client whose last retry
+    fails gives up).  Returns (delay, attempts, connected)."""
     n_clients = len(first_times)
     delay = np.full(n_clients, np.inf)
     attempts = np.zeros(n_clients, dtype=np.int64)
@@ -49,14 +49,14 @@ def run_storm(first_times, services, mu_unused, c, k, offsets, give_up):
     return delay, attempts, connected
 
 
-def simulate(n_clients, duration, mu, c, k, offsets, give_up, seeds, poisson):
+def simulate(n_clients, duration, mu, c, k, offsets, seeds, poisson):
     delays, tries, ok = [], [], []
     for ss in seeds:
         gen = np.random.Generator(np.random.PCG64(ss))
         n = int(gen.poisson(n_clients)) if poisson else int(round(n_clients))
         first = np.sort(gen.uniform(0.0, duration, n))
         services = gen.exponential(1.0 / mu, n)
-        d, a, conn = run_storm(first, services, mu, c, k, offsets, give_up)
+        d, a, conn = run_storm(first, services, c, k, offsets)
         delays.append(d)
         tries.append(a)
         ok.append(conn)
