@@ -246,10 +246,21 @@ def _legendre_cf(c, a):
     flops a level and with no data-dependent control flow.  a_n = 0 for
     n >= c: the fraction is then finite and exact.
     """
-    z_min = np.min((a - c) / np.sqrt(c))
-    depth = 13 if z_min >= 16 else 20 if z_min >= 8 else 30 if z_min >= 5 else 60
-    # One depth for the whole call (the deepest any point needs): a level
-    # costs less than gathering the points into groups would.
+    z = (a - c) / np.sqrt(c)
+    depth = np.where(z >= 16, 13, np.where(z >= 8, 20, np.where(z >= 5, 30, 60)))
+    if np.ndim(depth) == 0 or np.all(depth == depth.flat[0]):
+        return _legendre_bottom_up(c, a, int(np.max(depth)))
+    # Points grouped by the depth they need (index gathers are cheap; 60
+    # levels for every point would not be).
+    f = np.empty(np.shape(c))
+    for d in (13, 20, 30, 60):
+        idx = np.flatnonzero(depth == d)
+        if idx.size:
+            f[idx] = _legendre_bottom_up(c[idx], a[idx], d)
+    return f
+
+
+def _legendre_bottom_up(c, a, depth):
     base = a - c + 1
     f = base + 2.0 * depth
     for n in range(depth, 0, -1):
