@@ -15,7 +15,7 @@ from scipy.special import gammaln
 
 from . import _special, _validate
 from .delay import _log_erlang_c
-from .finite import MMcK, _mmck_blocking, _mmck_logs
+from .finite import MMcK, _mean_in_system, _mmck_blocking, _mmck_logs
 
 _LIMIT = 2.0 ** 53
 
@@ -272,8 +272,7 @@ def _solve_load(log_prob_and_slope, log_t, lo, hi):
 
 
 def _mmck_mean_in_system(a, c, k):
-    logs = _mmck_logs(a, c, k)
-    return np.minimum(np.exp(logs["log_busy"]), c) + np.exp(logs["log_p_ge_c"]) * logs["queue_mean"]
+    return _mean_in_system(_mmck_logs(a, c, k), c)
 
 
 def max_arrival_rate(service_rate, servers, capacity, target_blocking):

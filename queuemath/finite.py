@@ -129,10 +129,7 @@ class MMcK(RateModel):
         return _validate.scalar(np.exp(self._logs["log_p0"]))
 
     def _busy(self):
-        # Mean busy servers A (1 - p_K).  At loads like 1e200 the log-space
-        # product rounds a few ulps above c, which no server count can be;
-        # the physical bound is restored here rather than reported.
-        return np.minimum(np.exp(self._logs["log_busy"]), self._c)
+        return _busy(self._logs, self._c)
 
     @property
     def throughput(self):
@@ -148,12 +145,11 @@ class MMcK(RateModel):
         return _validate.scalar(self._mean_queue())
 
     def _mean_queue(self):
-        logs = self._logs
-        return np.exp(logs["log_p_ge_c"]) * logs["queue_mean"]
+        return _mean_queue(self._logs)
 
     @property
     def mean_in_system(self):
-        return _validate.scalar(self._busy() + self._mean_queue())
+        return _validate.scalar(_mean_in_system(self._logs, self._c))
 
     @property
     def mean_wait(self):
@@ -322,7 +318,6 @@ def _mmck_logs(a, c, k):
                   m - _special.truncated_geometric_mean(Lp, m))
     zero = a == 0
     # A = 0: everything sits in state 0 (the formulas above give 0 * inf).
-    log_pk = np.where(zero, -np.inf, log_pk)
     log_admit = np.where(zero, 0.0, log_admit)
     log_p_ge_c = np.where(zero, -np.inf, log_p_ge_c)
     log_p_le_c = np.where(zero, 0.0, log_p_le_c)
@@ -330,10 +325,25 @@ def _mmck_logs(a, c, k):
     qm = np.where(zero, 0.0, qm)
     with np.errstate(divide="ignore"):
         log_busy = np.log(a) + log_admit   # carried load A (1 - p_K)
-    return dict(log_b=log_b, log_z=log_z, log_s=log_s, L=L, log_pk=log_pk,
-                log_admit=log_admit, log_p_ge_c=log_p_ge_c, log_p_le_c=log_p_le_c,
+    return dict(log_s=log_s, L=L, log_admit=log_admit, log_p_ge_c=log_p_ge_c, log_p_le_c=log_p_le_c,
                 log_p0=log_p0, queue_mean=qm, log_busy=log_busy,
                 log_w_c=log_w_c, log_w_k=log_w_k)
+
+
+def _busy(logs, c):
+    # Mean busy servers A (1 - p_K).  At loads like 1e200 the log-space
+    # product rounds a few ulps above c, which no server count can be; the
+    # physical bound is restored here rather than reported.
+    return np.minimum(np.exp(logs["log_busy"]), c)
+
+
+def _mean_queue(logs):
+    return np.exp(logs["log_p_ge_c"]) * logs["queue_mean"]
+
+
+def _mean_in_system(logs, c):
+    """L = busy servers + mean queue, from _mmck_logs."""
+    return _busy(logs, c) + _mean_queue(logs)
 
 
 def _mmck_state_probabilities(a, c, k, logs):
