@@ -149,3 +149,94 @@ def log_err(got, ref):
     if mp.isinf(ref):
         return 0.0 if got == ref else math.inf
     return float(abs(mp.mpf(got) - ref) / max(1, abs(ref)))
+
+
+def erlang_a(lam, mu, c, theta, k=None, t=None):
+    """Dict of Erlang A quantities as mpf (M/M/c+M, M/M/c/K+M), by the
+    defining sums of the birth-death chain, relative to state c.
+
+    Unbounded queues use S = 1F1(1; a+1; x) = a x^-a e^x gamma(a, x) and
+    D = sum_j j t_j = S (x - a) + a (a = c mu/theta, x = lam/theta);
+    finite queues sum the K - c + 1 queue weights one by one.  ``t`` adds the
+    service level: sum_j p_{c+j} a/(a+j+1) I_{1-e^{-theta t}}(j+1, a+1), or
+    for the unbounded queue a int_{e^{-theta t}}^1 u^a e^{x(1-u)} du by
+    mpmath's quadrature.
+    """
+    c = int(c)
+    with mp.workdps(_dps(lam, mu, c, theta, k or 1) + 40):
+        lam, mu, theta = mp.mpf(lam), mp.mpf(mu), mp.mpf(theta)
+        A = lam / mu
+        cmu = c * mu
+        log_b, log_z = _b_exact_a(c, A)
+        z = mp.exp(log_z)
+        if k is None and theta == 0:
+            rho = lam / cmu
+            s, d = 1 / (1 - rho), rho / (1 - rho) ** 2
+            tm = mp.mpf(0)
+            w_wait = s
+        elif k is None:
+            a, x = cmu / theta, lam / theta
+            # S = 1F1(1; a+1; x) = a x^-a e^x gamma(a, x); the identity
+            # D = S (x - a) + a cancels by at most ~a, far inside the digits.
+            if x > a:
+                # mpmath's incomplete gamma gives up here: sum the weights
+                # directly (they rise to j ~ x - a, then fall).
+                s, d, tj, j = mp.mpf(1), mp.mpf(0), mp.mpf(1), 0
+                while j < x - a or tj > s * mp.mpf(10) ** (-(DPS + 5)):
+                    j += 1
+                    tj = tj * x / (a + j)
+                    s += tj
+                    d += j * tj
+            else:
+                s = mp.hyp1f1(1, a + 1, x, maxterms=10**7)
+                d = s * (x - a) + a
+            tm = mp.mpf(0)
+            w_wait = s
+        else:
+            m = int(k) - c
+            s, d, tj = mp.mpf(0), mp.mpf(0), mp.mpf(1)
+            ts = []
+            for j in range(m + 1):
+                if j:
+                    tj = tj * lam / (cmu + j * theta)
+                ts.append(tj)
+                s += tj
+                d += j * tj
+            tm = tj
+            w_wait = s - tm
+        total = z + s
+        lq = d / total
+        busy = (c * (s - 1) + A * z) / total
+        out = dict(blocking=tm / total, p_wait=w_wait / total, mean_queue=lq,
+                   p_abandon=theta * lq / lam, throughput=mu * busy,
+                   utilization=busy / c, mean_in_system=busy + lq,
+                   mean_wait=lq / (lam * (1 - tm / total)))
+        if k is not None and tm > 0:
+            out["log_blocking"] = mp.log(tm) - mp.log(total)
+        if t is not None:
+            t = mp.mpf(t)
+            if k is None:
+                if theta == 0:
+                    served = (1 - mp.exp(-(cmu - lam) * t)) / (1 - lam / cmu)
+                else:
+                    # a/x int_y^x (z/x)^a e^(x-z) dz, y = x e^(-theta t): the
+                    # integrand is log-concave with its peak at z = a, where
+                    # the tanh-sinh rule gets a breakpoint.
+                    y = x * mp.exp(-theta * t)
+                    pts = [y, a, x] if y < a < x else [y, x]
+                    served = a / x * mp.quad(lambda z: mp.exp(a * mp.log(z / x) + x - z), pts)
+            else:
+                served = mp.mpf(0)
+                big = max(ts)
+                for j in range(m):
+                    if ts[j] < big * mp.mpf(10) ** (-(DPS + 5)):
+                        continue      # below the working precision of the sum
+                    if theta == 0:
+                        g = mp.gammainc(j + 1, 0, cmu * t, regularized=True)
+                    else:
+                        a = cmu / theta
+                        g = a / (a + j + 1) * mp.betainc(j + 1, a + 1, 0, -mp.expm1(-theta * t),
+                                                         regularized=True)
+                    served += ts[j] * g
+            out["service_level"] = (z + served) / total
+        return out
