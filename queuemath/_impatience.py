@@ -90,27 +90,70 @@ def _upper_cf(rho, omr, eps):
         g = n / t
     r = rho / g
     u = eps * (1.0 + r)
-    with np.errstate(divide="ignore"):
-        log_s = np.log1p(u) - np.log(omr + u)
-        log_s1 = np.log(rho) - np.log(omr + u)     # S - 1 = rho/(omr + u)
+    log_s = np.log1p(u) - np.log(omr + u)
     q = rho * (1.0 + r) / (1.0 + u)
-    return log_s, log_s1, q
+    return log_s, np.zeros(rho.shape), q
+
+
+def log_pois_peak(a):
+    """log pois(a; x) + bd0(a, x), which does not depend on x:
+    -stirlerr(a) - log(2 pi a)/2 (Loader), or a log a - a - log Gamma(a+1)."""
+    a = np.asarray(a, dtype=float)
+    out = np.empty(a.shape)
+    big = a >= 1
+    if big.any():
+        out[big] = -_special.stirlerr(a[big]) - 0.5 * np.log(2 * np.pi * a[big])
+    small = ~big
+    if small.any():
+        out[small] = special.xlogy(a[small], a[small]) - a[small] - special.gammaln(a[small] + 1)
+    return out
 
 
 def _upper_inc(omr, a, x):
-    """Near and above the mean: S = P(a, x)/pois(a; x), S - 1 =
-    P(a+1, x)/pois(a; x), and D/S = x - a + a/S (x - a = -omr a; below the
-    mean this subtraction costs at most ~6x here, x >= a - 3 sqrt(a))."""
+    """Near and above the mean: S = P(a, x)/pois(a; x) and
+    D/S = x - a + a/S (x - a = -omr a; below the mean this subtraction costs
+    at most ~6x here, x >= a - 3 sqrt(a)).
+
+    Above the mean log S is about bd0(a, x), which is huge when a is
+    (3e9 for a = 1e9, x = 2a): returned apart as ``ref``, with
+    log S - ref = log P(a, x) - log_pois_peak(a) of ordinary size, so that
+    ratios to S keep their digits.
+
+    Near the mean S varies on the scale sqrt(a) of x - a, finer than the
+    spacing of the doubles x and a themselves when a is large (at a = 1e9 an
+    ulp of x moves S by 3e-12).  The offset x - a is known to full precision
+    as -omr a, so the first-order correction
+    (d log S/dx) ((x - a)_exact - (x - a)_rounded), with
+    d log S/dx = 1 - (a/x)(1 - 1/S), restores those digits.
+    """
+    above = x >= a
+    ref = np.where(above, _special.bd0(np.maximum(a, 1e-300), np.maximum(x, 1e-300)), 0.0)
+    peak = log_pois_peak(a)
     lp = log_pois(a, x)
-    log_s = np.log(special.gammainc(a, x)) - lp
-    log_s1 = np.log(special.gammainc(a + 1, x)) - lp
-    q = -omr * a + a * np.exp(-log_s)
-    return log_s, log_s1, q
+    # log S - ref: below x = a, ref = 0 and log pois is of ordinary size
+    rel = np.log(special.gammainc(a, x)) - np.where(above, peak, lp)
+    log_s = rel + ref
+    # Only within ~64 sqrt(a) of the mean: further out S changes by O(1) per
+    # unit of x - a, the rounding of -omr a is as large as that of x - a, and
+    # the correction would only make S disagree with the other functions of
+    # the same rounded (a, x) it is later divided by.
+    near = np.abs(x - a) <= 64.0 * np.sqrt(a)
+    dx = np.where(near, -omr * a - (x - a), 0.0)
+    with np.errstate(over="ignore"):
+        # d log S/dx, and above the mean its part beyond d bd0(a, x)/dx =
+        # 1 - a/x (which moves ref: the peak is measured at the exact x too)
+        rel = rel + dx * np.where(above, (a / x) * np.exp(-log_s),
+                                  1.0 - (a / x) * -np.expm1(-log_s))
+    ref = ref + np.where(above, dx * (1.0 - a / x), 0.0)
+    q = -omr * a + a * np.exp(-(rel + ref))
+    return rel, ref, q
 
 
 def upper(rho, omr, eps, a, x):
-    """(log S, log(S-1), D/S) for the unbounded queue:
-    S = sum_j t_j, D = sum_j j t_j.  eps = 0 needs rho < 1."""
+    """(log S - ref, ref, D/S) for the unbounded queue: S = sum_j t_j,
+    D = sum_j j t_j, and ref = bd0(a, x) above the mean (0 elsewhere) so that
+    log S = (log S - ref) + ref keeps the ordinary-sized part exact.
+    eps = 0 needs rho < 1."""
     rho, omr, eps, a, x = np.broadcast_arrays(rho, omr, eps, a, x)
     shape = rho.shape
     outs = [np.empty(shape) for _ in range(3)]
@@ -258,10 +301,11 @@ def _phi_minus_one(v):
     return out
 
 
-def served_within(rho, omr, eps, a, x, theta, cmu, lam, t):
+def served_within(rho, omr, eps, a, x, theta, cmu, lam, t, ref):
     """Unbounded queue, eps > 0: sum_j t_j P(state c+j arrival is served
     within t) = a * int_{u0}^1 u^a e^{x(1-u)} du, u0 = e^{-theta t}, returned
-    in log form.
+    in log form less ``ref`` (upper()'s: bd0(a, x) above the mean, where the
+    integrand is measured from its peak h(a) instead of from h(x) = 0).
 
     With z = x u the integral is int_y^x exp(h(z)) dz / x, y = x u0 and
     h(z) = log((z/x)^a e^(x-z)): the Gamma(a+1) density, mode a, over its
@@ -284,13 +328,21 @@ def served_within(rho, omr, eps, a, x, theta, cmu, lam, t):
     pm1 = _phi_minus_one(theta * t)
     h_y = cmu * t * (pm1 - (1.0 + pm1) * omr)
     h_a = _special.bd0(a, x)                      # h(a) = a log(a/x) + x - a
+    peaked = ref > 0
+    if peaked.any():
+        # from the peak: h(z) - h(a) = -bd0(a, z), of ordinary size near it
+        with np.errstate(invalid="ignore"):
+            y = np.maximum(x + d_y, 1e-300)
+            h_y = np.where(peaked, -_special.bd0(np.maximum(a, 1e-300), y), h_y)
+        h_a = np.where(peaked, 0.0, h_a)
+    h_x = -ref
     total = np.full(n, -np.inf)
     below = d_a >= 0                              # x <= a: h rises all the way
     above = d_y >= d_a                            # y >= a: h falls all the way
     # (has piece, d1, d2, h1, h2, rising): [y, min(x, a)] and [max(y, a), x]
-    pieces = ((~above, d_y, np.where(below, 0.0, d_a), h_y, np.where(below, 0.0, h_a), True),
+    pieces = ((~above, d_y, np.where(below, 0.0, d_a), h_y, np.where(below, h_x, h_a), True),
               (~below, np.where(above, d_y, d_a), np.zeros(n), np.where(above, h_y, h_a),
-               np.zeros(n), False))
+               h_x, False))
     for has, d1, d2, h1, h2, rising in pieces:
         idx = np.flatnonzero(has & (d1 < d2))
         if not idx.size:
@@ -299,38 +351,54 @@ def served_within(rho, omr, eps, a, x, theta, cmu, lam, t):
         narrow = np.abs(h2[idx] - h1[idx]) < 0.5
         if narrow.any():
             k = idx[narrow]
-            ak, xk, sk = a[k, None], x[k, None], (omr / rho)[k, None]
-            # h(x + d) = a (log1p(d/x) - d/x) + d (a - x)/x
-            val = _gl(lambda d: np.exp(ak * log1p_minus(d / xk) + d * sk), d1[k], d2[k])
-            part[narrow] = np.log(val)
+            ak, xk, sk, pk = a[k, None], x[k, None], (omr / rho)[k, None], peaked[k, None]
+            level = h1[k]           # integrand measured from its value at d1
+
+            def f(d):
+                # h(x + d) = a (log1p(d/x) - d/x) + d (a - x)/x, or from the peak
+                with np.errstate(invalid="ignore"):
+                    from_peak = -_special.bd0(np.broadcast_to(ak, d.shape).copy(),
+                                              np.maximum(xk + d, 1e-300))
+                h = np.where(pk, from_peak, ak * log1p_minus(d / xk) + d * sk)
+                return np.exp(h - level[:, None])
+            part[narrow] = level + np.log(_gl(f, d1[k], d2[k]))
         wide = ~narrow
         if wide.any():
             k = idx[wide]
-            # the mode's own z is a itself, not x + (a - x) rounded
-            z1 = np.where(d1[k] == d_a[k], a[k], x[k] + d1[k])
-            z2 = np.where(d2[k] == d_a[k], a[k], x[k] + d2[k])
-            part[wide] = _log_piece(a[k], z1, z2, h1[k], h2[k], rising)
+            part[wide] = _log_piece(a[k], x[k], d1[k], d2[k], d_a[k], h1[k], h2[k], rising)
         total[idx] = np.logaddexp(total[idx], part)
     # a * (integral / x)
     return total - np.log(x) + np.log(a)
 
 
-def _log_piece(a, z1, z2, h1, h2, increasing):
-    """log int_{z1}^{z2} exp(h(z)) dz on one side of the mode."""
+def _log_piece(a, x, d1, d2, d_a, h1, h2, increasing):
+    """log int_{z1}^{z2} exp(h(z)) dz on one side of the mode, z = x + d.
+
+    The end points z are doubles, rounded; what the functions of (a+1, z)
+    are sensitive to is the offset z - (a+1), known exactly as d - d_a - 1:
+    the increasing side hands it to ``upper`` as 1 - z/(a+1), the decreasing
+    side corrects log Q/pois to first order, d/dz = 1 - (s/z)(1 + 1/Zc)."""
     s = a + 1.0
+
+    def point(d):
+        z = np.where(d == d_a, a, x + d)     # the mode's own z is a itself
+        return z, (d - d_a - 1.0) - (z - s)  # exact offset less the rounded one
+
     if increasing:
         # int = L(z2) - L(z1), L(z) = z e^h(z) P(a+1, z)/pois(a+1; z)/(a+1)
-        def log_l(z, h):
-            rho_s = z / s
-            omr_s = (s - z) / s
-            ls, _, _ = upper(rho_s, omr_s, 1.0 / s, s, z)
+        def log_l(d, h):
+            z, _ = point(d)
+            ls_rel, ls_ref, _ = upper(z / s, (1.0 + d_a - d) / s, 1.0 / s, s, z)
             with np.errstate(divide="ignore"):     # L(0) = 0 (t = inf)
-                return np.log(z) + h + ls - np.log(s)
-        l2, l1 = log_l(z2, h2), log_l(z1, h1)
+                return np.log(z) + h + ls_rel + ls_ref - np.log(s)
+        l2, l1 = log_l(d2, h2), log_l(d1, h1)
         return l2 + np.log1p(-np.exp(l1 - l2))
+
     # int = U(z1) - U(z2), U(z) = z e^h(z) Q(a+1, z)/pois(a+1; z)/(a+1)
-    def log_u(z, h):
+    def log_u(d, h):
+        z, dz = point(d)
         _, lz = _special.log_erlang_b_continuous(s, z)
+        lz = lz + dz * (1.0 - (s / z) * (1.0 + np.exp(-lz)))
         return np.log(z) + h + lz - np.log(s)
-    u1, u2 = log_u(z1, h1), log_u(z2, h2)
+    u1, u2 = log_u(d1, h1), log_u(d2, h2)
     return u1 + np.log1p(-np.exp(u2 - u1))

@@ -205,7 +205,6 @@ class ErlangA(RateModel):
         m = (self._k - self._c).ravel()
         n = rho.size
         _, log_z, _ = _special.log_erlang_b_parts(self._c.ravel(), self._a.ravel())
-        log_s = np.empty(n)
         lw = np.zeros(n)           # log((S_m - t_m)/S_m): admitted and waiting
         lt = np.full(n, -np.inf)   # log(t_m/S_m): refused
         q = np.empty(n)            # D_m/S_m, the mean queue given N >= c
@@ -213,11 +212,13 @@ class ErlangA(RateModel):
         patient = eps == 0
         infinite = ~np.isfinite(m)
         zero_m = m == 0
+        ref = np.zeros(n)          # log S_m = log_s_rel + ref (see _impatience.upper)
+        log_s_rel = np.empty(n)
         if infinite.any():
-            log_s[infinite], _, q[infinite] = _ia.upper(rho[infinite], omr[infinite],
-                                                        eps[infinite], a[infinite], x[infinite])
+            log_s_rel[infinite], ref[infinite], q[infinite] = _ia.upper(
+                rho[infinite], omr[infinite], eps[infinite], a[infinite], x[infinite])
         # K = c: the loss system.
-        log_s[zero_m], lw[zero_m], lt[zero_m], q[zero_m], tail[zero_m] = 0.0, -np.inf, 0.0, 0.0, 1.0
+        log_s_rel[zero_m], lw[zero_m], lt[zero_m], q[zero_m], tail[zero_m] = 0.0, -np.inf, 0.0, 0.0, 1.0
         # Patient, finite: geometric sums (M/M/c/K), each ratio from sums <= m+1.
         geo = patient & ~infinite & ~zero_m
         if geo.any():
@@ -230,7 +231,7 @@ class ErlangA(RateModel):
                 h1, h0 = (_special.log_geometric_sum(dn, mm + 1),
                           _special.log_geometric_sum(dn, mm))
                 rising = L > 0
-                log_s[geo] = np.where(rising, mm * L + h1, g1)
+                log_s_rel[geo] = np.where(rising, mm * L + h1, g1)
                 lw[geo] = np.where(rising, dn + h0 - h1, g0 - g1)
                 lt[geo] = np.where(rising, -h1, np.where(rho[geo] == 0, -np.inf, mm * L - g1))
                 q[geo] = np.where(rising, mm - _special.truncated_geometric_mean(dn, mm),
@@ -239,12 +240,14 @@ class ErlangA(RateModel):
         imp = ~patient & ~infinite & ~zero_m
         if imp.any():
             idx = np.flatnonzero(imp)
-            log_s[idx], lw[idx], lt[idx], q[idx], tail[idx] = _finite_impatient(
+            log_s_rel[idx], ref[idx], lw[idx], lt[idx], q[idx], tail[idx] = _finite_impatient(
                 rho[idx], omr[idx], eps[idx], a[idx], x[idx], m[idx])
+        log_s = log_s_rel + ref
         with np.errstate(invalid="ignore"):
             r_z = log_z - log_s                    # log(Z/S_m)
         l1 = np.logaddexp(0.0, r_z)                # log(total/S_m)
-        return dict(shape=shape, log_s=log_s, r_z=r_z, l1=l1, lw=lw, lt=lt, q=q, tail=tail)
+        return dict(shape=shape, log_s=log_s, log_s_rel=log_s_rel, ref=ref, r_z=r_z, l1=l1, lw=lw,
+                    lt=lt, q=q, tail=tail)
 
     def _get(self, arr):
         return _validate.scalar(arr.reshape(self._parts["shape"]))
@@ -320,13 +323,17 @@ class ErlangA(RateModel):
         Parameters
         ----------
         target_time : array_like
-            t, at least 0, broadcast against the model's parameters. [s]
+            t, at least 0, broadcast against the model's parameters; ``inf``
+            gives the share of arrivals ever served. [s]
 
         Returns
         -------
         float or ndarray
         """
-        t = _validate.nonnegative("target_time", target_time)
+        t = _validate._as_float_array("target_time", target_time)
+        bad = np.isnan(t) | (t < 0)
+        if np.any(bad):
+            _validate._first_bad("target_time", t, bad, "a number >= 0 (inf allowed)")
         shape = np.broadcast_shapes(self._parts["shape"], t.shape)
         t = np.broadcast_to(t, shape).ravel()
         params = [np.broadcast_to(v, shape).ravel() for v in
@@ -344,7 +351,7 @@ class ErlangA(RateModel):
         if closed.any():
             k = closed
             log_qs[k] = _ia.served_within(rho[k], omr[k], eps[k], a[k], x[k], theta[k],
-                                          cmu[k], lam[k], t[k]) - p["log_s"][k]
+                                          cmu[k], lam[k], t[k], p["ref"][k]) - p["log_s_rel"][k]
         mmc = active & ~cut & patient
         if mmc.any():
             k = mmc
@@ -389,24 +396,26 @@ def _windowed_service(rho, omr, eps, a, m, theta, cmu, t):
 
 
 def _finite_impatient(rho, omr, eps, a, x, m):
-    """(log S_m, log(W/S_m), log(t_m/S_m), D_m/S_m, cut-off share) for
-    0 < m < inf and theta > 0: the unbounded sums less their tail beyond m
-    where that tail is at most half (and carries at most 0.9 of the mean),
-    otherwise the window sum."""
-    ls, _, qq = _ia.upper(rho, omr, eps, a, x)
+    """(log S_m - ref, ref, log(W/S_m), log(t_m/S_m), D_m/S_m, cut-off share)
+    for 0 < m < inf and theta > 0: the unbounded sums less their tail beyond
+    m where that tail is at most half (and carries at most 0.9 of the mean),
+    otherwise the window sum (ref 0)."""
+    ls_rel, ref, qq = _ia.upper(rho, omr, eps, a, x)
+    ls = ls_rel + ref
     lt = _ia.log_t(rho, omr, eps, a, m)
     r1, o1, e1, a1 = _ia.shifted(rho, omr, eps, a, m + 1)
-    ls1, _, q1 = _ia.upper(r1, o1, e1, a1, x)
+    ls1_rel, ref1, q1 = _ia.upper(r1, o1, e1, a1, x)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        log_tail = _ia.log_t(rho, omr, eps, a, m + 1) + ls1
+        log_tail = _ia.log_t(rho, omr, eps, a, m + 1) + ls1_rel + ref1
         frac = np.exp(log_tail - ls)
         share = np.where(qq > 0, frac * (m + 1 + q1) / qq, 0.0)
         cut = np.exp(np.logaddexp(lt, log_tail) - ls)
-        ls_m = ls + np.log1p(-frac)
+        ls_m = ls_rel + np.log1p(-frac)
         q_m = np.where(frac > 0, (qq - frac * (m + 1 + q1)) / (1 - frac), qq)
-        lt_m = lt - ls_m
+        lt_m = lt - (ls_m + ref)
         lw_m = np.log1p(-np.exp(lt_m))
     easy = (frac <= 0.5) & (share <= 0.9) | (frac < 1e-17)
     for i in np.flatnonzero(~easy):
         ls_m[i], lw_m[i], lt_m[i], q_m[i] = _ia.window_sums(rho[i], omr[i], eps[i], a[i], m[i])
-    return ls_m, lw_m, lt_m, q_m, cut
+        ref[i] = 0.0
+    return ls_m, ref, lw_m, lt_m, q_m, cut

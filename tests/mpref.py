@@ -202,7 +202,20 @@ def erlang_a(lam, mu, c, theta, k=None, t=None):
                 ts.append(tj)
                 s += tj
                 d += j * tj
-            tm = tj
+                # past the peak (ratio < 1) the rest is below the precision:
+                # the weight of state m is then its own product, in logs
+                if j and lam < cmu + j * theta and tj < s * mp.mpf(10) ** (-(DPS + 20)):
+                    break
+            if j < m:
+                if theta == 0:
+                    log_tm = m * mp.log(lam / cmu)
+                else:   # prod_{i<=m} lam/(c mu + i theta) by log-gamma
+                    log_tm = (m * mp.log(lam / theta) - mp.loggamma(cmu / theta + m + 1)
+                              + mp.loggamma(cmu / theta + 1))
+                tm = mp.exp(log_tm)
+                ts.extend([mp.mpf(0)] * (m - j))
+            else:
+                tm = tj
             w_wait = s - tm
         total = z + s
         lq = d / total
@@ -227,10 +240,11 @@ def erlang_a(lam, mu, c, theta, k=None, t=None):
                     served = a / x * mp.quad(lambda z: mp.exp(a * mp.log(z / x) + x - z), pts)
             else:
                 served = mp.mpf(0)
-                big = max(ts)
                 for j in range(m):
-                    if ts[j] < big * mp.mpf(10) ** (-(DPS + 5)):
-                        continue      # below the working precision of the sum
+                    # P(served in time) <= 1 and falls with j: a weight far
+                    # below the sum so far cannot contribute any more
+                    if ts[j] < served * mp.mpf(10) ** (-(DPS + 5)):
+                        continue
                     if theta == 0:
                         g = mp.gammainc(j + 1, 0, cmu * t, regularized=True)
                     else:

@@ -50,7 +50,7 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
 
     Parameters
     ----------
-    model : MM1K, MMcK, MMc, Engset, GGcK or FiniteSourceGGcK
+    model : MM1K, MMcK, MMc, Engset, ErlangA, GGcK or FiniteSourceGGcK
         With scalar parameters.  Erlang B is ``MMcK`` with capacity = servers.
     arrivals : int, default 1_000_000
         Total arrivals measured after warm-up, split evenly across the
@@ -77,7 +77,10 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
         (``mean``, ``low``, ``high``, ``half_width``): ``blocking`` (or
         ``p_wait`` without a capacity), ``throughput``, ``utilization``,
         ``mean_in_system``, ``mean_queue``, ``mean_wait``,
-        ``mean_response_time``; Engset: ``blocking`` (call congestion),
+        ``mean_response_time``; ErlangA: ``blocking`` (with a capacity),
+        ``p_wait``, ``p_abandon`` (abandonments over arrivals), ``throughput``
+        (customers served per unit time), ``utilization``, ``mean_in_system``,
+        ``mean_queue``, ``mean_wait``; Engset: ``blocking`` (call congestion),
         ``time_congestion``, ``carried_load`` (time in units of the mean
         holding time).
 
@@ -138,10 +141,13 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
 def _per_replication(d, names, servers, kind):
     window = d["window"]
     served = d["admitted"] if kind == "markov" else d["started"]
+    # customers who leave served: those admitted less those who abandon
+    done = d["admitted"] - d.get("abandoned", 0.0)
     table = dict(
         blocking=d["blocked"] / d["counted"],
         p_wait=d["waited"] / d["counted"],
-        throughput=d["admitted"] / window,
+        p_abandon=d.get("abandoned", np.zeros_like(window)) / d["counted"],
+        throughput=done / window,
         utilization=d["area_busy"] / (servers * window),
         mean_in_system=d["area_n"] / window,
         mean_queue=d["area_q"] / window,
@@ -158,7 +164,7 @@ def crosscheck(model, **simulate_kwargs):
 
     Parameters
     ----------
-    model : MM1K, MMcK, MMc or Engset
+    model : MM1K, MMcK, MMc, Engset or ErlangA
         A model with closed forms and scalar parameters.
     **simulate_kwargs
         Passed to :func:`simulate` (``arrivals``, ``seed``, ...).

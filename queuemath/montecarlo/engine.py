@@ -35,9 +35,11 @@ def _generators(seeds):
     return [np.random.Generator(np.random.PCG64(s)) for s in seeds]
 
 
-def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup):
+def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup, theta=None):
     """Exponential model; ``sources`` None for Poisson arrivals at rate lam,
-    else N sources each requesting at rate lam while idle; k may be inf.
+    else N sources each requesting at rate lam while idle; k may be inf;
+    each waiting customer abandons at rate ``theta`` (Erlang A; given, even
+    as 0, it also counts the admitted arrivals that wait).
 
     Masks are kept as 0/1 floats so that each step is ~25 whole-array
     operations; the bookkeeping that only decides when a replication starts
@@ -61,7 +63,9 @@ def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup):
     measuring = live > 0
     finite_src = sources is not None
     track_full = finite_src
-    track_wait = not np.isfinite(k)
+    impatient = bool(theta)
+    track_wait = not np.isfinite(k) or theta is not None
+    abandoned = np.zeros(r)
     raw = np.empty((r, 2 * BLOCK))
     step = 0
     while True:
@@ -80,7 +84,12 @@ def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup):
         busy = np.minimum(n, c)
         arr_rate = (sources - n) * lam if finite_src else lam
         rate = arr_rate + mu * busy
-        is_arr = u_blk[col] * rate < arr_rate
+        if impatient:
+            # the events above arr_rate + mu * busy are abandonments
+            serve_top = rate
+            rate = rate + theta * (n - busy)
+        u_rate = u_blk[col] * rate
+        is_arr = u_rate < arr_rate
         w = e_blk[col] / rate * live
         w = -w
         window += w
@@ -95,7 +104,9 @@ def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup):
         counted += hit
         blocked += hit * full
         if track_wait:
-            waited += hit * (n >= c)
+            waited += hit * (n >= c) * ~full
+        if impatient:
+            abandoned += (u_rate >= serve_top) * active * live
         n += a * ~full - (~is_arr) * active
         if step % _CHECK == 0:
             measuring |= seen >= warmup
@@ -106,7 +117,8 @@ def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup):
                 break
     admitted = counted - blocked
     area_q = area_n - area_busy
-    return dict(counted=counted, blocked=blocked, waited=waited, window=window,
+    return dict(counted=counted, blocked=blocked, waited=waited, abandoned=abandoned,
+                window=window,
                 area_n=area_n, area_busy=area_busy, area_q=area_q, area_full=area_full,
                 admitted=admitted, wait_sum=area_q, response_sum=area_n)
 

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from .. import _validate
+from ..abandonment import ErlangA
 from ..delay import MMc
 from ..finite import MMcK
 from ..loss import Engset
@@ -13,6 +14,8 @@ LIMITED = ("blocking", "throughput", "utilization", "mean_in_system", "mean_queu
 UNLIMITED = ("p_wait", "throughput", "utilization", "mean_in_system", "mean_queue",
              "mean_wait", "mean_response_time")
 ENGSET = ("blocking", "time_congestion", "carried_load")
+IMPATIENT = ("p_wait", "p_abandon", "throughput", "utilization", "mean_in_system",
+             "mean_queue", "mean_wait")
 
 
 def _distribution(name, dist):
@@ -138,6 +141,14 @@ def to_spec(model):
                 f"an unstable M/M/c (arrival_rate={lam!r} >= servers * service_rate="
                 f"{c * mu!r}) has no stationary law to estimate")
         return "markov", dict(lam=lam, mu=mu, c=c, k=math.inf, sources=None), UNLIMITED, c
+    if isinstance(model, ErlangA):
+        lam, mu, c, theta, k = _scalar_model(model, "lam", "mu", "c", "theta", "k")
+        _positive_arrivals(lam)
+        if theta == 0 and not np.isfinite(k) and lam >= c * mu:
+            raise ValueError("a patient M/M/c with arrival_rate >= servers * service_rate "
+                             "has no stationary law to estimate")
+        names = IMPATIENT if not np.isfinite(k) else ("blocking",) + IMPATIENT
+        return "markov", dict(lam=lam, mu=mu, c=c, k=k, sources=None, theta=theta), names, c
     if isinstance(model, Engset):
         n, c, beta = _scalar_model(model, "n", "c", "beta")
         if beta <= 0:
@@ -155,7 +166,7 @@ def to_spec(model):
                                 c=model.servers, k=model.capacity, sources=model.sources),
                 names, model.servers)
     raise ValueError(
-        "model must be one of MM1K, MMcK, MMc, Engset, GGcK, FiniteSourceGGcK; got "
+        "model must be one of MM1K, MMcK, MMc, Engset, ErlangA, GGcK, FiniteSourceGGcK; got "
         f"{type(model).__name__}")
 
 
