@@ -22,6 +22,9 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/bench_closed_forms.py
 	$(BIN)/python benchmarks/bench_simulate.py
+	$(BIN)/python benchmarks/bench_mg1k.py
+	$(BIN)/python benchmarks/bench_erlang_a.py
+	$(BIN)/python benchmarks/bench_mgck_approx.py
 
 # Real-kernel dynamic check (Linux loopback, ~2 minutes); writes measured data
 # to paper/tables/kernel_dynamic.csv, which `make report` does not regenerate.

@@ -12,12 +12,13 @@ from .dimension import (blocking_sensitivity, capacity_frontier, erlang_b_load, 
 from .finite import MM1K, MMcK
 from .loss import Engset, erlang_b, log_erlang_b
 from .mg1k import MG1K
+from .twomoment import MGcKApprox
 from .montecarlo import FiniteSourceGGcK, GGcK, crosscheck, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Engset", "ErlangA", "MG1K", "MM1K", "MMc", "MMcK", "GGcK", "FiniteSourceGGcK", "simulate", "crosscheck",
+    "Engset", "ErlangA", "MG1K", "MGcKApprox", "MM1K", "MMc", "MMcK", "GGcK", "FiniteSourceGGcK", "simulate", "crosscheck",
     "erlang_b", "erlang_b_load", "erlang_b_servers", "erlang_c", "erlang_c_servers",
     "log_erlang_b", "log_erlang_c", "min_capacity", "max_arrival_rate", "capacity_frontier",
     "blocking_sensitivity",

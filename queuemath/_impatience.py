@@ -14,7 +14,7 @@ from . import _special
 
 _CF_DEPTH = 64      # levels of the positive fraction (see _upper_cf)
 _CF_SIGMAS = 3.0    # fraction used for x <= a - 3 sqrt(a) (or rho <= 1/2)
-_TAIL_CUT = -60.0   # window terms below e^-60 of the largest are dropped
+TAIL_CUT = -60.0   # window terms below e^-60 of the largest are dropped
 _CHUNK = 4096
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
 
@@ -216,7 +216,7 @@ def _walk(omr, eps, start, stop, step, cut):
     return np.concatenate(js), np.concatenate(ws)
 
 
-def window(rho, omr, eps, a, m, cut=_TAIL_CUT):
+def window(rho, omr, eps, a, m, cut=TAIL_CUT):
     """Queue states 0..m that carry the mass, for one point:
     (j, log(t_j/t_star), log t_star), j* the anchor.
 

@@ -382,13 +382,13 @@ def _windowed_service(rho, omr, eps, a, m, theta, cmu, t):
         g = np.where(j < m, g, 0.0)
         with np.errstate(divide="ignore"):
             return lw, lw + np.log(g)
-    lw, lwg = terms(_ia._TAIL_CUT)
+    lw, lwg = terms(_ia.TAIL_CUT)
     # The chance of being served in time falls with the queue ahead, so the
     # terms peak below the mode of the weights when it is small: widen the
     # window until every state whose term could matter is in (g <= 1, so a
     # weight e^-60 below the largest term is negligible).
-    reach = lwg.max() + _ia._TAIL_CUT
-    if reach < _ia._TAIL_CUT:
+    reach = lwg.max() + _ia.TAIL_CUT
+    if reach < _ia.TAIL_CUT:
         lw, lwg = terms(reach)
     top = lwg.max()
     with np.errstate(divide="ignore"):
