@@ -31,26 +31,12 @@ RHOS = (0.5, 0.8, 1.0, 1.2)
 OUT = pathlib.Path(__file__).with_name("mgck_approx_error.csv")
 
 
-class Constant:
-    """A frozen-distribution stand-in for a deterministic service time."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def rvs(self, size=None, random_state=None):
-        return np.full(size, self.value)
-
-    def support(self):
-        return (self.value, self.value)
-
-
 def truth(law, c, k, lam, seed):
     """(value, low, high, source) of the blocking probability."""
     if c == 1:
         v = float(qm.MG1K(lam, law, k).blocking)
         return v, v, v, "MG1K exact"
-    service = Constant(law) if isinstance(law, float) else law
-    model = qm.GGcK(stats.expon(scale=1 / lam), service, c, k)
+    model = qm.GGcK(stats.expon(scale=1 / lam), law, c, k)     # a number: constant service
     r = qm.simulate(model, arrivals=400_000, seed=seed)
     return r.blocking.mean, r.blocking.low, r.blocking.high, "GGcK simulation"
 

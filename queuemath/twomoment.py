@@ -4,7 +4,7 @@ squared coefficient of variation only.
 No closed form exists for M/G/c/K with c > 1; the exact single-server case is
 :class:`queuemath.MG1K`.  This is an engineering approximation: its error,
 measured against simulation, is stated in the class docstring and
-reproduced by ``benchmarks/bench_mgck_approx.py``.
+reproduced by ``benchmarks/bench_mgck_approx.py`` (about 2 minutes).
 """
 from functools import cached_property
 
@@ -59,17 +59,26 @@ class MGcKApprox(RateModel):
     service (:math:`c_s^2 = 1`: this is :class:`queuemath.MMcK`) and for
     K = c (Erlang B is insensitive to the service law).
 
-    Measured error (``python benchmarks/bench_mgck_approx.py``: c = 1, 2, 5,
-    10; K - c = 1, 3, 10; :math:`\rho` = 0.5, 0.8, 1, 1.2; deterministic,
-    gamma :math:`c_s^2 = 0.5` and lognormal :math:`c_s^2` = 2 and 4 service;
-    192 points, each simulated with ``GGcK`` to a 1% interval, and the exact
-    :class:`queuemath.MG1K` where c = 1): see ``benchmarks/README.md``; in
-    short, the blocking is within 25% of the truth where it is above 1e-2
-    and :math:`c_s^2 \le 2`, within 45% for :math:`c_s^2 = 4`, and worse in
-    relative terms for small blocking at light load, where the tail of the
-    queue depends on more of the service law than two moments.  Use
-    :class:`queuemath.MG1K` for one server and simulation (``GGcK``) where the
-    answer matters.
+    Measured error (``python benchmarks/bench_mgck_approx.py``, table in
+    ``benchmarks/mgck_approx_error.csv``): c = 1, 2, 5, 10; K - c = 1, 3,
+    10; :math:`\rho` = 0.5, 0.8, 1, 1.2; deterministic, gamma
+    (:math:`c_s^2 = 0.5`) and lognormal (:math:`c_s^2` = 2 and 4) service,
+    192 points, each against 400 000 simulated arrivals (``GGcK``) or, for
+    c = 1, the exact :class:`queuemath.MG1K`.  Relative error of the blocking:
+
+    ====================================  ======  ===============  =====
+    points                                median  90th percentile  worst
+    ====================================  ======  ===============  =====
+    blocking >= 1e-2, :math:`c_s^2 \le 2`   6%      18%              52%
+    blocking >= 1e-2, :math:`c_s^2 = 4`     22%     41%              101%
+    blocking < 1e-2 (all laws)            25%     120%             4x
+    ====================================  ======  ===============  =====
+
+    The large errors are overestimates with several servers and very
+    variable service (on the safe side for dimensioning), and small
+    blocking at light load, where the tail of the queue depends on more of
+    the service law than two moments.  For one server use the exact
+    :class:`queuemath.MG1K`; where the answer matters, simulate (``GGcK``).
 
     References
     ----------

@@ -85,19 +85,6 @@ def test_finite_sources_with_exponential_think_times_match_engset():
         assert getattr(res, name).covers(float(getattr(exact, name))), name
 
 
-class _Deterministic:
-    """A frozen-distribution stand-in for a constant time."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def rvs(self, size=None, random_state=None):
-        return np.full(size, self.value)
-
-    def support(self):
-        return (self.value, self.value)
-
-
 def _md1k_blocking(lam, d, k):
     """M/D/1/K blocking from the embedded Markov chain at departures
     (Gross, Shortle, Thompson, Harris, Fundamentals of Queueing Theory, 4th
@@ -123,7 +110,7 @@ def _md1k_blocking(lam, d, k):
 def test_md1k_matches_embedded_chain():
     lam, d, k = 0.9, 1.0, 5
     exact = _md1k_blocking(lam, d, k)
-    model = qm.GGcK(stats.expon(scale=1 / lam), _Deterministic(d), 1, k)
+    model = qm.GGcK(stats.expon(scale=1 / lam), d, 1, k)   # a number: constant service
     res = qm.simulate(model, arrivals=400_000, seed=25, confidence=STRICT)
     assert res.blocking.covers(exact)
     # deterministic service blocks less than exponential at the same load
@@ -196,6 +183,7 @@ def test_progress_bar_runs(capsys):
     (lambda: qm.FiniteSourceGGcK(stats.expon(), stats.uniform(-1, 2), 1, 5), "service can return"),
     (lambda: qm.FiniteSourceGGcK(stats.expon(), stats.expon(), 1, 0), "sources"),
     (lambda: qm.crosscheck(qm.GGcK(stats.expon(), stats.expon(), 1, 2)), "no closed form"),
+    (lambda: qm.GGcK(stats.expon(), -1.0, 1, 2), "service must be a finite number > 0"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):

@@ -45,14 +45,15 @@ def test_single_server_error_against_exact_mg1k(law, scv, bound):
 
 
 def test_multi_server_error_against_simulation():
-    """c = 5, K = 8, rho = 0.9, lognormal scv 2: the approximation is within
-    the stated 25% of the simulated blocking, interval included (99.99%
-    interval: false failure < 1e-4 beyond the approximation's own error)."""
+    """c = 5, K = 8, rho = 0.9 (off the benchmark's grid), lognormal scv 2:
+    within the docstring's worst case for scv <= 2 (52%) of the simulated
+    blocking, interval included (99.99%: a false failure has chance < 1e-4
+    beyond the approximation's own error)."""
     lam, c, k = 4.5, 5, 8
     sim = qm.simulate(qm.GGcK(stats.expon(scale=1 / lam), LOGNORMAL2, c, k),
                       arrivals=400_000, seed=77, confidence=0.9999)
     got = float(MGcKApprox.from_distribution(lam, LOGNORMAL2, c, k).blocking)
-    assert sim.blocking.low * 0.75 < got < sim.blocking.high * 1.25
+    assert sim.blocking.low * 0.48 < got < sim.blocking.high * 1.52
 
 
 def test_more_variable_service_blocks_more_in_heavy_traffic():

@@ -18,7 +18,30 @@ IMPATIENT = ("p_wait", "p_abandon", "throughput", "utilization", "mean_in_system
              "mean_queue", "mean_wait")
 
 
+class Constant:
+    """A deterministic time with the frozen-distribution methods the
+    simulator uses (``rvs``, ``support``, ``mean``); GGcK makes one of a
+    plain number."""
+
+    def __init__(self, value):
+        self.value = float(value)
+
+    def rvs(self, size=None, random_state=None):
+        return np.full(size, self.value)
+
+    def support(self):
+        return (self.value, self.value)
+
+    def mean(self):
+        return self.value
+
+    def __repr__(self):
+        return f"Constant({self.value!r})"
+
+
 def _distribution(name, dist):
+    if isinstance(dist, (int, float, np.integer, np.floating)) and not isinstance(dist, bool):
+        return Constant(float(_validate.positive(name, dist)))
     if not callable(getattr(dist, "rvs", None)):
         raise ValueError(f"{name} must be a scipy.stats frozen distribution (with rvs), got {dist!r}")
     support = getattr(dist, "support", None)
@@ -44,10 +67,10 @@ class GGcK:
 
     Parameters
     ----------
-    arrival : scipy.stats frozen distribution
-        Interarrival times, non-negative. [s]
-    service : scipy.stats frozen distribution
-        Service times, non-negative. [s]
+    arrival : scipy.stats frozen distribution or float
+        Interarrival times, non-negative; a number is a constant time. [s]
+    service : scipy.stats frozen distribution or float
+        Service times, non-negative; a number is a constant time (M/D/c/K). [s]
     servers : int
         c, at least 1.
     capacity : int or None
@@ -84,8 +107,8 @@ class FiniteSourceGGcK:
     ----------
     think : scipy.stats frozen distribution
         Idle (think) time of one source before a request. [s]
-    service : scipy.stats frozen distribution
-        Service times. [s]
+    service : scipy.stats frozen distribution or float
+        Service times; a number is a constant time. [s]
     servers : int
         c, at least 1.
     sources : int
