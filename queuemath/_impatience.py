@@ -31,21 +31,6 @@ def two_prod(p, q):
     return s, np.where(np.isfinite(e), e, 0.0)
 
 
-def log_pois(s, x):
-    """log(x^s e^-x / Gamma(s+1)) for real s >= 0, x >= 0."""
-    s = np.asarray(s, dtype=float)
-    x = np.asarray(x, dtype=float)
-    s, x = np.broadcast_arrays(s, x)
-    out = np.empty(s.shape)
-    big = (s >= 1) & (x > 0)
-    if big.any():
-        out[big] = _special.log_poisson_pmf(s[big], x[big])
-    small = ~big
-    if small.any():
-        out[small] = special.xlogy(s[small], x[small]) - x[small] - special.gammaln(s[small] + 1)
-    return out
-
-
 def log_rising(a, eps, m):
     """sum_{i=1}^{m} log1p(i eps) = log((a+1)...(a+m) / a^m), 0 where eps = 0.
 
@@ -127,11 +112,11 @@ def _upper_inc(omr, a, x):
     d log S/dx = 1 - (a/x)(1 - 1/S), restores those digits.
     """
     above = x >= a
-    ref = np.where(above, _special.bd0(np.maximum(a, 1e-300), np.maximum(x, 1e-300)), 0.0)
-    peak = log_pois_peak(a)
-    lp = log_pois(a, x)
-    # log S - ref: below x = a, ref = 0 and log pois is of ordinary size
-    rel = np.log(special.gammainc(a, x)) - np.where(above, peak, lp)
+    # log pois(a; x) = log_pois_peak(a) - bd0(a, x): above the mean bd0 goes
+    # to ref, below it (ordinary size) stays in the relative part
+    b = _special.bd0(np.maximum(a, 1e-300), np.maximum(x, 1e-300))
+    ref = np.where(above, b, 0.0)
+    rel = np.log(special.gammainc(a, x)) - log_pois_peak(a) + np.where(above, 0.0, b)
     log_s = rel + ref
     # Only within ~64 sqrt(a) of the mean: further out S changes by O(1) per
     # unit of x - a, the rounding of -omr a is as large as that of x - a, and
