@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test report bench validate-kernel clean
+.PHONY: test report bench validate-kernel lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
+	$(BIN)/ruff check queuemath tests benchmarks paper
 	$(BIN)/python -m pytest
 
 report: $(STAMP)
-	$(BIN)/python -m queuemath report
+	$(BIN)/python paper/build.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
@@ -27,9 +28,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mgck_approx.py
 
 # Real-kernel dynamic check (Linux loopback, ~2 minutes); writes measured data
-# to paper/tables/kernel_dynamic.csv, which `make report` does not regenerate.
+# to paper/measured/kernel_dynamic.csv, which `make report` does not regenerate.
 validate-kernel: $(STAMP)
 	$(BIN)/python benchmarks/validate_kernel.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check queuemath tests benchmarks paper
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -106,7 +106,6 @@ def erlang_b_section(kind, rng):
         t_sp, b_sp = best_time(lambda: stats.poisson.pmf(c, a) / stats.poisson.cdf(c, a))
         small = rng.choice(N_POINTS, 10**4, replace=False)
         t_tb, b_tb = best_time(lambda: textbook_erlang_b(c[small], a[small]), repeat=1)
-        tb_sub = np.isin(sub, small)
     rec_pts = sub[:100]
     t_rc, b_rc = best_time(lambda: [recursion_erlang_b(c[i], a[i]) for i in rec_pts], repeat=1)
     print("  (ratio = queuemath's throughput over the contender's: above 1 means queuemath is faster)")

@@ -14,7 +14,6 @@ lam = throughput + theta L_q and, in the tests, against mpmath).
 import time
 
 import numpy as np
-from scipy import special
 
 from queuemath import ErlangA
 
@@ -43,7 +42,7 @@ def main():
     lam = c * 10 ** rng.uniform(-1, np.log10(3), m)
     theta = 10 ** rng.uniform(-3, 1, m)
     t0 = time.perf_counter()
-    q = ErlangA(lam, mu, c, theta)
+    q = ErlangA(lam, mu, c, patience_rate=theta)
     pa, lq = q.p_abandon, q.mean_queue
     t_qm = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -35,14 +35,14 @@ def main():
     print(f"{'K':>6s} {'MG1K':>10s} {'dense solve':>12s} {'ratio':>8s}  blocking (MG1K, dense)")
     for k in (500, 1000, 2000, 4000):
         t0 = time.perf_counter()
-        b1 = float(MG1K(LAM, LAW, k).blocking)
+        b1 = float(MG1K(LAM, k, service_time=LAW).blocking)
         t1 = time.perf_counter() - t0
         t0 = time.perf_counter()
         b2 = dense_blocking(k)
         t2 = time.perf_counter() - t0
         print(f"{k:6d} {t1:9.3f}s {t2:11.3f}s {t2 / t1:7.1f}x  {b1:.6e}, {b2:.6e}")
     t0 = time.perf_counter()
-    b = float(MG1K(LAM, LAW, 10_000).blocking)
+    b = float(MG1K(LAM, 10_000, service_time=LAW).blocking)
     print(f"K = 10000: MG1K {time.perf_counter() - t0:.3f} s (blocking {b:.6e}); the dense "
           "solve is O(K^3) and not run at this size")
 

@@ -34,7 +34,7 @@ OUT = pathlib.Path(__file__).with_name("mgck_approx_error.csv")
 def truth(law, c, k, lam, seed):
     """(value, low, high, source) of the blocking probability."""
     if c == 1:
-        v = float(qm.MG1K(lam, law, k).blocking)
+        v = float(qm.MG1K(lam, k, service_time=law).blocking)
         return v, v, v, "MG1K exact"
     model = qm.GGcK(stats.expon(scale=1 / lam), law, c, k)     # a number: constant service
     r = qm.simulate(model, arrivals=400_000, seed=seed)
@@ -52,7 +52,7 @@ def main():
                     k = c + extra
                     lam = rho * c
                     v, lo, hi, src = truth(law, c, k, lam, seed)
-                    ap = float(MGcKApprox(lam, 1.0, c, k, scv).blocking)
+                    ap = float(MGcKApprox(lam, 1.0, c, k, service_scv=scv).blocking)
                     rows.append(dict(law=name, scv=scv, servers=c, capacity=k, rho=rho,
                                      truth=v, low=lo, high=hi, source=src, approx=ap,
                                      rel_err=ap / v - 1 if v > 0 else float("nan")))

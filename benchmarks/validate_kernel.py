@@ -12,7 +12,7 @@ K = workers + min(backlog, somaxconn) + 1) and a 95% Wilson interval.
 
 Bounded in time and count, loopback only, no system setting changed.  Runs in
 a private network namespace (``unshare -rn``) when that works, otherwise on
-127.0.0.1.  Writes ``paper/tables/kernel_dynamic.csv`` (measured data: it
+127.0.0.1.  Writes ``paper/measured/kernel_dynamic.csv`` (measured data: it
 differs run to run, so ``make report`` does not regenerate it).
 
 Usage: ``.venv/bin/python benchmarks/validate_kernel.py`` (``make validate-kernel``).
@@ -53,7 +53,7 @@ def _server(stop, rng_seed, port_box):
         while not stop.is_set():
             try:
                 conn, _ = srv.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -135,14 +135,13 @@ def main():
     for i, load in enumerate(LOADS):
         lam, n, k = run_load(load, SEED + 10 * i)
         lo, hi = wilson(k, n)
-        model = float(tcp.ListenQueue(lam, MU, WORKERS, BACKLOG, os="linux",
-                                      somaxconn=somaxconn).refusal_probability)
+        model = float(tcp.ListenQueue(lam, MU, WORKERS, backlog=BACKLOG, os="linux", somaxconn=somaxconn).refusal_probability)
         inside = lo <= model <= hi
         print(f"{load:5.2f} {lam:7.1f} {n:8d} {k / n:9.4f} [{lo:8.4f}, {hi:8.4f}] {model:8.4f}  "
               f"{'yes' if inside else 'NO'}")
         rows.append(dict(load=load, arrival_rate=lam, attempts=n, refused=k,
                          measured=k / n, low=lo, high=hi, model=model, inside=inside))
-    out = Path(__file__).resolve().parents[1] / "paper" / "tables" / "kernel_dynamic.csv"
+    out = Path(__file__).resolve().parents[1] / "paper" / "measured" / "kernel_dynamic.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")

@@ -1,46 +1,397 @@
-"""Shared parameter handling of the queue classes (MMc, MMcK, MM1K)."""
+"""The model contract: one base class for every queueing model.
+
+Like scipy's ``rv_continuous`` (subclasses fill in hooks, every distribution
+gets the same public methods) and Ciw's ``Distribution``, a model here is a
+subclass of :class:`QueueModel` that
+
+* declares its quantities in the class attribute ``quantities`` (each a
+  read-only property, or, for a model simulated only, what ``simulate``
+  estimates);
+* declares its parameters with :class:`Parameter` descriptors and stores them
+  once, validated, broadcast and read-only, through :meth:`QueueModel._store`;
+* says how to simulate it through the public :meth:`QueueModel.simulation_spec`
+  (a :class:`SimulationSpec` naming an engine and its arguments) and how it
+  is written in Kendall's notation (:attr:`QueueModel.kendall`).
+
+From those the base gives every model the same public behaviour: ``repr``
+showing every parameter's value (large arrays summarised as numpy does),
+:meth:`~QueueModel.summary` (a pandas DataFrame), ``_repr_html_`` for
+Jupyter, pandas in and out (Series parameters give Series results with the
+same index), and :func:`compare` for several models side by side.  The Monte
+Carlo module, the plots and the inverses use only these public methods.
+"""
+import dataclasses
+import html
+import math
+
 import numpy as np
 
 from . import _validate
+from ._kernels import laws as _laws
+
+__all__ = ["QueueModel", "Parameter", "quantity", "SimulationSpec", "compare",
+           "require_arrivals", "QUANTITY_INFO"]
+
+#: What each quantity means and its unit, as summary() and compare() print
+#: them (times and rates in the units of the model's rates: [s] and [1/s]
+#: when the rates are per second).
+QUANTITY_INFO = {
+    "blocking": ("share of arrivals refused", ""),
+    "log_blocking": ("natural log of blocking", ""),
+    "p_wait": ("share of arrivals admitted that wait for a server", ""),
+    "log_p_wait": ("natural log of p_wait", ""),
+    "p_abandon": ("share of arrivals that abandon while waiting", ""),
+    "p_empty": ("probability that the system is empty", ""),
+    "throughput": ("customers served per unit time", "1/s"),
+    "utilization": ("mean share of servers busy", ""),
+    "mean_in_system": ("mean number present", ""),
+    "mean_queue": ("mean number waiting", ""),
+    "mean_wait": ("mean wait in queue of an admitted customer", "s"),
+    "mean_response_time": ("mean time in system of an admitted customer", "s"),
+    "offered_load": ("arrival rate / service rate", "erlang"),
+    "time_congestion": ("share of time all servers are busy", ""),
+    "log_time_congestion": ("natural log of time_congestion", ""),
+    "carried_load": ("mean number of busy servers", "erlang"),
+}
 
 
-class RateModel:
-    """Arrival rate, service rate and servers, validated and broadcast.
+def quantity(fn):
+    """Make ``fn`` (which returns an ndarray of the parameters' shape) a
+    read-only property whose value reaches the user as :meth:`_output`
+    shapes it (Python number, ndarray, or pandas Series)."""
+    name = fn.__name__
 
-    Subclasses call ``_init_rates`` with their extra integer parameters (as
-    ``name=array`` pairs, already validated) so that one broadcast covers all.
+    def get(self):
+        return self._output(fn(self), name)
+    get.__name__ = name
+    get.__doc__ = fn.__doc__
+    return property(get, doc=fn.__doc__)
+
+
+class Parameter:
+    """A model parameter: read-only, as the user gave it or as validated.
+
+    ``kind`` is "float", "int" (a count, returned as int) or "law" (a float
+    for a constant time or a frozen scipy.stats distribution, returned as is).
     """
 
-    def _init_rates(self, arrival_rate, service_rate, servers, **extra):
-        lam = _validate.nonnegative("arrival_rate", arrival_rate)
-        mu = _validate.positive("service_rate", service_rate)
-        c = _validate.integer("servers", servers, minimum=1)
-        arrays = _validate.broadcast(arrival_rate=lam, service_rate=mu, servers=c, **extra)
-        self._lam, self._mu, self._c = arrays[:3]
-        self._a = _validate.offered_load(self._lam, self._mu)
-        return arrays[3:]
+    def __init__(self, doc="", kind="float"):
+        self.kind = kind
+        self.__doc__ = doc
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        value = obj._params.get(self.name)
+        if value is None or self.kind == "law":
+            return value
+        if self.kind == "int":
+            value = value.astype(np.int64)
+        return obj._output(value, self.name)
+
+    def __set__(self, obj, value):
+        raise AttributeError(f"{self.name} is read-only: build a new {type(obj).__name__} "
+                             "with the new value")
+
+
+@dataclasses.dataclass(frozen=True)
+class SimulationSpec:
+    """How to simulate a model: the engine and its keyword arguments.
+
+    ``engine`` is "markov" (exponential times: keyword arguments ``lam``,
+    ``mu``, ``c``, ``k``, ``sources``, ``theta``) or "general" (FIFO with
+    general laws: ``arrival``, ``service`` samplers, ``c``, ``k``,
+    ``sources``); ``servers`` is c, for the utilisation.  Built by each
+    model's :meth:`QueueModel.simulation_spec`; read by
+    :func:`queuemath.simulate`.
+    """
+
+    engine: str
+    arguments: dict
+    servers: int
+
+
+class QueueModel:
+    """Base of every queueing model (see the module docstring)."""
+
+    #: The quantities the model has, in display order.
+    quantities = ()
+    #: False for models with no closed form (their quantities are estimated
+    #: by simulation); True where every quantity is computed.
+    closed_form = True
+    #: True where the quantities are an approximation (MGcKApprox).
+    approximate = False
+
+    # -- storing parameters ---------------------------------------------------
+    def _store(self, given, numeric, *, raw=(), laws=None):
+        """Keep the parameters: ``given`` (name -> value as validated, before
+        broadcasting, for ``repr``; None for one not given), ``numeric``
+        (name -> validated float array) broadcast together once and made
+        read-only, ``laws`` (name -> law) kept as they are; ``raw`` are the
+        values as the user passed them, searched for pandas Series."""
+        self._index = _validate.pandas_index(*raw)
+        arrays = _validate.broadcast(**numeric) if numeric else []
+        params = {}
+        for name, arr in zip(numeric, arrays):
+            arr = np.array(arr, dtype=float)      # own, contiguous copy
+            arr.flags.writeable = False
+            params[name] = arr
+        params.update(laws or {})
+        self._params = params
+        self._given = given
+        self._shape = arrays[0].shape if len(arrays) else ()
 
     @property
-    def arrival_rate(self):
-        return _validate.scalar(self._lam)
+    def shape(self):
+        """Broadcast shape of the parameters; () for a single point."""
+        return self._shape
 
     @property
-    def service_rate(self):
-        return _validate.scalar(self._mu)
+    def parameters(self):
+        """The parameters as given, as a dict (None for one not given)."""
+        return {name: (value if not isinstance(value, np.ndarray) else
+                       self._output(value, name)) for name, value in self._given.items()}
+
+    def _output(self, value, name=None):
+        return _validate.output(value, self._index, name)
+
+    def _scalars(self, *names):
+        """The named numeric parameters as Python floats; a ValueError naming
+        the first one that is an array (simulation takes one point)."""
+        out = []
+        for name in names:
+            arr = self._params[name]
+            if arr.size != 1:
+                raise ValueError(f"{type(self).__name__} has {name} of shape {arr.shape}: "
+                                 "simulate takes a model with scalar parameters")
+            out.append(float(arr.reshape(-1)[0]))
+        return out
+
+    # -- hooks ------------------------------------------------------------------
+    def simulation_spec(self):
+        """A :class:`SimulationSpec` for :func:`queuemath.simulate`; raises a
+        ValueError where the model cannot be simulated (array parameters, no
+        arrivals, no stationary law)."""
+        raise ValueError(f"{type(self).__name__} has no simulation")
 
     @property
-    def servers(self):
-        return _validate.scalar(self._c.astype(np.int64))
+    def kendall(self):
+        """The model in Kendall's notation, e.g. ``M/M/4/8``."""
+        raise NotImplementedError
 
-    @property
-    def offered_load(self):
-        return _validate.scalar(self._a)
+    def _kendall_count(self, name, letter):
+        """A count for the Kendall string: its value if it is one, else the letter."""
+        value = self._params.get(name)
+        if value is None:
+            return None
+        if np.all(value == value.flat[0]):
+            return str(int(value.flat[0])) if np.isfinite(value.flat[0]) else None
+        return letter
 
-    def _repr_fields(self):
-        return [("arrival_rate", _validate.show(self._lam)),
-                ("service_rate", _validate.show(self._mu)),
-                ("servers", _validate.show(self._c, int))]
-
+    # -- display ------------------------------------------------------------------
     def __repr__(self):
-        body = ", ".join(f"{k}={v}" for k, v in self._repr_fields())
-        return f"{type(self).__name__}({body})"
+        shown = [f"{name}={_show(value)}" for name, value in self._given.items()
+                 if value is not None]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def summary(self, **simulate_kwargs):
+        """Every quantity as a pandas DataFrame.
+
+        Scalar parameters: one row per quantity, columns ``value``, ``unit``
+        and ``description``.  Array parameters: one row per point (in C order,
+        indexed like the Series given, if any) and one column per parameter
+        and quantity.  A model without a closed form is simulated
+        (``simulate_kwargs`` go to :func:`queuemath.simulate`; default
+        ``seed=0``, so the table is reproducible) and the table gains the
+        interval columns ``low`` and ``high``.
+        """
+        import pandas as pd
+        if not self.closed_form:
+            return self._simulated_summary(simulate_kwargs)
+        if simulate_kwargs:
+            raise ValueError(f"summary() of {type(self).__name__} takes no simulation "
+                             f"arguments (it has closed forms), got {sorted(simulate_kwargs)}")
+        values = {name: np.asarray(getattr(self, name), dtype=float) for name in self.quantities}
+        if self._shape == ():
+            rows = [(float(values[q]), *_info(self, q)) for q in self.quantities]
+            frame = pd.DataFrame(rows, columns=["value", "unit", "description"],
+                                 index=pd.Index(self.quantities, name="quantity"))
+            return frame
+        columns = {}
+        for name, arr in self._params.items():
+            if isinstance(arr, np.ndarray):
+                columns[name] = np.broadcast_to(arr, self._shape).ravel()
+        for name in self.quantities:
+            columns[name] = np.broadcast_to(values[name], self._shape).ravel()
+        index = self._index if self._index is not None and len(self._shape) == 1 else None
+        frame = pd.DataFrame(columns, index=index)
+        if index is None:
+            frame.index.name = "point"
+        return frame
+
+    def _simulated_summary(self, kwargs):
+        import pandas as pd
+        from .montecarlo import simulate
+        kwargs = dict(kwargs)
+        kwargs.setdefault("seed", 0)
+        result = simulate(self, **kwargs)
+        rows = []
+        for name in result.quantities:
+            est = getattr(result, name)
+            rows.append((est.mean, est.low, est.high, *_info(self, name)))
+        return pd.DataFrame(rows, columns=["value", "low", "high", "unit", "description"],
+                            index=pd.Index(result.quantities, name="quantity"))
+
+    def _repr_html_(self):
+        title = (f"<p><b>{html.escape(type(self).__name__)}</b> &mdash; "
+                 f"{html.escape(self.kendall)} ({_method(self)})</p>")
+        params = "".join(f"<tr><td>{html.escape(n)}</td><td>{html.escape(_show(v))}</td></tr>"
+                         for n, v in self._given.items() if v is not None)
+        parts = [title, f"<table><tr><th>parameter</th><th>value</th></tr>{params}</table>"]
+        if not self.closed_form:
+            parts.append("<p>No closed form: <code>summary()</code> or "
+                         "<code>queuemath.simulate(model)</code> estimates "
+                         f"{html.escape(', '.join(self.quantities))}.</p>")
+        elif self._shape != ():
+            parts.append(f"<p>{int(np.prod(self._shape))} points of shape {self._shape}: "
+                         "<code>summary()</code> gives one row per point.</p>")
+        else:
+            parts.append(self.summary().to_html(float_format=lambda v: f"{v:.6g}"))
+        return "<div>" + "".join(parts) + "</div>"
+
+
+def require_arrivals(arrival_rate):
+    """A simulation needs arrivals: a ValueError where the rate is 0."""
+    if not arrival_rate > 0:
+        raise ValueError(f"arrival_rate must be > 0 to simulate, got {arrival_rate!r}")
+
+
+def _method(model):
+    if not model.closed_form:
+        return "simulation only"
+    return "approximation" if model.approximate else "exact"
+
+
+def _info(model, name):
+    desc, unit = QUANTITY_INFO.get(name, (name.replace("_", " "), ""))
+    desc = getattr(model, "descriptions", {}).get(name, desc)
+    return unit, desc
+
+
+def _show(value):
+    """A parameter as repr shows it: a number, a law, or an array summarised
+    the way numpy does (a 1e5 x 10 grid stays under a few hundred characters)."""
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return _show(value[()])
+        kind = int if value.dtype.kind in "iu" else None
+        text = np.array2string(value, separator=", ", threshold=8, edgeitems=2,
+                               max_line_width=10**6,
+                               formatter={"int": repr} if kind else None)
+        return " ".join(text.split())
+    if isinstance(value, (bool, np.bool_)):
+        return repr(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return repr(int(value))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, str):
+        return repr(value)
+    return _laws.describe(value)
+
+
+def compare(models, names=None):
+    r"""Several models side by side: one column per model, one row per
+    parameter and quantity, as a pandas DataFrame.
+
+    Parameters
+    ----------
+    models : sequence of models
+        Each with scalar parameters (any :class:`QueueModel`: MM1K, MMcK,
+        ErlangA, MG1K, tcp.ListenQueue, ...).  A model without a closed form
+        contributes its simulated estimates (``summary()``, seed 0).
+    names : sequence of str, optional
+        Column names; default each model's Kendall notation (with ``#2``,
+        ``#3`` ... where two coincide).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: the parameters (in order of first appearance), then the
+        quantities; NaN where a model does not have the row.
+
+    Examples
+    --------
+    >>> import queuemath as qm
+    >>> t = qm.compare([qm.MM1K(45.0, 50.0, 6), qm.MM1K(45.0, 50.0, 201)])
+    >>> list(t.columns)
+    ['M/M/1/6', 'M/M/1/201']
+    >>> round(float(t.loc["blocking", "M/M/1/6"]), 4)
+    0.1019
+    """
+    import pandas as pd
+    models = list(models)
+    if not models:
+        raise ValueError("models must not be empty")
+    for i, m in enumerate(models):
+        if not isinstance(m, QueueModel):
+            raise ValueError(f"models[{i}] must be a queuemath model, got {m!r}")
+        if m.shape != ():
+            raise ValueError(f"models[{i}] ({type(m).__name__}) has parameters of shape "
+                             f"{m.shape}: compare takes models with scalar parameters")
+    if names is None:
+        names = _unique([m.kendall for m in models])
+    else:
+        names = [str(n) for n in names]
+        if len(names) != len(models):
+            raise ValueError(f"names has {len(names)} entries for {len(models)} models")
+        if len(set(names)) != len(names):
+            raise ValueError(f"names must be distinct, got {names}")
+    rows = []
+    for m in models:
+        for n, v in m._given.items():
+            if v is not None and n not in rows:
+                rows.append(n)
+    # the positional parameters first, in their order, then the others as they came
+    canon = ("arrival_rate", "service_rate", "sources", "servers", "capacity")
+    first = list(rows)
+    rows.sort(key=lambda r: (canon.index(r) if r in canon else len(canon), first.index(r)))
+    params_end = len(rows)
+    for m in models:
+        for q in m.quantities:
+            if q not in rows:
+                rows.append(q)
+    data = {}
+    for name, m in zip(names, models):
+        col = {}
+        for n in rows[:params_end]:
+            v = m._given.get(n)
+            if v is None:
+                # a parameter the model fixes (MM1K's servers = 1) reads as such
+                v = getattr(m, n, None) if n in m._params or hasattr(type(m), n) else None
+                if not isinstance(v, (int, float)):
+                    continue
+            col[n] = v.item() if isinstance(v, np.ndarray) else (
+                v if isinstance(v, (int, float, str)) else _laws.describe(v))
+        table = m.summary()
+        for q in table.index:
+            col[q] = float(table.loc[q, "value"])
+        data[name] = [col.get(r, math.nan) for r in rows]
+    frame = pd.DataFrame(data, index=pd.Index(rows, name="parameter / quantity"))
+    if all(isinstance(v, (int, float)) for r in rows[:params_end] for v in frame.loc[r]):
+        frame = frame.astype(float)
+    return frame
+
+
+def _unique(labels):
+    seen = {}
+    out = []
+    for lab in labels:
+        seen[lab] = seen.get(lab, 0) + 1
+        out.append(lab if seen[lab] == 1 else f"{lab} #{seen[lab]}")
+    if len(set(out)) != len(out):    # a label that already read "X #2"
+        out = [f"{lab} [{i}]" for i, lab in enumerate(labels)]
+    return out

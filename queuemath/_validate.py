@@ -5,7 +5,13 @@ bad value is reported by name instead of surfacing later as a NaN.  Each check
 returns a float64 ndarray (integers too: they are exact in a double up to
 2**53, the largest count accepted).
 """
+import functools
+
 import numpy as np
+
+__all__ = ["MAX_COUNT", "fmt", "first_bad", "as_float_array", "nonnegative", "positive",
+           "integer", "probability", "broadcast", "at_least", "servers_and_load",
+           "offered_load", "pandas_index", "output", "pandas_io"]
 
 MAX_COUNT = 2.0 ** 53
 
@@ -20,7 +26,7 @@ def _scalar_value(value):
     return None
 
 
-def _as_float_array(name, value):
+def as_float_array(name, value):
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}")
     try:
@@ -36,14 +42,14 @@ def _as_float_array(name, value):
     return arr.astype(float)
 
 
-def _first_bad(name, arr, bad, requirement):
+def first_bad(name, arr, bad, requirement):
     idx = np.argwhere(bad)[0]
     val = arr[tuple(idx)]
     where = "" if arr.ndim == 0 else f" (at index {tuple(int(i) for i in idx)})"
-    raise ValueError(f"{name} must be {requirement}, got {_fmt(val)}{where}")
+    raise ValueError(f"{name} must be {requirement}, got {fmt(val)}{where}")
 
 
-def _fmt(val):
+def fmt(val):
     val = float(val)
     if np.isfinite(val) and val == int(val) and abs(val) < 2 ** 53:
         return str(int(val))
@@ -55,10 +61,10 @@ def nonnegative(name, value):
     x = _scalar_value(value)
     if x is not None and 0 <= x < np.inf:   # the common interactive call
         return np.array(x)
-    arr = _as_float_array(name, value)
+    arr = as_float_array(name, value)
     bad = ~np.isfinite(arr) | (arr < 0)
     if np.any(bad):
-        _first_bad(name, arr, bad, "a finite number >= 0")
+        first_bad(name, arr, bad, "a finite number >= 0")
     return arr
 
 
@@ -67,10 +73,10 @@ def positive(name, value):
     x = _scalar_value(value)
     if x is not None and 0 < x < np.inf:
         return np.array(x)
-    arr = _as_float_array(name, value)
+    arr = as_float_array(name, value)
     bad = ~np.isfinite(arr) | (arr <= 0)
     if np.any(bad):
-        _first_bad(name, arr, bad, "a finite number > 0")
+        first_bad(name, arr, bad, "a finite number > 0")
     return arr
 
 
@@ -79,22 +85,22 @@ def integer(name, value, minimum=1):
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) \
             and minimum <= value <= MAX_COUNT:
         return np.array(float(value))
-    arr = _as_float_array(name, value)
+    arr = as_float_array(name, value)
     bad = ~np.isfinite(arr) | (arr != np.floor(np.where(np.isfinite(arr), arr, 0)))
     if np.any(bad):
-        _first_bad(name, arr, bad, f"an integer >= {minimum}")
+        first_bad(name, arr, bad, f"an integer >= {minimum}")
     bad = (arr < minimum) | (arr > MAX_COUNT)
     if np.any(bad):
-        _first_bad(name, arr, bad, f"an integer >= {minimum} (and <= 2**53)")
+        first_bad(name, arr, bad, f"an integer >= {minimum} (and <= 2**53)")
     return arr
 
 
 def probability(name, value):
     """A target probability strictly between 0 and 1."""
-    arr = _as_float_array(name, value)
+    arr = as_float_array(name, value)
     bad = ~(arr > 0) | ~(arr < 1)
     if np.any(bad):
-        _first_bad(name, arr, bad, "strictly between 0 and 1")
+        first_bad(name, arr, bad, "strictly between 0 and 1")
     return arr
 
 
@@ -128,8 +134,8 @@ def at_least(name, value, other_name, other):
         idx = tuple(np.argwhere(bad)[0])
         where = "" if value.ndim == 0 else f" (at index {tuple(int(i) for i in idx)})"
         raise ValueError(
-            f"{name} must be >= {other_name}, got {name}={_fmt(value[idx])} with "
-            f"{other_name}={_fmt(other[idx])}{where}")
+            f"{name} must be >= {other_name}, got {name}={fmt(value[idx])} with "
+            f"{other_name}={fmt(other[idx])}{where}")
 
 
 def servers_and_load(servers, offered_load, continuous=False):
@@ -157,11 +163,54 @@ def offered_load(lam, mu):
     return a
 
 
-def show(x, kind=float):
-    """A parameter as repr shows it: a plain number or a nested list."""
-    return repr(np.asarray(x).astype(kind).tolist())
+def _is_series(value):
+    # pandas is never imported here: a Series is recognised by its type's module
+    return type(value).__name__ == "Series" and type(value).__module__.startswith("pandas")
 
 
-def scalar(x):
-    """Return a numpy scalar for 0-d input, the array otherwise."""
-    return x[()]
+def pandas_index(*values):
+    """The index of the pandas Series among ``values`` (None if there are
+    none); Series with different indexes raise a ValueError."""
+    index = None
+    for v in values:
+        if _is_series(v):
+            if index is None:
+                index = v.index
+            elif not index.equals(v.index):
+                raise ValueError("pandas Series given as parameters must share one index; "
+                                 f"got indexes of lengths {len(index)} and {len(v.index)} "
+                                 "that differ")
+    return index
+
+
+def output(value, index=None, name=None):
+    """A result as the user receives it: a Python float, int or bool for a
+    single value (not a numpy scalar, whose repr is noisy), a pandas Series
+    with ``index`` where the parameters came as Series of that index and the
+    result has their shape, else the ndarray."""
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        v = arr[()]
+        if arr.dtype.kind == "b":
+            return bool(v)
+        if arr.dtype.kind in "iu":
+            return int(v)
+        return float(v)
+    if index is not None and arr.shape == (len(index),):
+        import pandas as pd
+        return pd.Series(arr, index=index, name=name)
+    return arr
+
+
+def pandas_io(fn):
+    """Decorator for the scipy-style functions: Series in, Series out (same
+    index), a Python number for a single value.  A namedtuple result is
+    converted field by field."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        index = pandas_index(*args, *kwargs.values())
+        result = fn(*args, **kwargs)
+        if isinstance(result, tuple) and hasattr(result, "_fields"):
+            return type(result)(*(output(v, index, f) for f, v in zip(result._fields, result)))
+        return output(result, index, fn.__name__)
+    return wrapper

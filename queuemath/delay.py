@@ -7,28 +7,15 @@ from functools import cached_property
 
 import numpy as np
 
-from . import _special, _validate
-from ._model import RateModel
+from . import _validate
+from ._kernels import erlang as _ke
+from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
+
+__all__ = ["erlang_c", "log_erlang_c", "MMc"]
 
 
-def _log_erlang_c(c, a, continuous=False):
-    r"""log C(c, A); 0 where A >= c (every arrival waits)."""
-    if continuous:
-        log_b, log_z = _special.log_erlang_b_continuous(c, a)
-    else:
-        log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
-    stable = a < c
-    # 1/C = 1 + (1 - rho)(1 - B)/B = 1 + ((c - A)/c) Z, all terms >= 0, so
-    # log C = -log(1 + exp(log((c-A)/c) + log Z)) loses nothing, even as
-    # rho -> 1 where C -> 1 (c - A is exact there by Sterbenz).
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x = np.log(np.where(stable, c - a, 1.0)) - np.log(c) + log_z
-        out = -np.logaddexp(0.0, x)
-    out = np.where(stable, out, 0.0)
-    return np.where(a == 0, -np.inf, out)
-
-
-def log_erlang_c(servers, offered_load, continuous=False):
+@_validate.pandas_io
+def log_erlang_c(servers, offered_load, *, continuous=False):
     r"""Natural logarithm of the Erlang C probability of waiting.
 
     Parameters
@@ -37,6 +24,8 @@ def log_erlang_c(servers, offered_load, continuous=False):
         Number of servers c, at least 1.
     offered_load : array_like
         A = arrival_rate / service_rate, at least 0. [erlang]
+    continuous : bool, default False
+        Real ``servers`` > 0 allowed, as in :func:`erlang_c`.
 
     Returns
     -------
@@ -49,14 +38,15 @@ def log_erlang_c(servers, offered_load, continuous=False):
 
     Examples
     --------
-    >>> float(log_erlang_c(3, 5.0))
+    >>> log_erlang_c(3, 5.0)      # unstable: every arrival waits
     0.0
     """
     c, a = _validate.servers_and_load(servers, offered_load, continuous)
-    return _validate.scalar(_log_erlang_c(c, a, continuous))
+    return _ke.log_erlang_c(c, a, continuous)
 
 
-def erlang_c(servers, offered_load, continuous=False):
+@_validate.pandas_io
+def erlang_c(servers, offered_load, *, continuous=False):
     r"""Probability that an arrival waits in the M/M/c queue (Erlang C).
 
     Parameters
@@ -100,16 +90,16 @@ def erlang_c(servers, offered_load, continuous=False):
 
     Examples
     --------
-    >>> round(float(erlang_c(2, 1.0)), 15)   # 2 B / (2 - 1 + B), B = 1/5
+    >>> round(erlang_c(2, 1.0), 15)   # 2 B / (2 - 1 + B), B = 1/5
     0.333333333333333
-    >>> float(erlang_c(2, 3.0))              # unstable: every arrival waits
+    >>> erlang_c(2, 3.0)              # unstable: every arrival waits
     1.0
     """
     c, a = _validate.servers_and_load(servers, offered_load, continuous)
-    return _validate.scalar(np.exp(_log_erlang_c(c, a, continuous)))
+    return np.exp(_ke.log_erlang_c(c, a, continuous))
 
 
-class MMc(RateModel):
+class MMc(QueueModel):
     r"""The M/M/c queue: Poisson arrivals, c exponential servers, no limit.
 
     Parameters
@@ -143,6 +133,12 @@ class MMc(RateModel):
     mean_in_system : float or ndarray
         :math:`L_q + A`; ``inf`` where unstable.
 
+    See Also
+    --------
+    MMcK : a limited waiting room.
+    ErlangA : customers who abandon the queue.
+    erlang_c : the waiting probability alone.
+
     Notes
     -----
     An unstable system (:math:`\lambda \ge c\mu`) has no stationary law; the
@@ -154,77 +150,118 @@ class MMc(RateModel):
     ----------
     .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
        "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.3.
+       doi:10.1002/9781118625651
     .. [2] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
        Technical University of Denmark, 2015, ch. 9.
 
     Examples
     --------
     >>> q = MMc(arrival_rate=1.0, service_rate=1.0, servers=2)
-    >>> round(float(q.mean_wait), 15)      # C/(c mu - lambda) = (1/3)/1
+    >>> round(q.mean_wait, 15)      # C/(c mu - lambda) = (1/3)/1
     0.333333333333333
-    >>> round(float(q.service_level(0.0)), 15)
+    >>> round(q.service_level(0.0), 15)
     0.666666666666667
     """
 
+    quantities = ("p_wait", "log_p_wait", "throughput", "utilization", "mean_in_system",
+                  "mean_queue", "mean_wait", "mean_response_time", "offered_load")
+
+    arrival_rate = Parameter(r":math:`\lambda`. [1/s]")
+    service_rate = Parameter(r":math:`\mu` of one server. [1/s]")
+    servers = Parameter("c, the number of servers.", kind="int")
+
     def __init__(self, arrival_rate, service_rate, servers):
-        self._init_rates(arrival_rate, service_rate, servers)
+        lam = _validate.nonnegative("arrival_rate", arrival_rate)
+        mu = _validate.positive("service_rate", service_rate)
+        c = _validate.integer("servers", servers, minimum=1)
+        self._store(dict(arrival_rate=lam, service_rate=mu, servers=c.astype(np.int64)),
+                    dict(arrival_rate=lam, service_rate=mu, servers=c),
+                    raw=(arrival_rate, service_rate, servers))
+        p = self._params
+        self._lam, self._mu, self._c = p["arrival_rate"], p["service_rate"], p["servers"]
+        self._a = _validate.offered_load(self._lam, self._mu)
+
+    @property
+    def kendall(self):
+        return f"M/M/{self._kendall_count('servers', 'c')}"
+
+    def simulation_spec(self):
+        lam, mu, c = self._scalars("arrival_rate", "service_rate", "servers")
+        require_arrivals(lam)
+        if lam >= c * mu:
+            raise ValueError(
+                f"an unstable M/M/c (arrival_rate={lam!r} >= servers * service_rate="
+                f"{c * mu!r}) has no stationary law to estimate")
+        return SimulationSpec("markov", dict(lam=lam, mu=mu, c=c, k=np.inf, sources=None),
+                              int(c))
 
     @cached_property
     def _log_c(self):
-        return _log_erlang_c(self._c, self._a)
+        return _ke.log_erlang_c(self._c, self._a)
 
     @property
     def _stable(self):
         return self._a < self._c
 
-    @property
+    @quantity
+    def offered_load(self):
+        r""":math:`A = \lambda/\mu`. [erlang]"""
+        return self._a
+
+    @quantity
     def log_p_wait(self):
-        return _validate.scalar(self._log_c)
+        """log of Erlang C."""
+        return self._log_c
 
-    @property
+    @quantity
     def p_wait(self):
-        return _validate.scalar(np.exp(self._log_c))
+        """Erlang C, the share of arrivals that wait; 1 where unstable."""
+        return np.exp(self._log_c)
 
-    @property
+    @quantity
     def utilization(self):
-        return _validate.scalar(np.where(self._stable, self._a / self._c, 1.0))
+        r""":math:`\rho = A/c`; 1 where unstable."""
+        return np.where(self._stable, np.minimum(self._a / self._c, 1.0), 1.0)
 
-    @property
+    @quantity
     def throughput(self):
+        r""":math:`\lambda`; :math:`c\mu` where unstable. [1/s]"""
         # Every arrival is served when stable; unstable, the servers' pace.
-        return _validate.scalar(np.where(self._stable, self._lam, self._c * self._mu))
+        return np.where(self._stable, self._lam, self._c * self._mu)
 
     def _mean_queue(self):
-        stable = self._stable
         with np.errstate(divide="ignore", invalid="ignore"):
             # C A / (c - A); c - A is exact near rho = 1 (Sterbenz).
             lq = np.exp(self._log_c + np.log(self._a) - np.log(self._c - self._a))
         lq = np.where(self._a == 0, 0.0, lq)
-        return np.where(stable, lq, np.inf)
+        return np.where(self._stable, lq, np.inf)
 
-    @property
+    @quantity
     def mean_queue(self):
-        return _validate.scalar(self._mean_queue())
+        r""":math:`L_q`; ``inf`` where unstable."""
+        return self._mean_queue()
 
     def _mean_wait(self):
-        stable = self._stable
         with np.errstate(divide="ignore", invalid="ignore"):
             # C / (c mu - lambda) written as C / (mu (c - A)).
             wq = np.exp(self._log_c - np.log(self._mu) - np.log(self._c - self._a))
         wq = np.where(self._a == 0, 0.0, wq)
-        return np.where(stable, wq, np.inf)
+        return np.where(self._stable, wq, np.inf)
 
-    @property
+    @quantity
     def mean_wait(self):
-        return _validate.scalar(self._mean_wait())
+        r""":math:`W_q`; ``inf`` where unstable. [s]"""
+        return self._mean_wait()
 
-    @property
+    @quantity
     def mean_response_time(self):
-        return _validate.scalar(self._mean_wait() + 1 / self._mu)
+        r""":math:`W_q + 1/\mu`; ``inf`` where unstable. [s]"""
+        return self._mean_wait() + 1 / self._mu
 
-    @property
+    @quantity
     def mean_in_system(self):
-        return _validate.scalar(self._mean_queue() + self._a)
+        r""":math:`L_q + A`; ``inf`` where unstable."""
+        return self._mean_queue() + self._a
 
     def service_level(self, target_time):
         r"""Probability that an arrival waits at most ``target_time``.
@@ -250,4 +287,4 @@ class MMc(RateModel):
         stable = a < c
         with np.errstate(invalid="ignore"):
             sl = -np.expm1(log_c - mu * np.where(stable, c - a, 0.0) * t)
-        return _validate.scalar(np.where(stable, sl, 0.0))
+        return self._output(np.where(stable, sl, 0.0), "service_level")

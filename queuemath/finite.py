@@ -9,11 +9,14 @@ from functools import cached_property
 
 import numpy as np
 
-from . import _special, _validate
-from ._model import RateModel
+from . import _validate
+from ._kernels import finite as _kf
+from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
+
+__all__ = ["MMcK", "MM1K"]
 
 
-class MMcK(RateModel):
+class MMcK(QueueModel):
     r"""The M/M/c/K queue: Poisson arrivals, c exponential servers, room for K.
 
     Parameters
@@ -35,10 +38,14 @@ class MMcK(RateModel):
         :math:`p_K`, the share of arrivals refused.
     log_blocking : float or ndarray
         :math:`\log p_K`, finite where ``blocking`` underflows.
+    p_wait : float or ndarray
+        :math:`P(c \le N < K)`: the share of arrivals admitted that find
+        every server busy and wait.
     p_empty : float or ndarray
         :math:`p_0`.
     throughput : float or ndarray
-        Admitted rate :math:`\lambda(1 - p_K)`. [1/s]
+        Admitted rate :math:`\lambda(1 - p_K)`, never above
+        :math:`\lambda`. [1/s]
     utilization : float or ndarray
         Mean share of servers busy, :math:`\rho(1 - p_K)` with
         :math:`\rho = A/c`.
@@ -59,6 +66,14 @@ class MMcK(RateModel):
         capacity that are not integers >= 1, capacity < servers, shapes that
         do not broadcast, or an offered load :math:`\lambda/\mu` beyond the
         largest double.
+
+    See Also
+    --------
+    MM1K : one server.
+    MMc : no limit on the queue.
+    ErlangA : customers who abandon the queue.
+    MGcKApprox : a general service time (two-moment approximation).
+    queuemath.tcp.ListenQueue : the accept queue of a listening socket.
 
     Notes
     -----
@@ -82,91 +97,127 @@ class MMcK(RateModel):
     ----------
     .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
        "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.5
-       (finite queues, M/M/1/K and M/M/c/K).
+       (finite queues, M/M/1/K and M/M/c/K).  doi:10.1002/9781118625651
     .. [2] L. Kleinrock, "Queueing Systems, Volume 1: Theory," Wiley, 1975,
        sec. 3.6.
 
     Examples
     --------
     >>> q = MMcK(arrival_rate=0.9, service_rate=1.0, servers=1, capacity=10)
-    >>> round(float(q.blocking), 4)
+    >>> round(q.blocking, 4)
     0.0508
-    >>> q = MMcK(arrival_rate=2.0, service_rate=1.0, servers=2, capacity=2)
-    >>> round(float(q.blocking), 15)   # Erlang B(2, 2) = 2 / (1 + 2 + 2)
+    >>> round(MMcK(2.0, 1.0, 2, 2).blocking, 15)   # Erlang B(2, 2) = 2 / (1 + 2 + 2)
     0.4
     """
 
+    quantities = ("blocking", "log_blocking", "p_wait", "p_empty", "throughput",
+                  "utilization", "mean_in_system", "mean_queue", "mean_wait",
+                  "mean_response_time", "offered_load")
+
+    arrival_rate = Parameter(r":math:`\lambda`. [1/s]")
+    service_rate = Parameter(r":math:`\mu` of one server. [1/s]")
+    servers = Parameter("c, the number of servers.", kind="int")
+    capacity = Parameter("K, the most the system holds.", kind="int")
+
     def __init__(self, arrival_rate, service_rate, servers, capacity):
+        lam = _validate.nonnegative("arrival_rate", arrival_rate)
+        mu = _validate.positive("service_rate", service_rate)
+        c = _validate.integer("servers", servers, minimum=1)
         k = _validate.integer("capacity", capacity, minimum=1)
-        (self._k,) = self._init_rates(arrival_rate, service_rate, servers, capacity=k)
+        self._store(self._shown(lam, mu, c, k),
+                    dict(arrival_rate=lam, service_rate=mu, servers=c, capacity=k),
+                    raw=(arrival_rate, service_rate, servers, capacity))
+        p = self._params
+        self._lam, self._mu, self._c, self._k = (p["arrival_rate"], p["service_rate"],
+                                                 p["servers"], p["capacity"])
         _validate.at_least("capacity", self._k, "servers", self._c)
+        self._a = _validate.offered_load(self._lam, self._mu)
+
+    def _shown(self, lam, mu, c, k):
+        return dict(arrival_rate=lam, service_rate=mu, servers=c.astype(np.int64),
+                    capacity=k.astype(np.int64))
 
     @property
-    def capacity(self):
-        return _validate.scalar(self._k.astype(np.int64))
+    def kendall(self):
+        return f"M/M/{self._kendall_count('servers', 'c')}/{self._kendall_count('capacity', 'K')}"
+
+    def simulation_spec(self):
+        lam, mu, c, k = self._scalars("arrival_rate", "service_rate", "servers", "capacity")
+        require_arrivals(lam)
+        return SimulationSpec("markov", dict(lam=lam, mu=mu, c=c, k=k, sources=None), int(c))
 
     # -- kernel -----------------------------------------------------------
     @cached_property
     def _logs(self):
-        return _mmck_logs(self._a, self._c, self._k)
+        return _kf.mmck_logs(self._a, self._c, self._k)
 
     @cached_property
     def _blocking(self):
-        # Blocking alone is the common question (and the inverse's probe):
+        # Blocking alone is the common question (and the inverses' probe):
         # it has a lighter kernel than the full set of quantities.
-        return _mmck_blocking(self._a, self._c, self._k)
+        return _kf.mmck_blocking(self._a, self._c, self._k)
 
-    @property
+    # -- quantities ---------------------------------------------------------
+    @quantity
+    def offered_load(self):
+        r""":math:`A = \lambda/\mu`. [erlang]"""
+        return self._a
+
+    @quantity
     def log_blocking(self):
-        return _validate.scalar(self._blocking[0])
+        r""":math:`\log p_K`, finite where ``blocking`` underflows."""
+        return self._blocking[0]
 
-    @property
+    @quantity
     def blocking(self):
-        return _validate.scalar(self._blocking[1])
+        r""":math:`p_K`, the share of arrivals refused (PASTA)."""
+        return self._blocking[1]
 
-    @property
+    @quantity
+    def p_wait(self):
+        r""":math:`P(c \le N < K)`, the share of arrivals admitted that wait."""
+        with np.errstate(under="ignore"):
+            return np.exp(self._logs["log_p_wait"])
+
+    @quantity
     def p_empty(self):
-        return _validate.scalar(np.exp(self._logs["log_p0"]))
+        r""":math:`p_0`."""
+        zero = np.zeros(self._a.shape)
+        with np.errstate(under="ignore"):
+            return np.exp(_kf.log_state(self._a, self._c, self._k, zero, self._logs))
 
-    def _busy(self):
-        return _busy(self._logs, self._c)
-
-    @property
+    @quantity
     def throughput(self):
-        # Little's law on the servers: admitted rate = mu * mean busy.
-        return _validate.scalar(self._mu * self._busy())
+        r"""Admitted rate :math:`\lambda(1 - p_K)`, at most :math:`\lambda`
+        and :math:`c\mu`. [1/s]"""
+        # lambda times a share <= 1 cannot round above lambda; c mu bounds the
+        # servers' pace where the share is rounded at overload.
+        return np.minimum(self._lam * _kf.admitted_share(self._logs), self._c * self._mu)
 
-    @property
+    @quantity
     def utilization(self):
-        return _validate.scalar(self._busy() / self._c)
+        r"""Mean share of servers busy, :math:`\rho(1 - p_K)`."""
+        return _kf.busy(self._logs, self._c) / self._c
 
-    @property
+    @quantity
     def mean_queue(self):
-        return _validate.scalar(self._mean_queue())
+        r""":math:`L_q`, mean number waiting."""
+        return _kf.mean_queue(self._logs)
 
-    def _mean_queue(self):
-        return _mean_queue(self._logs)
-
-    @property
+    @quantity
     def mean_in_system(self):
-        return _validate.scalar(_mean_in_system(self._logs, self._c))
+        """L, mean number present."""
+        return _kf.mean_in_system(self._logs, self._c)
 
-    @property
+    @quantity
     def mean_wait(self):
-        return _validate.scalar(self._mean_wait())
+        r""":math:`W_q`, mean wait of an admitted customer. [s]"""
+        return _kf.mean_wait(self._logs, self._lam)
 
-    def _mean_wait(self):
-        logs = self._logs
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # Little's law on the admitted stream; at lambda = 0 the queue is
-            # empty and the limit of W_q is 0.
-            log_w = (logs["log_p_ge_c"] + np.log(logs["queue_mean"])
-                     - np.log(self._lam) - logs["log_admit"])
-        return np.where((self._lam == 0) | (logs["queue_mean"] == 0), 0.0, np.exp(log_w))
-
-    @property
+    @quantity
     def mean_response_time(self):
-        return _validate.scalar(self._mean_wait() + 1 / self._mu)
+        r""":math:`W_q + 1/\mu`, per admitted customer. [s]"""
+        return _kf.mean_wait(self._logs, self._lam) + 1 / self._mu
 
     def state_probabilities(self):
         r"""Stationary probabilities :math:`p_0, \dots, p_K`.
@@ -176,17 +227,14 @@ class MMcK(RateModel):
         ndarray
             Shape ``(..., max(K) + 1)``: the parameters' broadcast shape and
             a last axis over the number present n.  Entries with n above a
-            point's own K are 0.
+            point's own K are 0.  Each sums to 1 within a few ulps.
 
         Examples
         --------
         >>> MM1K(1.0, 1.0, 2).state_probabilities()
         array([0.33333333, 0.33333333, 0.33333333])
         """
-        return _mmck_state_probabilities(self._a, self._c, self._k, self._logs)
-
-    def _repr_fields(self):
-        return super()._repr_fields() + [("capacity", _validate.show(self._k, int))]
+        return _kf.state_probabilities(self._a, self._c, self._k, self._logs)
 
 
 class MM1K(MMcK):
@@ -211,167 +259,25 @@ class MM1K(MMcK):
     capacity : array_like of int
         K, at least 1.
 
+    See Also
+    --------
+    MMcK : several servers.
+
     References
     ----------
     .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
        "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.5.1.
+       doi:10.1002/9781118625651
 
     Examples
     --------
-    >>> round(float(MM1K(1.0, 1.0, 9).blocking), 15)   # rho = 1: 1/(K+1)
+    >>> MM1K(1.0, 1.0, 9).blocking     # rho = 1: 1/(K+1)
     0.1
     """
 
     def __init__(self, arrival_rate, service_rate, capacity):
         super().__init__(arrival_rate, service_rate, 1, capacity)
 
-    def _repr_fields(self):
-        return [f for f in super()._repr_fields() if f[0] != "servers"]
+    def _shown(self, lam, mu, c, k):
+        return dict(arrival_rate=lam, service_rate=mu, capacity=k.astype(np.int64))
 
-
-def _log_rho(a, c):
-    """log(a/c), accurate near a = c (where it matters for rho**m)."""
-    with np.errstate(divide="ignore"):
-        near = (a >= 0.5 * c) & (a <= 2 * c)
-        # a - c is exact for a within a factor 2 of c (Sterbenz), so log1p
-        # keeps the relative precision that log(a) - log(c) would lose.
-        return np.where(near, np.log1p((a - c) / c), np.log(a) - np.log(c))
-
-
-def _log_rho_sum(L, m):
-    """log(sum_{j=1}^{m} rho**j), rho = exp(L); -inf for m = 0."""
-    with np.errstate(invalid="ignore"):
-        # ratio <= 1 side: rho * g(rho, m); rho > 1: rho**m g(1/rho, m).
-        return np.where(L <= 0, L + _special.log_geometric_sum(np.minimum(L, 0), m),
-                        m * L + _special.log_geometric_sum(-np.maximum(L, 0), m))
-
-
-def _mm1k_blocking(a, k):
-    """(log p_K, p_K) of M/M/1/K in closed form, rho = a.
-
-    p_K = rho**K (1 - rho)/(1 - rho**(K+1)) for rho < 1 and its mirror image
-    (1 - 1/rho)/(1 - rho**-(K+1)) for rho > 1, both as
-    exp(K min(L, 0)) expm1(l)/expm1((K+1) l) with L = log rho, l = -|L|:
-    no power overflows, and expm1 keeps every digit as rho -> 1.
-    """
-    with np.errstate(divide="ignore"):
-        L = np.log(a)        # a = 0 gives -inf, and then p_K = 0 below
-    l = -np.abs(L)
-    e1 = -np.expm1(l)
-    ek = -np.expm1((k + 1) * l)
-    lead = k * np.minimum(L, 0.0)
-    at_one = L == 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pk = np.exp(lead) * e1 / ek
-        log_pk = lead + np.log(e1) - np.log(ek)
-    pk = np.where(at_one, 1 / (k + 1), pk)
-    log_pk = np.where(at_one, -np.log1p(k), log_pk)
-    return log_pk, pk
-
-
-def _mmck_blocking(a, c, k):
-    """(log p_K, p_K) of M/M/c/K; see MMcK Notes."""
-    if np.all(c == 1):
-        return _mm1k_blocking(a, k)
-    m = k - c
-    _, log_z, _ = _special.log_erlang_b_parts(c, a)
-    L = _log_rho(a, c)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # Pivot c for rho <= 1, pivot K for rho > 1 (m L would cancel there).
-        g = _special.log_geometric_sum(-np.abs(L), m + 1)
-        log_pk = m * np.minimum(L, 0.0) - np.logaddexp(log_z - m * np.maximum(L, 0.0), g)
-    log_pk = np.where(a == 0, -np.inf, log_pk)
-    pk = np.exp(log_pk)
-    ones = c == 1
-    if ones.any():
-        lp1, p1 = _mm1k_blocking(a[ones], k[ones])
-        log_pk[ones], pk[ones] = lp1, p1
-    return log_pk, pk
-
-
-def _mmck_logs(a, c, k):
-    """Log-space pieces of the M/M/c/K law (see MMcK Notes)."""
-    m = k - c
-    log_b, log_z, log_s = _special.log_erlang_b_parts(c, a)
-    L = _log_rho(a, c)
-    le1 = L <= 0
-    Lm = np.minimum(L, 0.0)      # log of the ratio <= 1 used on each side
-    Lp = -np.maximum(L, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # Pivot c (rho <= 1): W = Z + g(rho, m+1), p_K = rho**m / W.
-        g_c = _special.log_geometric_sum(Lm, m + 1)
-        log_w_c = np.logaddexp(log_z, g_c)
-        # Pivot K (rho > 1): W = Z rho**-m + g(1/rho, m+1), p_K = 1 / W.
-        zk = log_z - m * np.maximum(L, 0.0)
-        g_k = _special.log_geometric_sum(Lp, m + 1)
-        log_w_k = np.logaddexp(zk, g_k)
-
-        log_pk = np.where(le1, m * Lm - log_w_c, -log_w_k)
-        admit_k = np.logaddexp(zk, Lp + _special.log_geometric_sum(Lp, m)) - log_w_k
-        admit_c = np.log1p(-np.exp(np.where(le1, log_pk, -np.inf)))
-        log_admit = np.where(le1, admit_c, admit_k)
-        log_p_ge_c = np.where(le1, g_c - log_w_c, g_k - log_w_k)
-        # P(n <= c) = 1 / (1 + B sum_{j=1}^m rho**j)
-        log_p_le_c = -np.logaddexp(0.0, log_b + _log_rho_sum(L, m))
-    log_p0 = log_p_le_c - log_s
-    qm = np.where(le1, _special.truncated_geometric_mean(Lm, m),
-                  m - _special.truncated_geometric_mean(Lp, m))
-    zero = a == 0
-    # A = 0: everything sits in state 0 (the formulas above give 0 * inf).
-    log_admit = np.where(zero, 0.0, log_admit)
-    log_p_ge_c = np.where(zero, -np.inf, log_p_ge_c)
-    log_p_le_c = np.where(zero, 0.0, log_p_le_c)
-    log_p0 = np.where(zero, 0.0, log_p0)
-    qm = np.where(zero, 0.0, qm)
-    with np.errstate(divide="ignore"):
-        log_busy = np.log(a) + log_admit   # carried load A (1 - p_K)
-    return dict(log_s=log_s, L=L, log_admit=log_admit, log_p_ge_c=log_p_ge_c, log_p_le_c=log_p_le_c,
-                log_p0=log_p0, queue_mean=qm, log_busy=log_busy,
-                log_w_c=log_w_c, log_w_k=log_w_k)
-
-
-def _busy(logs, c):
-    # Mean busy servers A (1 - p_K).  At loads like 1e200 the log-space
-    # product rounds a few ulps above c, which no server count can be; the
-    # physical bound is restored here rather than reported.
-    return np.minimum(np.exp(logs["log_busy"]), c)
-
-
-def _mean_queue(logs):
-    return np.exp(logs["log_p_ge_c"]) * logs["queue_mean"]
-
-
-def _mean_in_system(logs, c):
-    """L = busy servers + mean queue, from _mmck_logs."""
-    return _busy(logs, c) + _mean_queue(logs)
-
-
-def _mmck_state_probabilities(a, c, k, logs):
-    kmax = int(np.max(k))
-    n = np.arange(kmax + 1, dtype=float)
-    shape = a.shape + (kmax + 1,)
-    A, C, K = (np.broadcast_to(x[..., None], shape) for x in (a, c, k))
-    N = np.broadcast_to(n, shape)
-    L = np.broadcast_to(logs["L"][..., None], shape)
-    out = np.zeros(shape)
-    # n <= c: p_n = P(n <= c) * Poisson(n; A) / P(X <= c), with
-    # log P(X <= c) = log S - A written per route to avoid forming A twice.
-    low = (N <= C) & (A > 0)
-    if np.any(low):
-        nn, aa = N[low], A[low]
-        log_pmf = np.where(nn == 0, -aa,
-                           _special.log_poisson_pmf(np.maximum(nn, 1), aa))
-        log_s = np.broadcast_to(logs["log_s"][..., None], shape)[low]
-        le = np.broadcast_to(logs["log_p_le_c"][..., None], shape)[low]
-        # log pmf(n) - log cdf(c) = log pmf(n) + A - log S; pmf(n) e^A is
-        # A**n/n!, taken from Loader's form so that A cancels exactly.
-        out[low] = np.exp(le + log_pmf + aa - log_s)
-    high = (N > C) & (N <= K) & (A > 0)
-    if np.any(high):
-        nn, cc, kk, LL = N[high], C[high], K[high], L[high]
-        w_c = np.broadcast_to(logs["log_w_c"][..., None], shape)[high]
-        w_k = np.broadcast_to(logs["log_w_k"][..., None], shape)[high]
-        out[high] = np.exp(np.where(LL <= 0, (nn - cc) * LL - w_c, -(kk - nn) * LL - w_k))
-    zero = (A == 0) & (N == 0)
-    out[zero] = 1.0
-    return out

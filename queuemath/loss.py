@@ -8,10 +8,16 @@ from functools import cached_property
 
 import numpy as np
 
-from . import _special, _validate
+from . import _validate
+from ._kernels import erlang as _ke
+from ._kernels import special as _special
+from ._model import Parameter, QueueModel, SimulationSpec, quantity
+
+__all__ = ["erlang_b", "log_erlang_b", "Engset"]
 
 
-def log_erlang_b(servers, offered_load, continuous=False):
+@_validate.pandas_io
+def log_erlang_b(servers, offered_load, *, continuous=False):
     r"""Natural logarithm of the Erlang B blocking probability.
 
     Finite and accurate where :func:`erlang_b` underflows to 0 (blocking far
@@ -38,16 +44,17 @@ def log_erlang_b(servers, offered_load, continuous=False):
 
     Examples
     --------
-    >>> float(log_erlang_b(1000, 1.0)) < -5000
+    >>> log_erlang_b(1000, 1.0) < -5000      # B = 1e-2568 underflows; its log does not
     True
     """
     c, a = _validate.servers_and_load(servers, offered_load, continuous)
     if continuous:
-        return _validate.scalar(_special.log_erlang_b_continuous(c, a)[0])
-    return _validate.scalar(_special.log_erlang_b_parts(c, a, want_all=False)[0])
+        return _special.log_erlang_b_continuous(c, a)[0]
+    return _special.log_erlang_b_parts(c, a, want_all=False)[0]
 
 
-def erlang_b(servers, offered_load, continuous=False):
+@_validate.pandas_io
+def erlang_b(servers, offered_load, *, continuous=False):
     r"""Blocking probability of the M/M/c/c loss system (Erlang B).
 
     Parameters
@@ -106,18 +113,18 @@ def erlang_b(servers, offered_load, continuous=False):
 
     Examples
     --------
-    >>> round(float(erlang_b(15, 10.0)), 6)
+    >>> round(erlang_b(15, 10.0), 6)
     0.036497
-    >>> round(float(erlang_b(2, 1.0)), 15)    # (1/2) / (1 + 1 + 1/2)
+    >>> round(erlang_b(2, 1.0), 15)    # (1/2) / (1 + 1 + 1/2)
     0.2
     """
     c, a = _validate.servers_and_load(servers, offered_load, continuous)
     if continuous:
-        return _validate.scalar(np.exp(_special.log_erlang_b_continuous(c, a)[0]))
-    return _validate.scalar(np.exp(_special.log_erlang_b_parts(c, a, want_all=False)[0]))
+        return np.exp(_special.log_erlang_b_continuous(c, a)[0])
+    return np.exp(_special.log_erlang_b_parts(c, a, want_all=False)[0])
 
 
-class Engset:
+class Engset(QueueModel):
     r"""Engset's finite-source loss system: N sources, c servers, no queue.
 
     Each idle source requests service at rate :math:`\gamma`; holding times are
@@ -132,7 +139,7 @@ class Engset:
         Number of servers c, at least 1.  c >= N means nothing is ever lost.
     idle_source_load : array_like
         :math:`\beta = \gamma/\mu`, the request rate of one idle source over
-        the service rate, at least 0. [erlang]
+        the service rate, at least 0 (keyword only). [erlang]
 
     Attributes
     ----------
@@ -148,6 +155,13 @@ class Engset:
     carried_load : float or ndarray
         Mean number of busy servers,
         :math:`N\beta(1-B)/(1+\beta(1-B))`. [erlang]
+    total_offered_load : float or ndarray or None
+        E, where the model was built by :meth:`from_total_offered_load`.
+
+    See Also
+    --------
+    erlang_b : infinitely many sources.
+    FiniteSourceGGcK : general think and service times, by simulation.
 
     Notes
     -----
@@ -177,20 +191,33 @@ class Engset:
     Examples
     --------
     >>> m = Engset(sources=2, servers=1, idle_source_load=1.0)
-    >>> round(float(m.time_congestion), 15), float(m.blocking)   # 2/3 and 1/2
+    >>> round(m.time_congestion, 15), m.blocking      # 2/3 and 1/2
     (0.666666666666667, 0.5)
     """
 
-    def __init__(self, sources, servers, idle_source_load):
+    quantities = ("blocking", "log_blocking", "time_congestion", "log_time_congestion",
+                  "carried_load")
+    descriptions = {"blocking": "share of requests lost (call congestion)"}
+
+    sources = Parameter("N, the number of sources.", kind="int")
+    servers = Parameter("c, the number of servers.", kind="int")
+    idle_source_load = Parameter(r":math:`\beta`, request rate of an idle source over the "
+                                 "service rate. [erlang]")
+
+    def __init__(self, sources, servers, *, idle_source_load):
         n = _validate.integer("sources", sources, minimum=1)
         c = _validate.integer("servers", servers, minimum=1)
         beta = _validate.nonnegative("idle_source_load", idle_source_load)
-        n, c, beta = _validate.broadcast(sources=n, servers=c, idle_source_load=beta)
-        self._n, self._c, self._beta = n, c, beta
-        self.total_offered_load = None
+        self._store(dict(sources=n.astype(np.int64), servers=c.astype(np.int64),
+                         idle_source_load=beta),
+                    dict(sources=n, servers=c, idle_source_load=beta),
+                    raw=(sources, servers, idle_source_load))
+        p = self._params
+        self._n, self._c, self._beta = p["sources"], p["servers"], p["idle_source_load"]
+        self._total = None
 
     @classmethod
-    def from_total_offered_load(cls, sources, servers, total_offered_load):
+    def from_total_offered_load(cls, sources, servers, *, total_offered_load):
         r"""Build the model from the total offered load, calculator convention.
 
         In the convention of common Engset calculators (erlang.com; Wikipedia,
@@ -214,7 +241,7 @@ class Engset:
         servers : array_like of int
             Number of servers c, at least 1.
         total_offered_load : array_like
-            E, at least 0 and below ``sources``. [erlang]
+            E, at least 0 and below ``sources`` (keyword only). [erlang]
 
         Returns
         -------
@@ -224,10 +251,10 @@ class Engset:
 
         Examples
         --------
-        >>> m = Engset.from_total_offered_load(10, 3, 2.0)
+        >>> m = Engset.from_total_offered_load(10, 3, total_offered_load=2.0)
         >>> alpha = 0.2
-        >>> beta = float(m.idle_source_load)
-        >>> abs(beta - alpha / (1 - alpha * (1 - float(m.blocking)))) < 1e-15
+        >>> beta = m.idle_source_load
+        >>> abs(beta - alpha / (1 - alpha * (1 - m.blocking))) < 1e-15
         True
         """
         n = _validate.integer("sources", sources, minimum=1)
@@ -239,53 +266,64 @@ class Engset:
             idx = tuple(np.argwhere(bad)[0])
             raise ValueError(
                 "total_offered_load must be < sources (each source offers less than "
-                f"1 erlang), got total_offered_load={_validate._fmt(e[idx])} with "
-                f"sources={_validate._fmt(n[idx])}")
-        alpha = e / n
-        beta = _solve_engset_beta(n, c, alpha)
-        model = cls(n, c, beta)
-        model.total_offered_load = _validate.scalar(e)
+                f"1 erlang), got total_offered_load={_validate.fmt(e[idx])} with "
+                f"sources={_validate.fmt(n[idx])}")
+        beta = _ke.solve_engset_beta(n, c, e / n)
+        index = _validate.pandas_index(sources, servers, total_offered_load)
+        model = cls(n, c, idle_source_load=beta if index is None else
+                    _validate.output(beta, index))
+        model._total = e
         return model
 
     @property
-    def sources(self):
-        return _validate.scalar(self._n.astype(np.int64))
+    def total_offered_load(self):
+        """E, where the model was built from it (else None). [erlang]"""
+        return None if self._total is None else self._output(self._total, "total_offered_load")
 
     @property
-    def servers(self):
-        return _validate.scalar(self._c.astype(np.int64))
+    def kendall(self):
+        c = self._kendall_count("servers", "c")
+        return f"M/M/{c}/{c}/{self._kendall_count('sources', 'N')}"
 
-    @property
-    def idle_source_load(self):
-        return _validate.scalar(self._beta)
+    def simulation_spec(self):
+        n, c, beta = self._scalars("sources", "servers", "idle_source_load")
+        if beta <= 0:
+            raise ValueError("idle_source_load must be > 0 to simulate, got 0")
+        # time in units of the mean holding time: mu = 1, request rate beta
+        return SimulationSpec("markov", dict(lam=beta, mu=1.0, c=c, k=c, sources=n), int(c))
 
     @cached_property
     def _call(self):
         # (log B, log Z, log beta Z) of the call congestion, computed once.
-        return _call_congestion_parts(self._n, self._c, self._beta)
+        return _ke.engset_call_parts(self._n, self._c, self._beta)
 
-    @property
+    @quantity
     def log_blocking(self):
-        return _validate.scalar(self._call[0])
+        """log of the call congestion."""
+        return self._call[0]
 
-    @property
+    @quantity
     def blocking(self):
-        return _validate.scalar(np.exp(self._call[0]))
+        """Call congestion: the share of requests lost."""
+        return np.exp(self._call[0])
 
     @cached_property
     def _log_time(self):
         return _special.log_engset_parts(self._n, self._c, self._beta)[0]
 
-    @property
+    @quantity
     def time_congestion(self):
-        return _validate.scalar(np.exp(self._log_time))
+        """Share of time all servers are busy."""
+        return np.exp(self._log_time)
 
-    @property
+    @quantity
     def log_time_congestion(self):
-        return _validate.scalar(self._log_time)
+        """log of the time congestion."""
+        return self._log_time
 
-    @property
+    @quantity
     def carried_load(self):
+        """Mean number of busy servers. [erlang]"""
         log_b, _, log_bz = self._call
         n, beta = self._n, self._beta
         # x = beta (1 - B) = (beta Z) B: finite and exact even where B rounds
@@ -293,62 +331,4 @@ class Engset:
         x = beta.copy()
         lost = (log_b > -np.inf) & (beta > 0)
         x[lost] = np.exp(log_bz[lost] + log_b[lost])
-        return _validate.scalar(n * x / (1 + x))
-
-    def __repr__(self):
-        return (f"Engset(sources={_validate.show(self._n, int)}, "
-                f"servers={_validate.show(self._c, int)}, "
-                f"idle_source_load={_validate.show(self._beta)})")
-
-
-def _call_congestion_parts(n, c, beta):
-    """(log B, log Z, log beta Z) of the call congestion E(N-1, c, beta)."""
-    others = n - 1
-    log_b = np.full(n.shape, -np.inf)
-    log_z = np.full(n.shape, np.inf)
-    log_bz = np.full(n.shape, np.inf)
-    some = others >= 1
-    if np.any(some):
-        parts = _special.log_engset_parts(others[some], c[some], beta[some])
-        log_b[some], log_z[some], log_bz[some] = parts
-    return log_b, log_z, log_bz
-
-
-def _solve_engset_beta(n, c, alpha):
-    """Root of beta (1 - alpha (1 - B(beta))) = alpha, elementwise."""
-    beta = np.zeros(alpha.shape)
-    todo = alpha > 0
-    if not np.any(todo):
-        return beta
-    nn, cc, al = n[todo], c[todo], alpha[todo]
-    lo = al.copy()              # B = 1 would give beta = alpha
-    hi = al / (1 - al)          # B = 0 would give beta = alpha/(1-alpha)
-    log_al = np.log(al)
-    # Bisection until the bracket holds no double between its ends; the
-    # midpoint is geometric while the ends are far apart, so the worst case
-    # (alpha near 1, bracket spanning 300 decades) takes about 65 steps.
-    for _ in range(200):
-        wide = hi > 2 * lo
-        mid = np.where(wide, np.sqrt(lo * hi), lo + 0.5 * (hi - lo))
-        open_ = (mid > lo) & (mid < hi)
-        if not np.any(open_):
-            break
-        _, log_z, _ = _call_congestion_parts(nn, cc, mid)
-        # beta (1 - alpha (1 - B)) - alpha, in logs.
-        f = np.log(mid) + np.log1p(-al * _one_minus_b(log_z)) - log_al
-        up = f > 0
-        hi = np.where(open_ & up, mid, hi)
-        lo = np.where(open_ & ~up, mid, lo)
-    # Of the two neighbours, take the one with the smaller residual.
-    beta[todo] = np.where(_residual(nn, cc, al, lo) <= _residual(nn, cc, al, hi), lo, hi)
-    return beta
-
-
-def _residual(n, c, alpha, beta):
-    _, log_z, _ = _call_congestion_parts(n, c, beta)
-    return np.abs(beta * (1 - alpha * _one_minus_b(log_z)) - alpha)
-
-
-def _one_minus_b(log_z):
-    """1 - B = 1/(1 + 1/Z) from log Z: exact near B = 1, 1 where B = 0."""
-    return np.exp(-np.logaddexp(0.0, -log_z))
+        return n * x / (1 + x)

@@ -2,8 +2,11 @@
 
 Every function takes ``ax=None``, draws on the given axes (or on a new
 figure's), labels the axes with units and returns the axes; none calls
-``plt.show()``.  Inputs are validated like the numeric API: an empty or
-mismatched input raises a ValueError naming the parameter.
+``plt.show()`` or changes matplotlib's backend.  Several calls may draw on
+one axes: each curve's legend entry names its configuration in full, and a
+title is set only on axes that have none.  Inputs are validated like the
+numeric API: an empty or mismatched input raises a ValueError naming the
+parameter.
 """
 import numpy as np
 
@@ -11,12 +14,22 @@ from . import _validate
 from .finite import MMcK
 from .loss import erlang_b
 
+__all__ = ["blocking_vs_load", "erlang_b_curves", "dimensioning", "state_distribution",
+           "crosscheck_curve", "storm_transient"]
+
 
 def _axes(ax):
     if ax is None:
         import matplotlib.pyplot as plt
         _, ax = plt.subplots(figsize=(6.0, 4.0))
     return ax
+
+
+def _title(ax, text):
+    # A second call on the same axes keeps the first title: the legend
+    # entries, not the title, say which curve is which.
+    if not ax.get_title():
+        ax.set_title(text)
 
 
 def _values(name, values, integer=False, minimum=None):
@@ -28,41 +41,65 @@ def _values(name, values, integer=False, minimum=None):
     return arr
 
 
-def blocking_vs_load(loads, capacities, servers=1, service_rate=1.0, ax=None, label="K",
-                     floor=1e-12):
-    r"""M/M/c/K blocking against the load per server, one curve per capacity
-    (or backlog: pass ``capacities = servers + backlog``), log y.
+def blocking_vs_load(arrival_rates, service_rate, servers, capacities, *, ax=None,
+                     label="capacity", floor=1e-12):
+    r"""M/M/c/K blocking against the arrival rate, one curve per
+    configuration (servers, capacity), log y.
+
+    The x axis is the arrival rate, the same for every configuration: a
+    per-server load axis would put 4 workers at load 0.5 where 8 workers are
+    at 0.25, and make the larger configuration look worse than it is.
 
     Parameters
     ----------
-    loads : array_like
-        :math:`\rho = \lambda/(c\mu)`, at least one value.
+    arrival_rates : array_like
+        :math:`\lambda`, at least one value. [1/s]
+    service_rate : float
+        :math:`\mu` of one server. [1/s]
+    servers : int or array_like of int
+        c, one for all curves or one per curve.
     capacities : array_like of int
-        K for each curve, each at least ``servers``.
-    servers : int, default 1
-    service_rate : float, default 1 [1/s]
+        K for each curve, each at least its servers.
     ax : matplotlib Axes, optional
-    label : str, default "K"
-        Legend prefix; "backlog" labels each curve with K - servers.
+    label : {"capacity", "backlog"}, default "capacity"
+        Legend entries "c = 4, K = 14" or "4 workers, backlog 10" (K - c).
     floor : float, default 1e-12
         Lower end of the y axis (blocking far below it is off the chart).
 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    Four workers with 10 queue places against eight with 2, at equal rates:
+
+    >>> ax = blocking_vs_load([20.0, 30.0, 40.0], 5.0, [4, 8], [14, 10], label="backlog")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['4 workers, backlog 10', '8 workers, backlog 2']
     """
-    rho = _values("loads", loads)
+    lam = _values("arrival_rates", arrival_rates)
+    mu = float(_validate.positive("service_rate", service_rate))
     ks = _values("capacities", capacities, integer=True)
-    c = int(_validate.integer("servers", servers))
-    if np.any(ks < c):
-        raise ValueError(f"capacities must be >= servers={c}, got {ks[ks < c][0]:g}")
+    cs = np.atleast_1d(_validate.integer("servers", servers, minimum=1))
+    if cs.ndim != 1 or cs.size not in (1, ks.size):
+        raise ValueError(f"servers must be one count or one per capacity ({ks.size}), got "
+                         f"shape {cs.shape}")
+    cs = np.broadcast_to(cs, ks.shape)
+    if np.any(ks < cs):
+        i = int(np.argmax(ks < cs))
+        raise ValueError(f"capacities must be >= servers, got capacity {ks[i]:g} with "
+                         f"servers {cs[i]:g}")
+    if label not in ("capacity", "backlog"):
+        raise ValueError(f"label must be 'capacity' or 'backlog', got {label!r}")
     ax = _axes(ax)
-    for k in ks:
-        q = MMcK(rho * c * service_rate, service_rate, c, k)
-        ax.semilogy(rho, q.blocking, label=f"{label} = {int(k) if label == 'K' else int(k) - c}")
-    ax.set_xlabel(r"load per server $\rho = \lambda/(c\mu)$")
+    for c, k in zip(cs.astype(int), ks.astype(int)):
+        text = (f"c = {c}, K = {k}" if label == "capacity" else
+                f"{c} worker{'s' if c > 1 else ''}, backlog {k - c}")
+        ax.semilogy(lam, MMcK(lam, mu, c, k).blocking, label=text)
+    ax.set_xlabel(r"arrival rate $\lambda$ [1/s]")
     ax.set_ylabel("blocking probability")
-    ax.set_title(f"M/M/{c}/K blocking")
+    _title(ax, f"M/M/c/K blocking, service rate {mu:g}/s per server")
     ax.set_ylim(floor, 1.5)
     ax.legend(frameon=False)
     ax.grid(True, which="both", alpha=0.3)
@@ -86,91 +123,115 @@ def erlang_b_curves(servers, loads, ax=None):
         ax.semilogy(a, erlang_b(c, a), label=f"c = {int(c)}")
     ax.set_xlabel("offered load A [erlang]")
     ax.set_ylabel("blocking probability B(c, A)")
-    ax.set_title("Erlang B")
+    _title(ax, "Erlang B")
     ax.legend(frameon=False)
     ax.grid(True, which="both", alpha=0.3)
     return ax
 
 
-def dimensioning(arrival_rates, service_rate, target, workers=1, os="linux", ax=None):
+def dimensioning(arrival_rates, service_rate, servers=1, *, target_blocking, os="linux",
+                 ax=None):
     """Backlog needed for a refusal target against the arrival rate
     (:func:`queuemath.tcp.min_backlog`), with the OS maximum marked.
 
     Parameters
     ----------
     arrival_rates : array_like
-        Connection attempts per second [1/s].
+        Connection attempts per second. [1/s]
     service_rate : float
-        Per worker [1/s].
-    target : float
-        Refusal probability to stay under.
-    workers : int, default 1
+        Per worker. [1/s]
+    servers : int, default 1
+        Workers.
+    target_blocking : float
+        Refusal probability to stay under (keyword only).
     os : str, default "linux"
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
     """
     from . import tcp
     lam = _values("arrival_rates", arrival_rates)
-    advice = tcp.min_backlog(lam, service_rate, workers, target, os=os)
+    advice = tcp.min_backlog(lam, service_rate, servers, target_blocking=target_blocking,
+                             os=os)
     ax = _axes(ax)
     ok = np.asarray(advice.sufficient)
     backlog = np.asarray(advice.backlog, dtype=float)
-    ax.plot(lam[ok], backlog[ok], marker=".", label=f"backlog for refusal <= {target:g}")
+    who = f"{servers} worker{'s' if servers != 1 else ''} at {service_rate:g}/s"
+    ax.plot(lam[ok], backlog[ok], marker=".",
+            label=f"{who}, {os}: backlog for refusal <= {target_blocking:g}")
     if (~ok).any():
         ax.plot(lam[~ok], backlog[~ok], "x", color="C3",
-                label="no allowed backlog suffices (OS maximum shown)")
+                label=f"{who}, {os}: no allowed backlog suffices (OS maximum shown)")
     ax.axhline(advice.os_max_backlog, color="0.5", ls="--", lw=1,
                label=f"{os} maximum backlog {advice.os_max_backlog}")
     ax.set_xlabel(r"connection attempts $\lambda$ [1/s]")
     ax.set_ylabel("listen() backlog")
-    ax.set_title(f"Backlog needed, {workers} worker(s) at {service_rate:g}/s")
+    _title(ax, "Backlog needed for a refusal target")
     ax.legend(frameon=False)
     ax.grid(True, alpha=0.3)
     return ax
 
 
 def state_distribution(model, ax=None):
-    """Bar chart of an M/M/c/K model's stationary distribution (scalar
-    parameters)."""
-    if not isinstance(model, MMcK):
-        raise ValueError(f"model must be an MMcK or MM1K, got {type(model).__name__}")
+    """Bar chart of a model's stationary distribution: any model with
+    ``state_probabilities()`` (MMcK, MM1K, MG1K, tcp.ListenQueue), with
+    scalar parameters.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if not callable(getattr(model, "state_probabilities", None)):
+        raise ValueError(f"model must have state_probabilities() (MMcK, MM1K, MG1K, "
+                         f"ListenQueue), got {type(model).__name__}")
+    if getattr(model, "shape", ()) != ():
+        raise ValueError(f"model must have scalar parameters, got shape {model.shape}")
     p = model.state_probabilities()
-    if p.ndim != 1:
-        raise ValueError(f"model must have scalar parameters, got shape {p.shape[:-1]}")
     ax = _axes(ax)
     n = np.arange(p.size)
-    c = int(model.servers)
+    c = int(getattr(model, "servers", 1) or 1)
     ax.bar(n[: c + 1], p[: c + 1], color="C0", label="all in service")
     ax.bar(n[c + 1:], p[c + 1:], color="C1", label="waiting in the queue")
     ax.set_xlabel("number in system n")
     ax.set_ylabel("probability $p_n$")
-    ax.set_title(f"M/M/{c}/{int(model.capacity)}, blocking {float(model.blocking):.3g}")
+    _title(ax, f"{model.kendall}, blocking {float(model.blocking):.3g}")
     ax.legend(frameon=False)
     return ax
 
 
-def crosscheck_curve(loads, servers, capacity, service_rate=1.0, arrivals=200_000, seed=0,
-                     ax=None):
-    """Simulated blocking with 95% intervals over the closed-form curve."""
+def crosscheck_curve(arrival_rates, service_rate, servers, capacity, *, arrivals=200_000,
+                     seed=0, ax=None):
+    """Simulated M/M/c/K blocking with 95% intervals over the closed-form
+    curve, against the arrival rate.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     from .montecarlo import simulate
-    rho = _values("loads", loads)
+    lam = _values("arrival_rates", arrival_rates)
+    mu = float(_validate.positive("service_rate", service_rate))
     c = int(_validate.integer("servers", servers))
     k = int(_validate.integer("capacity", capacity))
     ax = _axes(ax)
-    fine = np.linspace(rho.min(), rho.max(), 200)
-    ax.plot(fine, MMcK(fine * c * service_rate, service_rate, c, k).blocking, color="C0",
-            label="closed form")
-    ss = np.random.SeedSequence(seed).spawn(rho.size)
+    fine = np.linspace(lam.min(), lam.max(), 200)
+    ax.plot(fine, MMcK(fine, mu, c, k).blocking, color="C0",
+            label=f"c = {c}, K = {k}: closed form")
+    ss = np.random.SeedSequence(seed).spawn(lam.size)
     means, lows, highs = [], [], []
-    for r, s in zip(rho, ss):
-        res = simulate(MMcK(r * c * service_rate, service_rate, c, k), arrivals=arrivals, seed=s)
+    for rate, s in zip(lam, ss):
+        res = simulate(MMcK(rate, mu, c, k), arrivals=arrivals, seed=s)
         means.append(res.blocking.mean)
         lows.append(res.blocking.low)
         highs.append(res.blocking.high)
     means, lows, highs = map(np.asarray, (means, lows, highs))
-    ax.errorbar(rho, means, yerr=[means - lows, highs - means], fmt="o", ms=3, color="C3",
-                capsize=3, label="simulation, 95% interval")
-    ax.set_xlabel(r"load per server $\rho$")
+    ax.errorbar(lam, means, yerr=[means - lows, highs - means], fmt="o", ms=3, color="C3",
+                capsize=3, label=f"c = {c}, K = {k}: simulation, 95% interval")
+    ax.set_xlabel(r"arrival rate $\lambda$ [1/s]")
     ax.set_ylabel("blocking probability")
-    ax.set_title(f"M/M/{c}/{k}: closed form and Monte Carlo")
+    _title(ax, f"M/M/{c}/{k}: closed form and Monte Carlo")
     ax.legend(frameon=False)
     ax.grid(True, alpha=0.3)
     return ax
@@ -195,7 +256,7 @@ def storm_transient(results, labels, ax=None):
         ax.plot(r.times, r.refusal_probability, label=f"{lab}: {r.expected_refused:.0f} refused")
     ax.set_xlabel("time since the storm began [s]")
     ax.set_ylabel("probability an attempt is refused")
-    ax.set_title("Login storm: refusals over time (first attempts)")
+    _title(ax, "Login storm: refusals over time (first attempts)")
     ax.legend(frameon=False)
     ax.grid(True, alpha=0.3)
     return ax

@@ -158,19 +158,37 @@ def latex(expr):
 class _Model:
     quantities = ()
 
+    def _quantity(self, name):
+        """The expression of quantity ``name``; a ValueError lists the
+        quantities this model has where ``name`` is not one of them."""
+        if name not in self.quantities:
+            raise ValueError(f"name must be a quantity of {self!r}: one of "
+                             f"{', '.join(self.quantities)}; got {name!r}")
+        return getattr(self, name)
+
     def latex(self, name):
-        """LaTeX of quantity ``name`` (see :func:`latex`)."""
-        return latex(getattr(self, name))
+        r"""LaTeX of quantity ``name`` (see :func:`latex`).
+
+        Examples
+        --------
+        >>> print(ErlangB(servers=1).latex("blocking"))
+        \frac{\lambda}{\lambda + \mu}
+        """
+        return latex(self._quantity(name))
 
     def lambdify(self, name, modules="numpy"):
-        """``getattr(self, name)`` as a function of the model's free symbols,
-        in the order of ``self.parameters`` (names as in the numeric API)."""
+        """Quantity ``name`` as a function of the model's free symbols, in the
+        order of ``self.parameters`` (names as in the numeric API)."""
         args = [self._symbols[p] for p in self.parameters]
-        return sp.lambdify(args, getattr(self, name), modules=modules)
+        return sp.lambdify(args, self._quantity(name), modules=modules)
 
     def sensitivity(self, name, parameter="arrival_rate"):
-        """Exact derivative of quantity ``name`` with respect to a parameter."""
-        return sp.simplify(sp.diff(getattr(self, name), self._symbols[parameter]))
+        """Exact derivative of quantity ``name`` with respect to a parameter
+        (one of ``self.parameters``)."""
+        if parameter not in self.parameters:
+            raise ValueError(f"parameter must be one of {', '.join(self.parameters)} for "
+                             f"{self!r}; got {parameter!r}")
+        return sp.simplify(sp.diff(self._quantity(name), self._symbols[parameter]))
 
     def __getattr__(self, item):
         # The symbols are attributes named like the numeric API.

@@ -10,26 +10,36 @@ from functools import cached_property
 
 import numpy as np
 
-from . import _special, _validate
-from ._model import RateModel
+from . import _validate
+from ._kernels import laws as _laws
+from ._kernels import twomoment as _k2
+from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
+
+__all__ = ["MGcKApprox"]
 
 
-class MGcKApprox(RateModel):
+class MGcKApprox(QueueModel):
     r"""Two-moment approximation of the M/G/c/K queue.
 
     Parameters
     ----------
     arrival_rate : array_like
         :math:`\lambda`, at least 0. [1/s]
-    service_rate : array_like
-        :math:`\mu = 1/E[S]` of one server, greater than 0. [1/s]
+    service_rate : array_like, optional
+        :math:`\mu = 1/E[S]` of one server, greater than 0; with
+        ``service_scv``. [1/s]
     servers : array_like of int
         c, at least 1.
     capacity : array_like of int
         K >= c, everyone in the system.
-    service_scv : array_like
-        Squared coefficient of variation :math:`c_s^2 = Var[S]/E[S]^2` of the
-        service time, at least 0 (0 deterministic, 1 exponential).
+    service_scv : array_like, optional
+        Keyword only: squared coefficient of variation
+        :math:`c_s^2 = Var[S]/E[S]^2` of the service time, at least 0
+        (0 deterministic, 1 exponential); with ``service_rate``.
+    service_time : float or scipy.stats frozen distribution, optional
+        Keyword only, instead of ``service_rate`` and ``service_scv``: the
+        service-time law (a number for a constant time), of which the
+        approximation uses the mean and variance. [s]
 
     Attributes
     ----------
@@ -88,103 +98,155 @@ class MGcKApprox(RateModel):
     .. [2] A. M. Lee, P. A. Longton, "Queueing processes associated with
        airline passenger check-in," Operational Research Quarterly 10, 1959,
        56-71; the (1 + c_s^2)/2 factor on the M/M/c mean queue.
+       doi:10.2307/3006758
+
+    ``simulate`` runs the service law given, or, from ``service_scv``, a
+    gamma law of that mean and scv (a constant time at scv 0): a
+    ``crosscheck`` then measures the approximation's error for that law.
+
+    See Also
+    --------
+    MG1K : one server, exact.
+    MMcK : exponential service, exact.
+    GGcK : any laws, by simulation.
 
     Examples
     --------
     >>> from queuemath import MMcK
     >>> q = MGcKApprox(4.0, 1.0, 5, 8, service_scv=1.0)       # exponential
-    >>> bool(abs(q.blocking / MMcK(4.0, 1.0, 5, 8).blocking - 1) < 1e-12)
+    >>> abs(q.blocking / MMcK(4.0, 1.0, 5, 8).blocking - 1) < 1e-12
     True
-    >>> float(MGcKApprox(4.0, 1.0, 5, 8, service_scv=0.0).blocking) < float(q.blocking)
+    >>> MGcKApprox(4.0, 1.0, 5, 8, service_scv=0.0).blocking < q.blocking
+    True
+    >>> MGcKApprox(4.0, servers=5, capacity=8, service_time=1.0).blocking == \
+    ...     MGcKApprox(4.0, 1.0, 5, 8, service_scv=0.0).blocking
     True
     """
 
-    def __init__(self, arrival_rate, service_rate, servers, capacity, service_scv):
+    quantities = ("blocking", "log_blocking", "throughput", "utilization", "mean_in_system",
+                  "mean_queue", "mean_wait", "offered_load")
+    approximate = True
+
+    arrival_rate = Parameter(r":math:`\lambda`. [1/s]")
+    service_rate = Parameter(r":math:`\mu = 1/E[S]`. [1/s]")
+    servers = Parameter("c, the number of servers.", kind="int")
+    capacity = Parameter("K, the most the system holds.", kind="int")
+    service_scv = Parameter("Squared coefficient of variation of the service time.")
+    service_time = Parameter("The service-time law, where one was given. [s]", kind="law")
+
+    def __init__(self, arrival_rate, service_rate=None, servers=None, capacity=None, *,
+                 service_scv=None, service_time=None):
+        for name, value in (("servers", servers), ("capacity", capacity)):
+            if value is None:
+                raise ValueError(f"{name} is required")
+        lam = _validate.nonnegative("arrival_rate", arrival_rate)
+        c = _validate.integer("servers", servers, minimum=1)
         k = _validate.integer("capacity", capacity, minimum=1)
-        scv = _validate.nonnegative("service_scv", service_scv)
-        self._k, self._scv = self._init_rates(arrival_rate, service_rate, servers,
-                                              capacity=k, service_scv=scv)
+        if service_time is not None:
+            if service_rate is not None or service_scv is not None:
+                raise ValueError("give either service_time (a law) or service_rate with "
+                                 f"service_scv, not both; got service_time={service_time!r} "
+                                 f"with service_rate={service_rate!r}, "
+                                 f"service_scv={service_scv!r}")
+            law = _laws.as_law("service_time", service_time)
+            scv_value = _laws.scv(law)
+            if not np.isfinite(scv_value):
+                raise ValueError("service_time must have a finite variance for a two-moment "
+                                 f"approximation, got {_laws.describe(law)}")
+            mu = np.array(1.0 / _laws.mean(law))
+            scv = np.array(scv_value)
+            given = dict(arrival_rate=lam, servers=c.astype(np.int64),
+                         capacity=k.astype(np.int64), service_time=law)
+        else:
+            if service_rate is None or service_scv is None:
+                raise ValueError("give service_rate with service_scv, or service_time (a "
+                                 f"law); got service_rate={service_rate!r}, "
+                                 f"service_scv={service_scv!r}")
+            law = None
+            mu = _validate.positive("service_rate", service_rate)
+            scv = _validate.nonnegative("service_scv", service_scv)
+            given = dict(arrival_rate=lam, service_rate=mu, servers=c.astype(np.int64),
+                         capacity=k.astype(np.int64), service_scv=scv)
+        self._store(given, dict(arrival_rate=lam, service_rate=mu, servers=c, capacity=k,
+                                service_scv=scv),
+                    raw=(arrival_rate, service_rate, servers, capacity, service_scv),
+                    laws=dict(service_time=law))
+        p = self._params
+        self._lam, self._mu, self._c, self._k, self._scv = (
+            p["arrival_rate"], p["service_rate"], p["servers"], p["capacity"], p["service_scv"])
         _validate.at_least("capacity", self._k, "servers", self._c)
+        self._a = _validate.offered_load(self._lam, self._mu)
 
     @classmethod
-    def from_distribution(cls, arrival_rate, service, servers, capacity):
-        """The approximation for a scipy.stats frozen service law (its mean
-        and variance are all it uses)."""
-        mean, var = (float(v) for v in service.stats(moments="mv"))
-        if not (mean > 0 and np.isfinite(var)):
-            raise ValueError(f"service needs a positive mean and a finite variance, got {service!r}")
-        return cls(arrival_rate, 1.0 / mean, servers, capacity, var / mean ** 2)
+    def from_distribution(cls, arrival_rate, servers, capacity, *, service_time):
+        """Same as ``MGcKApprox(arrival_rate, servers=servers, capacity=capacity,
+        service_time=service_time)``."""
+        return cls(arrival_rate, servers=servers, capacity=capacity, service_time=service_time)
 
     @property
-    def capacity(self):
-        return _validate.scalar(self._k.astype(np.int64))
+    def kendall(self):
+        scv = self._params["service_scv"]
+        s = "D" if np.all(scv == 0) else ("M" if np.all(scv == 1) else "G")
+        return (f"M/{s}/{self._kendall_count('servers', 'c')}/"
+                f"{self._kendall_count('capacity', 'K')}")
 
-    @property
-    def service_scv(self):
-        return _validate.scalar(self._scv)
-
-    def _repr_fields(self):
-        return super()._repr_fields() + [("capacity", _validate.show(self._k, int)),
-                                         ("service_scv", _validate.show(self._scv))]
+    def simulation_spec(self):
+        lam, mu, c, k, scv = self._scalars("arrival_rate", "service_rate", "servers",
+                                           "capacity", "service_scv")
+        require_arrivals(lam)
+        law = self._params["service_time"]
+        if law is None:
+            if scv == 0:
+                law = 1.0 / mu
+            else:
+                from scipy import stats
+                law = stats.gamma(1.0 / scv, scale=scv / mu)
+        return SimulationSpec("general", dict(arrival=_laws.ExponentialSampler(lam),
+                                              service=_laws.Sampler(law), c=int(c), k=k,
+                                              sources=None), int(c))
 
     @cached_property
     def _law(self):
-        a, c, m = self._a, self._c, self._k - self._c
-        k = (1.0 + self._scv) / 2.0
-        _, log_z, _ = _special.log_erlang_b_parts(c, a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            L = np.log(a) - np.log(c)                       # log rho
-            # eta/(1-eta) = k rho/(1-rho) below rho = 1, eta = rho^(1/k) above
-            le = np.where(L < 0, np.log(k) + L - np.log(k + (1 - k) * -np.expm1(L)), L / k)
-            le = np.where(a == 0, -np.inf, le)
-            # f = (1 - eta)/(1 - rho), 1/k at rho = 1
-            f = np.where(L == 0, 1.0 / k, np.expm1(le) / np.expm1(L))
-            f = np.where(a == 0, 1.0, f)
-            up = le <= 0
-            lo, hi = np.minimum(le, 0.0), -np.maximum(le, 0.0)
-            # log sum_{j<m} eta^j, pivoted at the larger end
-            log_q = np.where(up, _special.log_geometric_sum(lo, m),
-                             (m - 1) * le + _special.log_geometric_sum(hi, m))
-            mean_q = np.where(up, _special.truncated_geometric_mean(lo, np.maximum(m - 1, 0)),
-                              (m - 1) - _special.truncated_geometric_mean(hi, np.maximum(m - 1, 0)))
-            pivot = m * np.maximum(le, 0.0)                 # log max(1, eta^m)
-            parts = np.stack([log_z - pivot, np.log(f) + log_q - pivot,
-                              np.where(a == 0, -np.inf, m * le) - pivot])
-            top = parts.max(axis=0)
-            log_total = top + np.log(np.exp(parts - top).sum(axis=0))
-            log_pk = parts[2] - log_total
-            lq = (np.exp(parts[1] - log_total) * np.where(m > 1, mean_q, 0.0)
-                  + m * np.exp(log_pk))
-        log_pk = np.where(a == 0, -np.inf, log_pk)        # no arrivals: none refused
-        lq = np.where((m == 0) | (a == 0), 0.0, lq)
-        return log_pk, lq
+        return _k2.law(self._a, self._c, self._k, self._scv)
 
-    @property
+    @quantity
+    def offered_load(self):
+        r""":math:`A = \lambda/\mu`. [erlang]"""
+        return self._a
+
+    @quantity
     def log_blocking(self):
-        return _validate.scalar(self._law[0])
+        """log of blocking."""
+        return self._law[0]
 
-    @property
+    @quantity
     def blocking(self):
-        return _validate.scalar(np.exp(self._law[0]))
+        """Approximate share of arrivals refused."""
+        return np.exp(self._law[0])
 
-    @property
+    @quantity
     def throughput(self):
-        return _validate.scalar(self._lam * -np.expm1(self._law[0]))
+        r"""Admitted rate :math:`\lambda(1 - p_K)`. [1/s]"""
+        return self._lam * -np.expm1(self._law[0])
 
-    @property
+    @quantity
     def utilization(self):
-        return _validate.scalar(np.minimum(self._a * -np.expm1(self._law[0]) / self._c, 1.0))
+        """Mean share of servers busy."""
+        return np.minimum(self._a * -np.expm1(self._law[0]) / self._c, 1.0)
 
-    @property
+    @quantity
     def mean_queue(self):
-        return _validate.scalar(self._law[1])
+        """Mean number waiting."""
+        return self._law[1]
 
-    @property
+    @quantity
     def mean_in_system(self):
-        return _validate.scalar(self._a * -np.expm1(self._law[0]) + self._law[1])
+        """Mean number present."""
+        return self._a * -np.expm1(self._law[0]) + self._law[1]
 
-    @property
+    @quantity
     def mean_wait(self):
+        """Mean wait of an admitted customer. [s]"""
         with np.errstate(invalid="ignore", divide="ignore"):
             w = self._law[1] / (self._lam * -np.expm1(self._law[0]))
-        return _validate.scalar(np.where(self._lam == 0, 0.0, w))
+        return np.where(self._lam == 0, 0.0, w)

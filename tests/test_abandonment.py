@@ -50,7 +50,8 @@ POINTS = [
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: "-".join(map(str, p)))
 def test_against_mpmath(point):
-    q = ErlangA(*point)
+    lam, mu, c, theta, cap = point
+    q = ErlangA(lam, mu, c, cap, patience_rate=theta)
     ref = mpref.erlang_a(*point)
     for name in QUANTITIES:
         got = float(getattr(q, name))
@@ -75,7 +76,8 @@ SL_POINTS += [(60.0, 1.0, 40, 1e-3, 400), (1e4 * (1 + 1e-9), 1.0, 10**4, 1e-2, N
 def test_service_level_against_mpmath(point, t_scale):
     t = t_scale / point[1]
     ref = mpref.erlang_a(*point, t=t)["service_level"]
-    got = float(ErlangA(*point).service_level(t))
+    lam, mu, c, theta, cap = point
+    got = float(ErlangA(lam, mu, c, cap, patience_rate=theta).service_level(t))
     if ref < 1e-300:          # below the doubles: 0 (or a subnormal) is right
         assert got < 1e-290
     else:
@@ -85,14 +87,14 @@ def test_service_level_against_mpmath(point, t_scale):
 def test_patient_limit_is_exact():
     """theta = 0: the M/M/c and M/M/c/K formulas, to rounding."""
     lam, mu, c = np.array([0.5, 3.9, 95.0]), 1.0, np.array([1, 4, 100])
-    a, m = ErlangA(lam, mu, c, 0.0), qm.MMc(lam, mu, c)
+    a, m = ErlangA(lam, mu, c, patience_rate=0.0), qm.MMc(lam, mu, c)
     np.testing.assert_allclose(a.p_wait, m.p_wait, rtol=1e-14)
     np.testing.assert_allclose(a.mean_queue, m.mean_queue, rtol=1e-13)
     np.testing.assert_allclose(a.mean_wait, m.mean_wait, rtol=1e-13)
     np.testing.assert_allclose(a.service_level(0.7), m.service_level(0.7), rtol=1e-13)
     k = c + np.array([0, 7, 300])
     lam = np.array([0.5, 6.0, 100.0])     # below, above and at rho = 1
-    a, m = ErlangA(lam, mu, c, 0.0, k), qm.MMcK(lam, mu, c, k)
+    a, m = ErlangA(lam, mu, c, k, patience_rate=0.0), qm.MMcK(lam, mu, c, k)
     for name in ("blocking", "throughput", "mean_queue", "mean_in_system", "mean_wait"):
         np.testing.assert_allclose(getattr(a, name), getattr(m, name), rtol=1e-13, err_msg=name)
 
@@ -103,7 +105,7 @@ def test_small_patience_tends_to_patient_queue(capacity):
     base = (qm.MMc(18.0, 1.0, 20) if capacity is None else qm.MMcK(18.0, 1.0, 20, capacity))
     gaps = []
     for theta in (1e-3, 1e-5, 1e-7):
-        q = ErlangA(18.0, 1.0, 20, theta, capacity)
+        q = ErlangA(18.0, 1.0, 20, capacity, patience_rate=theta)
         gaps.append(abs(q.mean_queue / base.mean_queue - 1))
     assert gaps[0] > 0
     assert gaps[1] == pytest.approx(gaps[0] / 100, rel=0.05)
@@ -114,7 +116,7 @@ def test_small_patience_tends_to_patient_queue(capacity):
 def test_patience_equal_to_service_is_infinite_server(c):
     """theta = mu makes every death rate n mu: N ~ Poisson(A) (M/M/inf)."""
     A = 7.5
-    q = ErlangA(A, 1.0, c, 1.0)
+    q = ErlangA(A, 1.0, c, patience_rate=1.0)
     n = np.arange(200)
     pmf = stats.poisson.pmf(n, A)
     assert q.mean_queue == pytest.approx((np.maximum(n - c, 0) * pmf).sum(), rel=1e-13)
@@ -130,8 +132,8 @@ def test_flow_and_service_level_identities():
     theta = mu * 10 ** rng.uniform(-6, 2, n)
     k = c + np.floor(10 ** rng.uniform(0, 5, n))
     for cap in (None, k):
-        q = ErlangA(lam, mu, c, theta, cap)
-        # admitted = served + abandoned
+        q = ErlangA(lam, mu, c, cap, patience_rate=theta)
+        # the admitted are served or abandon
         np.testing.assert_allclose(lam * (1 - q.blocking), q.throughput + theta * q.mean_queue,
                                    rtol=1e-12)
         # t = 0: served at once = found a free server; t -> inf: every one served
@@ -156,7 +158,7 @@ def test_domain_sweep_is_finite_and_in_range():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for cap in (None, k):
-            q = ErlangA(lam, mu, c, theta, cap)
+            q = ErlangA(lam, mu, c, cap, patience_rate=theta)
             for name in QUANTITIES + ("service_level",):
                 v = q.service_level(t) if name == "service_level" else getattr(q, name)
                 assert np.isfinite(v).all(), name
@@ -168,33 +170,33 @@ def test_domain_sweep_is_finite_and_in_range():
 
 
 def test_broadcast_and_scalars():
-    q = ErlangA([[5.0], [9.0]], 1.0, [4, 8, 12], 0.5, capacity=20)
+    q = ErlangA([[5.0], [9.0]], 1.0, [4, 8, 12], capacity=20, patience_rate=0.5)
     assert q.blocking.shape == (2, 3)
     assert q.service_level([[0.5], [1.0]]).shape == (2, 3)
-    one = ErlangA(9.0, 1.0, 8, 0.5, capacity=20)
-    assert isinstance(one.blocking, np.floating)
+    one = ErlangA(9.0, 1.0, 8, capacity=20, patience_rate=0.5)
+    assert type(one.blocking) is float      # a Python number, not a numpy scalar
     assert one.blocking == q.blocking[1, 1]
-    assert ErlangA(9.0, 1.0, 8, 0.5).blocking == 0.0
-    assert ErlangA(9.0, 1.0, 8, 0.5).capacity is None
+    assert ErlangA(9.0, 1.0, 8, patience_rate=0.5).blocking == 0.0
+    assert ErlangA(9.0, 1.0, 8, patience_rate=0.5).capacity is None
     assert "patience_rate=0.5" in repr(one)
 
 
 def test_zero_arrivals():
-    q = ErlangA(0.0, 1.0, 3, 0.5, capacity=5)
+    q = ErlangA(0.0, 1.0, 3, capacity=5, patience_rate=0.5)
     assert (q.blocking, q.p_wait, q.p_abandon, q.mean_queue, q.throughput) == (0, 0, 0, 0, 0)
     assert q.service_level(1.0) == 1.0
 
 
 @pytest.mark.parametrize("call, words", [
-    (lambda: ErlangA(1.0, 1.0, 2, -0.1), "patience_rate"),
-    (lambda: ErlangA(1.0, 1.0, 2, math.nan), "patience_rate"),
-    (lambda: ErlangA(1.0, 1.0, 2, 0.1, capacity=1), "capacity must be >= servers"),
-    (lambda: ErlangA(1.0, 1.0, 2.5, 0.1), "servers"),
-    (lambda: ErlangA(1.0, 1.0, 2, 0.1, capacity=3.5), "capacity"),
-    (lambda: ErlangA(5.0, 1.0, 2, 0.0), "patience_rate=0 without a capacity"),
-    (lambda: ErlangA(1e300, 1.0, 2, 1e-300), "arrival_rate / patience_rate"),
-    (lambda: ErlangA([1.0, 2.0], 1.0, [1, 2, 3], 0.1), "do not broadcast"),
-    (lambda: ErlangA(1.0, 1.0, 2, 0.1).service_level(-1.0), "target_time"),
+    (lambda: ErlangA(1.0, 1.0, 2, patience_rate=-0.1), "patience_rate"),
+    (lambda: ErlangA(1.0, 1.0, 2, patience_rate=math.nan), "patience_rate"),
+    (lambda: ErlangA(1.0, 1.0, 2, capacity=1, patience_rate=0.1), "capacity must be >= servers"),
+    (lambda: ErlangA(1.0, 1.0, 2.5, patience_rate=0.1), "servers"),
+    (lambda: ErlangA(1.0, 1.0, 2, capacity=3.5, patience_rate=0.1), "capacity"),
+    (lambda: ErlangA(5.0, 1.0, 2, patience_rate=0.0), "patience_rate=0 without a capacity"),
+    (lambda: ErlangA(1e300, 1.0, 2, patience_rate=1e-300), "arrival_rate / patience_rate"),
+    (lambda: ErlangA([1.0, 2.0], 1.0, [1, 2, 3], patience_rate=0.1), "do not broadcast"),
+    (lambda: ErlangA(1.0, 1.0, 2, patience_rate=0.1).service_level(-1.0), "target_time"),
 ])
 def test_bad_input_names_the_parameter(call, words):
     with pytest.raises(ValueError, match=words):
@@ -206,8 +208,8 @@ def test_bad_input_names_the_parameter(call, words):
 STRICT = 0.9999
 
 
-@pytest.mark.parametrize("model", [ErlangA(10.0, 1.0, 8, 0.5), ErlangA(3.0, 1.0, 2, 0.7, 6),
-                                   ErlangA(12.0, 1.0, 10, 0.2, 14)], ids=repr)
+@pytest.mark.parametrize("model", [ErlangA(10.0, 1.0, 8, patience_rate=0.5), ErlangA(3.0, 1.0, 2, 6, patience_rate=0.7),
+                                   ErlangA(12.0, 1.0, 10, 14, patience_rate=0.2)], ids=repr)
 def test_crosscheck_with_patience(model):
     """99.99% intervals: at most 8 quantities a model, so the chance of a
     false failure is below 8e-4 per model (the quantities are correlated,
@@ -257,7 +259,7 @@ def test_service_level_by_independent_simulation():
     starts empty; at ~2 s per service cycle that bias is far below the
     interval's half-width of ~0.005)."""
     lam, mu, c, theta, t = 10.0, 1.0, 8, 0.5, 0.4
-    exact = float(ErlangA(lam, mu, c, theta).service_level(t))
+    exact = float(ErlangA(lam, mu, c, patience_rate=theta).service_level(t))
     shares = [_simulate_service_level(lam, mu, c, theta, t, 20_000, seed) for seed in range(10)]
     mean = np.mean(shares)
     half = stats.t.ppf(0.5 + STRICT / 2, len(shares) - 1) * np.std(shares, ddof=1) / np.sqrt(10)
@@ -278,7 +280,7 @@ def test_random_points_against_mpmath():
         k = None if rng.uniform() < 0.5 else c + int(rng.integers(0, 300))
         t = float(10 ** rng.uniform(-2, 1) / mu)
         ref = mpref.erlang_a(lam, mu, c, theta, k, t=t)
-        q = ErlangA(lam, mu, c, theta, k)
+        q = ErlangA(lam, mu, c, k, patience_rate=theta)
         got = {name: float(getattr(q, name)) for name in QUANTITIES}
         got["service_level"] = float(q.service_level(t))
         for name, value in got.items():

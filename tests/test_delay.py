@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 from numpy.testing import assert_equal
 
 import queuemath as qm
-from mpref import erlang_b_logs, erlang_c_log, log_err, rel_err
+from mpref import erlang_c_log, log_err, rel_err
 
 TOL = 1e-12
 HARD = [(c, a) for c in (1, 2, 15, 170, 171, 1000, 10**6, 10**7)

@@ -67,7 +67,7 @@ def test_engset_sweep(sources_max):
     n = np.floor(_loguniform(1, sources_max, N))
     c = np.maximum(1, np.floor(n * RNG.uniform(0, 1.2, N)))
     beta = _loguniform(1e-300, 1e300, N)
-    m = qm.Engset(n, c, beta)
+    m = qm.Engset(n, c, idle_source_load=beta)
     _probability(m.blocking)
     _probability(m.time_congestion)
     # Call congestion (N-1 sources seen) never exceeds time congestion.
@@ -83,10 +83,10 @@ def test_engset_sweep(sources_max):
 def test_inverses_sweep():
     a = _loguniform(1e-300, 1e7, 300)
     t = _loguniform(1e-300, 0.5, 300)
-    c = qm.erlang_b_servers(a, t)
+    c = qm.erlang_b_servers(a, target_blocking=t)
     assert np.all(c >= 1)
-    cc = qm.erlang_c_servers(a, t)
+    cc = qm.erlang_c_servers(a, target_p_wait=t)
     assert np.all(cc > a)
     lam = _loguniform(1e-6, 1e4, 300)
-    k = qm.min_capacity(lam, 1.0, np.maximum(t, 1e-12), servers=np.floor(lam) + 1)
+    k = qm.min_capacity(lam, 1.0, np.floor(lam) + 1, target_blocking=np.maximum(t, 1e-12))
     assert np.all(k >= np.floor(lam) + 1)

@@ -1,6 +1,8 @@
-"""`python -m queuemath report`: every artefact regenerated, byte for byte the
-same on a second run, and a clear one-line error when a piece is missing."""
+"""The report builder (`make report` runs paper/build.py): every artefact
+regenerated, byte for byte the same on a second run, a clear one-line error
+when a piece is missing, and no global state touched."""
 import csv
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -10,9 +12,12 @@ from pathlib import Path
 import pytest
 
 import queuemath as qm
-from queuemath import report
 
-ROOT = Path(qm.__file__).parents[1]
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "paper" / "build.py"
+_spec = importlib.util.spec_from_file_location("paper_build", BUILD)
+report = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(report)
 ARTEFACTS = ["tables/seed_scenario.csv", "tables/seed_storm.csv", "tables/crosscheck.csv",
              "generated/formulas.typ", "figures/blocking_vs_load.svg", "figures/erlang_b.svg",
              "figures/dimensioning.svg", "figures/state_distribution.svg",
@@ -36,17 +41,17 @@ def test_seed_table_is_consistent(tmp_path):
 
 
 def _paper_sources(root):
-    (root / "paper" / "tables").mkdir(parents=True)
+    (root / "paper" / "measured").mkdir(parents=True)
     shutil.copy(ROOT / "paper" / "report.typ", root / "paper" / "report.typ")
-    shutil.copy(ROOT / "paper" / "tables" / "kernel_dynamic.csv",
-                root / "paper" / "tables" / "kernel_dynamic.csv")
+    shutil.copy(ROOT / "paper" / "measured" / "kernel_dynamic.csv",
+                root / "paper" / "measured" / "kernel_dynamic.csv")
 
 
 def _run(root):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
-    return subprocess.run([sys.executable, "-m", "queuemath", "report"], cwd=root,
-                          capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, str(BUILD), "--paper", str(root / "paper")],
+                          cwd=root, capture_output=True, text=True, env=env)
 
 
 def test_report_regenerates_byte_identical(tmp_path):
@@ -74,11 +79,13 @@ def test_report_regenerates_byte_identical(tmp_path):
 
 def test_report_errors_name_the_missing_piece(tmp_path):
     _paper_sources(tmp_path)
-    (tmp_path / "paper" / "tables" / "kernel_dynamic.csv").unlink()
+    (tmp_path / "paper" / "measured" / "kernel_dynamic.csv").unlink()
     out = _run(tmp_path)
     assert out.returncode == 1
     assert out.stderr.strip().splitlines()[-1].startswith(
-        "report: error: paper/tables/kernel_dynamic.csv is missing")
+        "report: error: paper/measured/kernel_dynamic.csv is missing")
+    # nothing was generated before the check failed
+    assert not (tmp_path / "paper" / "tables").exists()
 
 
 def test_report_typst_error_is_one_line(tmp_path):
@@ -89,11 +96,26 @@ def test_report_typst_error_is_one_line(tmp_path):
     assert message.startswith("typst could not compile") and "\n" not in message
 
 
-def test_usage():
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    bad = subprocess.run([sys.executable, "-m", "queuemath", "nonsense"], capture_output=True,
-                         text=True, env=env)
-    assert bad.returncode == 2 and "usage" in bad.stderr
+def test_builder_leaves_matplotlib_state_alone(tmp_path):
+    # The figures are drawn on Figure objects: no backend is forced, pyplot
+    # is not imported and no figure is left open in the caller's session.
+    code = (f"import importlib.util, sys, matplotlib; b = matplotlib.get_backend(); "
+            f"s = importlib.util.spec_from_file_location('b', {str(BUILD)!r}); "
+            "m = importlib.util.module_from_spec(s); s.loader.exec_module(m); "
+            "from pathlib import Path; "
+            "m.STORM = dict(m.STORM, clients=20); "
+            f"paths = list(m.make_figures(Path({str(tmp_path)!r}))); "
+            "print(len(paths), matplotlib.get_backend() == b, 'matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, MPLBACKEND="template"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["6", "True", "False"]
+
+
+def test_builder_is_not_in_the_package():
+    assert not (ROOT / "queuemath" / "report.py").exists()
+    with pytest.raises(ImportError):
+        importlib.import_module("queuemath.report")
 
 
 def test_import_stays_light():

@@ -34,7 +34,7 @@ def test_coverage_test_is_sharp_enough():
     (qm.MM1K(0.9, 1.0, 10), ("blocking", "mean_in_system"), 11),
     (qm.MMcK(3.2, 1.0, 4, 8), ("blocking", "mean_queue"), 12),
     (qm.MMcK(7.0, 1.0, 10, 10), ("blocking",), 13),          # Erlang B
-    (qm.Engset(20, 5, 0.3), ("blocking", "carried_load"), 14),
+    (qm.Engset(20, 5, idle_source_load=0.3), ("blocking", "carried_load"), 14),
 ])
 def test_interval_coverage(model, quantities, seed):
     res = qm.simulate(model, arrivals=RUNS * REPS_PER_RUN * PER_REP,
@@ -47,13 +47,13 @@ def test_interval_coverage(model, quantities, seed):
 
 
 # -- agreement with closed forms --------------------------------------------
-# 99.99% intervals: at most 7 quantities, so a correct simulator fails one of
-# them with probability below 7e-4 (Bonferroni).
+# 99.99% intervals: at most 9 quantities, so a correct simulator fails one of
+# them with probability below 9e-4 (Bonferroni).
 STRICT = 0.9999
 
 
 @pytest.mark.parametrize("model", [qm.MM1K(0.9, 1.0, 10), qm.MMcK(3.2, 1.0, 4, 8),
-                                   qm.MMc(3.0, 1.0, 4), qm.Engset(20, 5, 0.3)])
+                                   qm.MMc(3.0, 1.0, 4), qm.Engset(20, 5, idle_source_load=0.3)])
 def test_crosscheck_covers_closed_forms(model):
     cc = qm.crosscheck(model, arrivals=400_000, seed=21, confidence=STRICT)
     assert cc.all_covered, cc
@@ -61,7 +61,8 @@ def test_crosscheck_covers_closed_forms(model):
 
 def test_general_engine_with_exponential_laws_matches_mm1k():
     # Independent of the Markov engine: per-customer FIFO waits.
-    model = qm.GGcK(stats.expon(scale=1 / 0.9), stats.expon(scale=1.0), 1, 10)
+    model = qm.GGcK(servers=1, capacity=10, interarrival_time=stats.expon(scale=1 / 0.9),
+                    service_time=stats.expon(scale=1.0))
     res = qm.simulate(model, arrivals=400_000, seed=22, confidence=STRICT)
     exact = qm.MM1K(0.9, 1.0, 10)
     for name in res.quantities:
@@ -69,7 +70,8 @@ def test_general_engine_with_exponential_laws_matches_mm1k():
 
 
 def test_general_engine_multi_server_unlimited_matches_mmc():
-    model = qm.GGcK(stats.expon(scale=1 / 3.0), stats.expon(scale=1.0), 4)
+    model = qm.GGcK(servers=4, interarrival_time=stats.expon(scale=1 / 3.0),
+                    service_time=stats.expon(scale=1.0))
     res = qm.simulate(model, arrivals=400_000, seed=23, confidence=STRICT)
     exact = qm.MMc(3.0, 1.0, 4)
     for name in res.quantities:
@@ -77,10 +79,10 @@ def test_general_engine_multi_server_unlimited_matches_mmc():
 
 
 def test_finite_sources_with_exponential_think_times_match_engset():
-    model = qm.FiniteSourceGGcK(stats.expon(scale=1 / 0.3), stats.expon(scale=1.0),
-                                servers=5, sources=20)
+    model = qm.FiniteSourceGGcK(sources=20, servers=5, think_time=stats.expon(scale=1 / 0.3),
+                                service_time=stats.expon(scale=1.0))
     res = qm.simulate(model, arrivals=300_000, seed=24, confidence=STRICT)
-    exact = qm.Engset(20, 5, 0.3)
+    exact = qm.Engset(20, 5, idle_source_load=0.3)
     for name in ("blocking", "time_congestion", "carried_load"):
         assert getattr(res, name).covers(float(getattr(exact, name))), name
 
@@ -110,7 +112,7 @@ def _md1k_blocking(lam, d, k):
 def test_md1k_matches_embedded_chain():
     lam, d, k = 0.9, 1.0, 5
     exact = _md1k_blocking(lam, d, k)
-    model = qm.GGcK(stats.expon(scale=1 / lam), d, 1, k)   # a number: constant service
+    model = qm.GGcK(lam, 1, k, service_time=d)   # Poisson arrivals; a number: constant service
     res = qm.simulate(model, arrivals=400_000, seed=25, confidence=STRICT)
     assert res.blocking.covers(exact)
     # deterministic service blocks less than exponential at the same load
@@ -143,7 +145,8 @@ def test_same_seed_same_numbers_with_or_without_a_process_pool():
 
 def test_replications_do_not_depend_on_their_neighbours(monkeypatch):
     import queuemath.montecarlo as sim
-    m = qm.GGcK(stats.expon(scale=1.0), stats.lognorm(s=0.5), 2, 6)
+    m = qm.GGcK(servers=2, capacity=6, interarrival_time=stats.expon(scale=1.0),
+                service_time=stats.lognorm(s=0.5))
     kw = dict(arrivals=5_000, replications=10, seed=3)
     whole = qm.simulate(m, **kw).per_replication["blocking"]
     monkeypatch.setattr(sim, "_CHUNK", 3)      # split into blocks of 3, 3, 3, 1
@@ -162,13 +165,19 @@ def test_result_table_and_display():
     assert "covered" in repr(cc) and "<table>" in cc._repr_html_()
 
 
-def test_progress_bar_runs(capsys):
-    qm.simulate(qm.MM1K(0.5, 1.0, 3), arrivals=5_000, seed=1, progress=True)
+def test_progress_bar_reports_and_changes_nothing(capsys):
+    kw = dict(arrivals=5_000, replications=20, seed=1)
+    quiet = qm.simulate(qm.MM1K(0.5, 1.0, 3), **kw)
+    assert capsys.readouterr().err == ""
+    shown = qm.simulate(qm.MM1K(0.5, 1.0, 3), progress=True, **kw)
+    err = capsys.readouterr().err
+    assert "20/20" in err and "replication" in err       # the bar reached the end
+    assert shown.to_dict() == quiet.to_dict()
 
 
 # -- bad input ---------------------------------------------------------------
 @pytest.mark.parametrize("call, match", [
-    (lambda: qm.simulate("MM1K"), "model must be one of"),
+    (lambda: qm.simulate("MM1K"), "model must be a queuemath model"),
     (lambda: qm.simulate(qm.MM1K(0.9, 1.0, 5), arrivals=0), "arrivals"),
     (lambda: qm.simulate(qm.MM1K(0.9, 1.0, 5), replications=-2), "replications"),
     (lambda: qm.simulate(qm.MM1K(0.9, 1.0, 5), confidence=1.0), "confidence"),
@@ -176,14 +185,21 @@ def test_progress_bar_runs(capsys):
     (lambda: qm.simulate(qm.MM1K([0.5, 0.9], 1.0, 5)), "scalar parameters"),
     (lambda: qm.simulate(qm.MM1K(0.0, 1.0, 5)), "arrival_rate must be > 0"),
     (lambda: qm.simulate(qm.MMc(5.0, 1.0, 2)), "unstable"),
-    (lambda: qm.GGcK([1, 2], stats.expon(), 1, 2), "arrival must be a scipy.stats"),
-    (lambda: qm.GGcK(stats.norm(), stats.expon(), 1, 2), "arrival can return negative"),
-    (lambda: qm.GGcK(stats.expon(), stats.expon(), 0, 2), "servers"),
-    (lambda: qm.GGcK(stats.expon(), stats.expon(), 3, 2), "capacity must be >= servers"),
-    (lambda: qm.FiniteSourceGGcK(stats.expon(), stats.uniform(-1, 2), 1, 5), "service can return"),
-    (lambda: qm.FiniteSourceGGcK(stats.expon(), stats.expon(), 1, 0), "sources"),
-    (lambda: qm.crosscheck(qm.GGcK(stats.expon(), stats.expon(), 1, 2)), "no closed form"),
-    (lambda: qm.GGcK(stats.expon(), -1.0, 1, 2), "service must be a finite number > 0"),
+    (lambda: qm.GGcK(servers=1, capacity=2, interarrival_time=[1, 2], service_time=1.0),
+     "interarrival_time must be a number .* or a frozen scipy.stats"),
+    (lambda: qm.GGcK(servers=1, capacity=2, interarrival_time=stats.norm(), service_time=1.0),
+     "interarrival_time can return negative"),
+    (lambda: qm.GGcK(1.0, 0, 2, service_time=1.0), "servers"),
+    (lambda: qm.GGcK(1.0, 3, 2, service_time=1.0), "capacity must be >= servers"),
+    (lambda: qm.GGcK(1.0, 1, 2, service_time=1.0, interarrival_time=1.0), "not both"),
+    (lambda: qm.GGcK(servers=1, service_time=1.0), "either arrival_rate"),
+    (lambda: qm.GGcK([1.0, 2.0], 1, service_time=1.0), "arrival_rate must be a single number"),
+    (lambda: qm.FiniteSourceGGcK(1.0, 5, 1, service_time=stats.uniform(-1, 2)),
+     "service_time can return"),
+    (lambda: qm.FiniteSourceGGcK(1.0, 0, 1, service_time=1.0), "sources"),
+    (lambda: qm.FiniteSourceGGcK(1.0, service_time=1.0), "sources is required"),
+    (lambda: qm.crosscheck(qm.GGcK(1.0, 1, 2, service_time=1.0)), "no closed form"),
+    (lambda: qm.GGcK(1.0, 1, 2, service_time=-1.0), "service_time must be a finite number > 0"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):

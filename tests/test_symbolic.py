@@ -72,7 +72,7 @@ def test_engset_chain_reproduces_numeric_core(sources, servers):
     beta_s = m.idle_source_load
     for _ in range(5):
         beta = RNG.uniform(0.01, 3.0)
-        num = qm.Engset(sources, servers, beta)
+        num = qm.Engset(sources, servers, idle_source_load=beta)
         for name in m.quantities:
             ref = _mp_value(getattr(m, name), {beta_s: sp.Float(beta, 30)})
             assert rel_err(getattr(num, name), ref) <= 1e-12, name
@@ -94,7 +94,7 @@ def test_lambdify_to_numpy():
     f = qs.MMcK(2, 5).lambdify("mean_queue")
     assert rel_err(f(1.5, 1.0), qm.MMcK(1.5, 1.0, 2, 5).mean_queue) <= 1e-12
     g = qs.Engset(8, 3).lambdify("blocking")
-    assert rel_err(g(0.4), qm.Engset(8, 3, 0.4).blocking) <= 1e-12
+    assert rel_err(g(0.4), qm.Engset(8, 3, idle_source_load=0.4).blocking) <= 1e-12
 
 
 def test_latex_parses_back():

@@ -33,6 +33,11 @@ def test_capacity_options_and_vectors():
     got = tcp.accept_queue_capacity(np.array([0, 5, 200, 10**6]), os="windows-nt-4.0-server")
     assert got.tolist() == [0, 5, 200, 200]
     assert tcp.os_max_backlog("linux") == 4096 and tcp.os_max_backlog("windows-nt-4.0-server") == 200
+    # one type whatever the OS: an int, as is the field of min_backlog's answer
+    assert {type(tcp.os_max_backlog(o)) for o in tcp.KNOWN_OS} == {int}
+    assert {type(tcp.min_backlog(1.0, 2.0, 1, target_blocking=0.1, os=o).os_max_backlog)
+            for o in ("linux", "freebsd", "windows-nt-4.0-server")} == {int}
+    assert type(tcp.accept_queue_capacity(5)) is int
 
 
 @pytest.mark.parametrize("call, match", [
@@ -40,9 +45,16 @@ def test_capacity_options_and_vectors():
     (lambda: tcp.accept_queue_capacity(-1), "backlog must be an integer >= 0"),
     (lambda: tcp.accept_queue_capacity(2.5), "backlog"),
     (lambda: tcp.accept_queue_capacity(5, os="windows-nt-4.0-server", somaxconn=10), "somaxconn"),
-    (lambda: tcp.ListenQueue(1.0, 1.0, 0, 5), "workers must be an integer >= 1"),
-    (lambda: tcp.ListenQueue(-1.0, 1.0, 1, 5), "arrival_rate"),
-    (lambda: tcp.min_backlog(1.0, 1.0, 1, 0.0), "target_refusal"),
+    (lambda: tcp.ListenQueue(1.0, 1.0, 0, backlog=5), "servers must be an integer >= 1"),
+    (lambda: tcp.ListenQueue(1.0, 1.0, workers=0, backlog=5), "servers must be an integer >= 1"),
+    (lambda: tcp.ListenQueue(1.0, 1.0, 1, workers=1, backlog=5), "servers or its alias workers"),
+    (lambda: tcp.ListenQueue(1.0, 1.0, backlog=5), "servers is required"),
+    (lambda: tcp.ListenQueue(-1.0, 1.0, 1, backlog=5), "arrival_rate"),
+    (lambda: tcp.ListenQueue(1.0, 1.0, 1, backlog=-1), "backlog must be an integer >= 0"),
+    (lambda: tcp.min_backlog(1.0, 1.0, 1, target_blocking=0.0), "target_blocking"),
+    (lambda: tcp.min_backlog(1.0, 1.0, 1, target_refusal=1.5), "target_blocking"),
+    (lambda: tcp.min_backlog(1.0, 1.0, 1), "target_blocking is required"),
+    (lambda: tcp.accept_queue_capacity(5, os="linux", somaxconn=[1, 2]), "somaxconn must be a single"),
     (lambda: tcp.login_storm(-5, 2.0, 50.0, 1, 5), "clients"),
     (lambda: tcp.login_storm(300, 0.0, 50.0, 1, 5), "duration must be a finite number > 0"),
     (lambda: tcp.login_storm(300, 2.0, 50.0, 1, 5, rate_function=lambda t: -1.0),
@@ -60,7 +72,15 @@ def test_listen_queue_is_mmck():
     m = qm.MMcK(45.0, 50.0, [1, 4], [9, 12])
     np.testing.assert_array_equal(q.refusal_probability, m.blocking)
     np.testing.assert_array_equal(q.mean_accept_delay, m.mean_wait)
-    assert q.overflow == "drop" and tcp.ListenQueue(1, 1, 1, 1, os="windows-2000-server").overflow == "reset"
+    # the names every model has, and the aliases that read better here
+    for name in qm.MMcK.quantities:
+        np.testing.assert_array_equal(getattr(q, name), getattr(m, name))
+    np.testing.assert_array_equal(q.blocking, q.refusal_probability)
+    np.testing.assert_array_equal(q.servers, q.workers)
+    np.testing.assert_array_equal(q.capacity, [9, 12])
+    assert q.capacity.dtype.kind == "i" and q.accept_queue.dtype.kind == "i"
+    assert q.kendall == "M/M/c/K" and tcp.ListenQueue(1.0, 2.0, 3, backlog=4).kendall == "M/M/3/8"
+    assert q.overflow == "drop" and tcp.ListenQueue(1, 1, 1, backlog=1, os="windows-2000-server").overflow == "reset"
     assert q.capacity.tolist() == [9, 12]
 
 
@@ -73,13 +93,13 @@ def test_listen_queue_is_mmck():
     (10.0, 50.0, 2, 0.5, "linux"),              # the smallest queue already suffices
 ])
 def test_min_backlog_is_the_smallest(lam, mu, c, target, os):
-    a = tcp.min_backlog(lam, mu, c, target, os=os)
-    refusal = tcp.ListenQueue(lam, mu, c, a.backlog, os=os).refusal_probability
+    a = tcp.min_backlog(lam, mu, c, target_blocking=target, os=os)
+    refusal = tcp.ListenQueue(lam, mu, c, backlog=a.backlog, os=os).refusal_probability
     assert a.refusal_probability == refusal
     if a.sufficient:
         assert refusal <= target
         if a.backlog > 0:
-            assert tcp.ListenQueue(lam, mu, c, a.backlog - 1, os=os).refusal_probability > target
+            assert tcp.ListenQueue(lam, mu, c, backlog=a.backlog - 1, os=os).refusal_probability > target
     else:
         assert a.backlog == a.os_max_backlog and refusal > target
 
@@ -132,7 +152,7 @@ def test_seed_scenario_backlog_200_fixes_the_storm():
     kw = dict(os="windows-nt-4.0-server", seed=5, replications=100)
     small = tcp.simulate_storm(300, 2.0, 50.0, 1, 5, **kw)
     large = tcp.simulate_storm(300, 2.0, 50.0, 1, 200, **kw)
-    assert small.failed_share > 0.3 > 0.15 > large.failed_share
+    assert small.failed_share > 0.3 and large.failed_share < 0.15
     assert small.first_try_share < large.first_try_share
     # without retries more clients fail than with them
     none = tcp.simulate_storm(300, 2.0, 50.0, 1, 5, retries=False, **kw)
@@ -161,7 +181,7 @@ def _completed_handshakes(backlog, limit=64, timeout=0.3):
             c.settimeout(timeout)
             try:
                 c.connect(("127.0.0.1", port))
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 break
             done += 1
         return done

@@ -22,8 +22,8 @@ NAN, INF = float("nan"), float("inf")
     (lambda: qm.MM1K(1.0, -3.0, 2), r"service_rate .* got -3"),
     (lambda: qm.MMc(INF, 1.0, 2), r"arrival_rate .* got inf"),
     (lambda: qm.MMc(1.0, NAN, 2), r"service_rate .* got nan"),
-    (lambda: qm.Engset(5, 2, -0.1), r"idle_source_load .* got -0.1"),
-    (lambda: qm.Engset(5, 2, NAN), r"idle_source_load .* got nan"),
+    (lambda: qm.Engset(5, 2, idle_source_load=-0.1), r"idle_source_load .* got -0.1"),
+    (lambda: qm.Engset(5, 2, idle_source_load=NAN), r"idle_source_load .* got nan"),
     # counts: below 1, non-integer, NaN, boolean, string
     (lambda: qm.erlang_b(0, 1.0), r"servers must be an integer >= 1 \(and <= 2\*\*53\), got 0"),
     (lambda: qm.erlang_b(2.5, 1.0), r"servers must be an integer >= 1, got 2.5"),
@@ -35,33 +35,33 @@ NAN, INF = float("nan"), float("inf")
     (lambda: qm.MMcK(1.0, 1.0, 0, 2), r"servers .* got 0"),
     (lambda: qm.MMcK(1.0, 1.0, 1, 2.2), r"capacity must be an integer >= 1, got 2.2"),
     (lambda: qm.MM1K(1.0, 1.0, 0), r"capacity .* got 0"),
-    (lambda: qm.Engset(0, 1, 1.0), r"sources .* got 0"),
-    (lambda: qm.Engset(3.5, 1, 1.0), r"sources .* got 3.5"),
-    (lambda: qm.Engset(3, 0, 1.0), r"servers .* got 0"),
+    (lambda: qm.Engset(0, 1, idle_source_load=1.0), r"sources .* got 0"),
+    (lambda: qm.Engset(3.5, 1, idle_source_load=1.0), r"sources .* got 3.5"),
+    (lambda: qm.Engset(3, 0, idle_source_load=1.0), r"servers .* got 0"),
     (lambda: qm.erlang_b(2.0**60, 1.0), r"servers .*2\*\*53"),
     # cross-parameter rules
     (lambda: qm.MMcK(1.0, 1.0, 5, 3), r"capacity must be >= servers, got capacity=3 with servers=5"),
     (lambda: qm.MMcK(1.0, 1.0, [1, 5], [2, 4]), r"capacity=4 with servers=5 \(at index \(1,\)\)"),
     (lambda: qm.MMcK(1e300, 1e-300, 1, 2), r"arrival_rate / service_rate overflows"),
-    (lambda: qm.Engset.from_total_offered_load(5, 2, 5.0), r"total_offered_load must be < sources"),
-    (lambda: qm.Engset.from_total_offered_load(5, 2, -1.0), r"total_offered_load .* got -1"),
+    (lambda: qm.Engset.from_total_offered_load(5, 2, total_offered_load=5.0), r"total_offered_load must be < sources"),
+    (lambda: qm.Engset.from_total_offered_load(5, 2, total_offered_load=-1.0), r"total_offered_load .* got -1"),
     # targets outside (0, 1)
-    (lambda: qm.erlang_b_servers(5.0, 0.0), r"target_blocking must be strictly between 0 and 1, got 0"),
-    (lambda: qm.erlang_b_servers(5.0, 1.0), r"target_blocking .* got 1"),
-    (lambda: qm.erlang_b_servers(5.0, NAN), r"target_blocking .* got nan"),
-    (lambda: qm.erlang_b_load(5, 1.5), r"target_blocking .* got 1.5"),
-    (lambda: qm.erlang_c_servers(5.0, -0.1), r"target_p_wait .* got -0.1"),
-    (lambda: qm.min_capacity(1.0, 1.0, 0.0), r"target_blocking .* got 0"),
-    (lambda: qm.min_capacity(1.0, 1.0, 0.1, servers=0), r"servers .* got 0"),
-    (lambda: qm.erlang_b_servers(-1.0, 0.1), r"offered_load .* got -1"),
-    (lambda: qm.erlang_b_load(0, 0.1), r"servers .* got 0"),
+    (lambda: qm.erlang_b_servers(5.0, target_blocking=0.0), r"target_blocking must be strictly between 0 and 1, got 0"),
+    (lambda: qm.erlang_b_servers(5.0, target_blocking=1.0), r"target_blocking .* got 1"),
+    (lambda: qm.erlang_b_servers(5.0, target_blocking=NAN), r"target_blocking .* got nan"),
+    (lambda: qm.erlang_b_load(5, target_blocking=1.5), r"target_blocking .* got 1.5"),
+    (lambda: qm.erlang_c_servers(5.0, target_p_wait=-0.1), r"target_p_wait .* got -0.1"),
+    (lambda: qm.min_capacity(1.0, 1.0, target_blocking=0.0), r"target_blocking .* got 0"),
+    (lambda: qm.min_capacity(1.0, 1.0, 0, target_blocking=0.1), r"servers .* got 0"),
+    (lambda: qm.erlang_b_servers(-1.0, target_blocking=0.1), r"offered_load .* got -1"),
+    (lambda: qm.erlang_b_load(0, target_blocking=0.1), r"servers .* got 0"),
     (lambda: qm.MMc(1.0, 1.0, 2).service_level(-1.0), r"target_time .* got -1"),
     # shapes
     (lambda: qm.erlang_b([1, 2, 3], [1.0, 2.0]),
      r"servers with shape \(3,\) and offered_load with shape \(2,\) do not broadcast"),
     (lambda: qm.MMcK([1.0, 2.0], 1.0, [1, 2, 3], 4), r"arrival_rate with shape \(2,\) and servers"),
-    (lambda: qm.Engset([5, 6], [1, 2, 3], 1.0), r"sources with shape \(2,\) and servers"),
-    (lambda: qm.erlang_b_servers([1.0, 2.0], [0.1, 0.2, 0.3]), r"offered_load .* target_blocking"),
+    (lambda: qm.Engset([5, 6], [1, 2, 3], idle_source_load=1.0), r"sources with shape \(2,\) and servers"),
+    (lambda: qm.erlang_b_servers([1.0, 2.0], target_blocking=[0.1, 0.2, 0.3]), r"offered_load .* target_blocking"),
     (lambda: qm.erlang_b([], 1.0), r"servers must not be empty"),
     (lambda: qm.erlang_b(3, 1 + 2j), r"offered_load must be a real number"),
 ])
@@ -74,8 +74,8 @@ def test_zero_load_is_valid_everywhere():
     assert qm.erlang_b(2, 0.0) == 0.0
     assert qm.erlang_c(2, 0.0) == 0.0
     assert qm.MMcK(0.0, 1.0, 2, 4).blocking == 0.0
-    assert qm.Engset(4, 2, 0.0).blocking == 0.0
-    assert qm.erlang_b_servers(0.0, 0.01) == 1
+    assert qm.Engset(4, 2, idle_source_load=0.0).blocking == 0.0
+    assert qm.erlang_b_servers(0.0, target_blocking=0.01) == 1
 
 
 def test_integral_floats_and_numpy_ints_are_accepted():

@@ -2,9 +2,12 @@ r"""Monte Carlo simulation: cross-check every closed form, simulate the rest.
 
 ``simulate(model)`` runs independent replications of a queue and returns an
 estimate with a confidence interval for every quantity the model has;
-``crosscheck(model)`` sets them beside the closed forms.  Exponential models
-run on a lean Markov-chain engine, general ones (:class:`GGcK`,
-:class:`FiniteSourceGGcK`) on a FIFO event engine; both advance many
+``crosscheck(model)`` sets them beside the closed forms.  Any model of the
+package can be simulated: it names its engine and the engine's arguments in
+its public ``simulation_spec()``, and its quantities in ``quantities``; the
+quantities that have an estimator below are estimated.  Exponential models
+run on a lean Markov-chain engine, general ones (``MG1K``, ``MGcKApprox``,
+``GGcK``, ``FiniteSourceGGcK``) on a FIFO event engine; both advance many
 replications in lockstep with numpy (see :mod:`queuemath.montecarlo.engine`).
 
 Scale-out uses any :class:`concurrent.futures.Executor`: a local
@@ -17,17 +20,15 @@ Scale-out uses any :class:`concurrent.futures.Executor`: a local
 Replications are seeded one by one (``SeedSequence(seed).spawn``), so the
 numbers do not depend on the executor or on how many workers it has.
 """
-import math
-
 import numpy as np
 
 from .. import _validate
+from .._model import QueueModel
 from . import engine as _engine
-from .models import FiniteSourceGGcK, GGcK, to_spec
 from .stats import CrossCheck, Estimate, SimulationResult, estimate
 
-__all__ = ["simulate", "crosscheck", "GGcK", "FiniteSourceGGcK", "Estimate",
-           "SimulationResult", "CrossCheck"]
+__all__ = ["simulate", "crosscheck", "ESTIMATORS", "Estimate", "SimulationResult",
+           "CrossCheck"]
 
 _CHUNK = 1024   # replications per task: large enough for lockstep to pay off
 
@@ -44,14 +45,43 @@ def _run_chunk(kind, kwargs, seeds, per_rep, warmup):
     return run(seeds=seeds, per_rep=per_rep, warmup=warmup, **kwargs)
 
 
+#: How each quantity is estimated from one replication's tallies (see
+#: :mod:`queuemath.montecarlo.engine`): ``d`` the tallies, ``c`` the servers.
+ESTIMATORS = {
+    "blocking": lambda d, c: d["blocked"] / d["counted"],
+    "p_wait": lambda d, c: d["waited"] / d["counted"],
+    "p_abandon": lambda d, c: d["abandoned"] / d["counted"],
+    # customers who leave served: those admitted less those who abandon
+    "throughput": lambda d, c: (d["admitted"] - d["abandoned"]) / d["window"],
+    "utilization": lambda d, c: d["area_busy"] / (c * d["window"]),
+    "mean_in_system": lambda d, c: d["area_n"] / d["window"],
+    "mean_queue": lambda d, c: d["area_q"] / d["window"],
+    "mean_wait": lambda d, c: d["wait_sum"] / d["served"],
+    "mean_response_time": lambda d, c: d["response_sum"] / d["served"],
+    "time_congestion": lambda d, c: d["area_full"] / d["window"],
+    "carried_load": lambda d, c: d["area_busy"] / d["window"],
+}
+
+
+def _estimated(model, spec):
+    """The model's quantities that a simulation estimates: those with an
+    estimator, less blocking where nothing can be refused (no capacity)."""
+    unlimited = not np.isfinite(spec.arguments.get("k", np.inf))
+    return tuple(q for q in model.quantities
+                 if q in ESTIMATORS and not (q == "blocking" and unlimited)
+                 and not (q == "p_abandon" and not spec.arguments.get("theta")))
+
+
 def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=None,
              confidence=0.95, executor=None, progress=False):
     r"""Estimate every quantity of ``model`` by simulation, with intervals.
 
     Parameters
     ----------
-    model : MM1K, MMcK, MMc, Engset, ErlangA, GGcK or FiniteSourceGGcK
-        With scalar parameters.  Erlang B is ``MMcK`` with capacity = servers.
+    model : any queuemath model
+        With scalar parameters (MM1K, MMcK, MMc, Engset, ErlangA, MG1K,
+        MGcKApprox, GGcK, FiniteSourceGGcK, tcp.ListenQueue, ...).  Erlang B
+        is ``MMcK`` with capacity = servers.
     arrivals : int, default 1_000_000
         Total arrivals measured after warm-up, split evenly across the
         replications (rounded up, so ``result.arrivals`` may be a little more).
@@ -74,15 +104,15 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
     -------
     SimulationResult
         ``arrivals``, ``replications`` and one :class:`Estimate` per quantity
-        (``mean``, ``low``, ``high``, ``half_width``): ``blocking`` (or
-        ``p_wait`` without a capacity), ``throughput``, ``utilization``,
-        ``mean_in_system``, ``mean_queue``, ``mean_wait``,
-        ``mean_response_time``; ErlangA: ``blocking`` (with a capacity),
-        ``p_wait``, ``p_abandon`` (abandonments over arrivals), ``throughput``
-        (customers served per unit time), ``utilization``, ``mean_in_system``,
-        ``mean_queue``, ``mean_wait``; Engset: ``blocking`` (call congestion),
-        ``time_congestion``, ``carried_load`` (time in units of the mean
-        holding time).
+        (``mean``, ``low``, ``high``, ``half_width``), for each of the
+        model's ``quantities`` that has an estimator in :data:`ESTIMATORS`
+        (``blocking`` only with a capacity): ``blocking`` (refused over
+        arrivals), ``p_wait`` (admitted and waiting over arrivals),
+        ``p_abandon`` (abandonments over arrivals), ``throughput`` (customers
+        served per unit time), ``utilization``, ``mean_in_system``,
+        ``mean_queue``, ``mean_wait``, ``mean_response_time``,
+        ``time_congestion`` and ``carried_load`` (Engset: time in units of
+        the mean holding time).
 
     Notes
     -----
@@ -99,7 +129,12 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
     >>> r.blocking.low < float(qm.MM1K(0.9, 1.0, 10).blocking) < r.blocking.high
     True
     """
-    kind, kwargs, names, servers = to_spec(model)
+    if not isinstance(model, QueueModel):
+        raise ValueError(f"model must be a queuemath model (MM1K, MMcK, GGcK, ...), got "
+                         f"{model!r}")
+    spec = model.simulation_spec()
+    kind, kwargs, servers = spec.engine, spec.arguments, spec.servers
+    names = _estimated(model, spec)
     arrivals = _positive_int("arrivals", arrivals)
     if replications is None:
         replications = int(min(4096, max(16, arrivals // 2000)))
@@ -132,31 +167,10 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
     if bar is not None:
         bar.close()
     d = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    per = _per_replication(d, names, servers, kind)
+    per = {name: ESTIMATORS[name](d, servers) for name in names}
     estimates = {name: estimate(per[name], conf) for name in names}
     return SimulationResult(estimates, int(d["counted"].sum()), replications, warmup, conf,
                             model, per)
-
-
-def _per_replication(d, names, servers, kind):
-    window = d["window"]
-    served = d["admitted"] if kind == "markov" else d["started"]
-    # customers who leave served: those admitted less those who abandon
-    done = d["admitted"] - d.get("abandoned", 0.0)
-    table = dict(
-        blocking=d["blocked"] / d["counted"],
-        p_wait=d["waited"] / d["counted"],
-        p_abandon=d.get("abandoned", np.zeros_like(window)) / d["counted"],
-        throughput=done / window,
-        utilization=d["area_busy"] / (servers * window),
-        mean_in_system=d["area_n"] / window,
-        mean_queue=d["area_q"] / window,
-        mean_wait=d["wait_sum"] / served,
-        mean_response_time=d["response_sum"] / served,
-        time_congestion=d["area_full"] / window,
-        carried_load=d["area_busy"] / window,
-    )
-    return {name: table[name] for name in names}
 
 
 def crosscheck(model, **simulate_kwargs):
@@ -164,8 +178,9 @@ def crosscheck(model, **simulate_kwargs):
 
     Parameters
     ----------
-    model : MM1K, MMcK, MMc, Engset or ErlangA
-        A model with closed forms and scalar parameters.
+    model : any queuemath model with closed forms
+        With scalar parameters.  For an approximation (``MGcKApprox``) the
+        table measures the approximation's error.
     **simulate_kwargs
         Passed to :func:`simulate` (``arrivals``, ``seed``, ...).
 
@@ -179,11 +194,12 @@ def crosscheck(model, **simulate_kwargs):
     --------
     >>> import queuemath as qm
     >>> cc = qm.crosscheck(qm.MMcK(7.0, 1.0, 10, 10), arrivals=200_000, seed=2)
-    >>> [r["quantity"] for r in cc.rows][:2]
-    ['blocking', 'throughput']
+    >>> [r["quantity"] for r in cc.rows][:3]
+    ['blocking', 'p_wait', 'throughput']
     """
-    if isinstance(model, (GGcK, FiniteSourceGGcK)):
-        raise ValueError(f"model has no closed form to cross-check: {model!r}")
+    if isinstance(model, QueueModel) and not model.closed_form:
+        raise ValueError(f"{type(model).__name__} has no closed form to cross-check "
+                         f"({model!r}); simulate(model) estimates its quantities")
     result = simulate(model, **simulate_kwargs)
     rows = []
     for name in result.quantities:

@@ -18,13 +18,15 @@ of ``SeedSequence.spawn``) in fixed-size blocks, and nothing a replication
 does depends on the others, so a replication's numbers are the same whether
 it runs alone, in a batch, or in another process.
 
-The estimators (per replication, over the measurement window that starts at
-arrival ``warmup + 1`` and ends at arrival ``warmup + n``):
-blocking = refused/arrivals, throughput = admitted/window,
-mean_in_system / mean_queue / utilization = time averages, p_wait = share of
-arrivals that found every server busy and were admitted; the Markov engine
-takes mean_wait = (time-average queue)/(admitted rate) by Little's law, the
-general engine the average measured wait.
+Both return the same tallies per replication, over the measurement window
+that starts at arrival ``warmup + 1`` and ends at arrival ``warmup + n``:
+counted, blocked, waited (admitted and found every server busy), abandoned,
+admitted, served (customers whose waits are summed), window (its length),
+area_n / area_busy / area_q / area_full (time integrals), wait_sum and
+response_sum.  The Markov engine's wait_sum is the time integral of the
+queue (mean_wait by Little's law on the window), the general engine's the
+sum of measured waits.  ``queuemath.montecarlo.ESTIMATORS`` turns them into
+quantities.
 """
 import numpy as np
 
@@ -64,7 +66,6 @@ def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup, theta=None):
     finite_src = sources is not None
     track_full = finite_src
     impatient = bool(theta)
-    track_wait = not np.isfinite(k) or theta is not None
     abandoned = np.zeros(r)
     raw = np.empty((r, 2 * BLOCK))
     step = 0
@@ -103,8 +104,7 @@ def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup, theta=None):
         seen += a
         counted += hit
         blocked += hit * full
-        if track_wait:
-            waited += hit * (n >= c) * ~full
+        waited += hit * (n >= c) * ~full
         if impatient:
             abandoned += (u_rate >= serve_top) * active * live
         n += a * ~full - (~is_arr) * active
@@ -120,7 +120,7 @@ def run_markov(lam, mu, c, k, sources, seeds, per_rep, warmup, theta=None):
     return dict(counted=counted, blocked=blocked, waited=waited, abandoned=abandoned,
                 window=window,
                 area_n=area_n, area_busy=area_busy, area_q=area_q, area_full=area_full,
-                admitted=admitted, wait_sum=area_q, response_sum=area_n)
+                admitted=admitted, served=admitted, wait_sum=area_q, response_sum=area_n)
 
 
 _CHECK = 16
@@ -284,9 +284,10 @@ def run_general(arrival, service, c, k, sources, seeds, per_rep, warmup):
         # customer has started service (so every measured wait is known)
         done |= closed & (q == 0)
     admitted = counted - blocked
-    return dict(counted=counted, blocked=blocked, waited=waited, window=window,
-                area_n=area_n, area_busy=area_busy, area_q=area_q, area_full=area_full,
-                admitted=admitted, started=started, wait_sum=wait_sum, response_sum=resp_sum)
+    return dict(counted=counted, blocked=blocked, waited=waited, abandoned=np.zeros(r),
+                window=window, area_n=area_n, area_busy=area_busy, area_q=area_q,
+                area_full=area_full, admitted=admitted, served=started, wait_sum=wait_sum,
+                response_sum=resp_sum)
 
 
 def _grow(buf_t, buf_s, head):

@@ -1,4 +1,4 @@
-"""Private numerical kernels shared by the model modules.
+"""Special functions behind the closed forms (private kernel).
 
 Everything here works on float64 arrays that are already validated and
 broadcast, and returns natural logarithms so that the public functions can
@@ -27,6 +27,10 @@ References
 """
 import numpy as np
 from scipy import special
+
+__all__ = ["stirlerr", "bd0", "log_poisson_pmf", "log_binom_pmf", "log_rise",
+           "log_erlang_b_parts", "log_erlang_b_continuous", "log_expm1", "log_engset_parts",
+           "log_geometric_sum", "truncated_geometric_mean"]
 
 _LOG_SQRT_2PI = 0.91893853320467274178
 
@@ -169,6 +173,22 @@ def bd0(x, m):
 def log_poisson_pmf(k, mean):
     """log P(X = k) for X ~ Poisson(mean); k >= 1, mean > 0."""
     return -stirlerr(k) - bd0(k, mean) - 0.5 * np.log(2 * np.pi * k)
+
+
+def log_rise(n, m):
+    """log((n+1)(n+2)...(n+m) / n**m) for n >= 1, m >= 0 (float arrays).
+
+    Stirling's form bd0(n+m, n) + log1p(m/n)/2 + stirlerr(n+m) - stirlerr(n):
+    every term is of the size of the result, so nothing large cancels (the
+    difference of two log-gamma values would lose |log Gamma| ulps)."""
+    n, m = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(m, dtype=float))
+    out = np.zeros(n.shape)
+    on = m > 0
+    if on.any():
+        nn, mm = n[on], m[on]
+        out[on] = (bd0(nn + mm, nn) + 0.5 * np.log1p(mm / nn)
+                   + stirlerr(nn + mm) - stirlerr(nn))
+    return out
 
 
 def log_binom_pmf(k, n, p, q):
@@ -461,10 +481,12 @@ def log_engset_parts(n, c, beta):
     log_e = np.empty(n.shape)
     log_z = np.empty(n.shape)
     log_bz = np.empty(n.shape)
-    with np.errstate(divide="ignore"):
-        # log(beta/(1+beta)) = -log1p(1/beta) keeps its relative precision
-        # when beta is huge and p is within an ulp of 1.
-        log_p = -np.log1p(1 / beta)
+    with np.errstate(divide="ignore", over="ignore"):
+        # log(beta/(1+beta)): -log1p(1/beta) keeps its relative precision
+        # when beta is huge and p is within an ulp of 1; below 1 (where 1/beta
+        # would overflow for a subnormal beta) log(beta) - log1p(beta).
+        log_p = np.where(beta >= 1, -np.log1p(1 / np.maximum(beta, 1.0)),
+                         np.log(beta) - np.log1p(beta))
     p = beta / (1 + beta)
     q = 1 / (1 + beta)
 
@@ -476,7 +498,7 @@ def log_engset_parts(n, c, beta):
     if np.any(full):
         le = n[full] * log_p[full]
         log_e[full] = le
-        # Z = ((1+beta)/beta)**n - 1
+        # Z is ((1+beta)/beta)**n less 1
         lz = log_expm1(-le)
         log_z[full] = lz
         bf = beta[full]

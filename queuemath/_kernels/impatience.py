@@ -1,4 +1,5 @@
-"""Kernels of the Erlang A model (M/M/c+M and M/M/c/K+M); see ErlangA Notes.
+"""Kernels of the Erlang A model, M/M/c+M and M/M/c/K+M (private kernel; see
+``queuemath.ErlangA`` Notes).
 
 Notation (per point): rho = lam/(c mu), eps = theta/(c mu), a = c mu/theta
 = 1/eps, x = lam/theta = rho a, omr = 1 - rho computed without cancellation.
@@ -10,7 +11,10 @@ ratios relative to state c, so nothing overflows for any load.
 import numpy as np
 from scipy import special
 
-from . import _special
+from . import special as _special
+
+__all__ = ["two_prod", "parts", "service_level", "TAIL_CUT", "log_rho", "log_t", "upper",
+           "shifted", "window", "window_sums", "served_within"]
 
 _CF_DEPTH = 64      # levels of the positive fraction (see _upper_cf)
 _CF_SIGMAS = 3.0    # fraction used for x <= a - 3 sqrt(a) (or rho <= 1/2)
@@ -339,7 +343,7 @@ def served_within(rho, omr, eps, a, x, theta, cmu, lam, t, ref):
             ak, xk, sk, pk = a[k, None], x[k, None], (omr / rho)[k, None], peaked[k, None]
             level = h1[k]           # integrand measured from its value at d1
 
-            def f(d):
+            def f(d, ak=ak, xk=xk, sk=sk, pk=pk, level=level):
                 # h(x + d) = a (log1p(d/x) - d/x) + d (a - x)/x, or from the peak
                 with np.errstate(invalid="ignore"):
                     from_peak = -_special.bd0(np.broadcast_to(ak, d.shape).copy(),
@@ -352,7 +356,7 @@ def served_within(rho, omr, eps, a, x, theta, cmu, lam, t, ref):
             k = idx[wide]
             part[wide] = _log_piece(a[k], x[k], d1[k], d2[k], d_a[k], h1[k], h2[k], rising)
         total[idx] = np.logaddexp(total[idx], part)
-    # a * (integral / x)
+    # times a, over x (see the docstring)
     return total - np.log(x) + np.log(a)
 
 
@@ -387,3 +391,143 @@ def _log_piece(a, x, d1, d2, d_a, h1, h2, increasing):
         return np.log(z) + h + lz - np.log(s)
     u1, u2 = log_u(d1, h1), log_u(d2, h2)
     return u1 + np.log1p(-np.exp(u2 - u1))
+
+
+# -- the whole model -----------------------------------------------------------
+
+def parts(rho, omr, eps, a, x, c, offered, m):
+    """Log-space pieces of the Erlang A law for flat arrays of one size
+    (rho = lam/(c mu), omr = 1 - rho, eps = theta/(c mu), a = c mu/theta,
+    x = lam/theta, c servers, offered = lam/mu, m = K - c, inf without a
+    capacity): log S_m relative to state c, and everything else relative to
+    S_m, so that shares keep their digits when S_m is astronomically large
+    (overload with patient customers).  Keys: log_s, log_s_rel, ref, r_z
+    (log Z/S_m), l1 (log total/S_m), lw (log waiting/S_m), lt (log refused/S_m),
+    q (mean queue given N >= c), tail (share the capacity cuts off)."""
+    n = rho.size
+    _, log_z, _ = _special.log_erlang_b_parts(c, offered)
+    lw = np.zeros(n)           # log((S_m - t_m)/S_m): admitted and waiting
+    lt = np.full(n, -np.inf)   # log(t_m/S_m): refused
+    q = np.empty(n)            # D_m/S_m, the mean queue given N >= c
+    tail = np.zeros(n)         # (t_m + sum_{j>m} t_j)/S: what the capacity cuts off
+    patient = eps == 0
+    infinite = ~np.isfinite(m)
+    zero_m = m == 0
+    ref = np.zeros(n)          # log S_m = log_s_rel + ref (see upper)
+    log_s_rel = np.empty(n)
+    if infinite.any():
+        log_s_rel[infinite], ref[infinite], q[infinite] = upper(
+            rho[infinite], omr[infinite], eps[infinite], a[infinite], x[infinite])
+    # K = c: the loss system.
+    log_s_rel[zero_m], lw[zero_m], lt[zero_m], q[zero_m], tail[zero_m] = 0.0, -np.inf, 0.0, 0.0, 1.0
+    # Patient, finite: geometric sums (M/M/c/K), each ratio from sums <= m+1.
+    geo = patient & ~infinite & ~zero_m
+    if geo.any():
+        L = log_rho(rho[geo], omr[geo])
+        mm = m[geo]
+        up, dn = np.minimum(L, 0), -np.maximum(L, 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g1, g0 = (_special.log_geometric_sum(up, mm + 1),
+                      _special.log_geometric_sum(up, mm))
+            h1, h0 = (_special.log_geometric_sum(dn, mm + 1),
+                      _special.log_geometric_sum(dn, mm))
+            rising = L > 0
+            log_s_rel[geo] = np.where(rising, mm * L + h1, g1)
+            lw[geo] = np.where(rising, dn + h0 - h1, g0 - g1)
+            lt[geo] = np.where(rising, -h1, np.where(rho[geo] == 0, -np.inf, mm * L - g1))
+            q[geo] = np.where(rising, mm - _special.truncated_geometric_mean(dn, mm),
+                              _special.truncated_geometric_mean(up, mm))
+        tail[geo] = 1.0
+    imp = ~patient & ~infinite & ~zero_m
+    if imp.any():
+        idx = np.flatnonzero(imp)
+        log_s_rel[idx], ref[idx], lw[idx], lt[idx], q[idx], tail[idx] = _finite_impatient(
+            rho[idx], omr[idx], eps[idx], a[idx], x[idx], m[idx])
+    log_s = log_s_rel + ref
+    with np.errstate(invalid="ignore"):
+        r_z = log_z - log_s                    # log(Z/S_m)
+    l1 = np.logaddexp(0.0, r_z)                # log(total/S_m)
+    return dict(log_s=log_s, log_s_rel=log_s_rel, ref=ref, r_z=r_z, l1=l1, lw=lw,
+                lt=lt, q=q, tail=tail)
+
+
+def service_level(rho, omr, eps, a, x, theta, cmu, lam, m, t, p):
+    """Share of all arrivals admitted and served within t, for flat arrays of
+    one size and the matching flat ``parts`` dict ``p`` (see
+    ``queuemath.ErlangA.service_level``)."""
+    n = t.size
+    log_qs = np.full(n, -np.inf)    # log(sum_{j<m} t_j P(served within t) / S_m)
+    cut = p["tail"] > 1e-17
+    patient = eps == 0
+    active = (lam > 0) & (t > 0)
+    closed = active & ~cut & ~patient
+    if closed.any():
+        k = closed
+        log_qs[k] = served_within(rho[k], omr[k], eps[k], a[k], x[k], theta[k],
+                                  cmu[k], lam[k], t[k], p["ref"][k]) - p["log_s_rel"][k]
+    mmc = active & ~cut & patient
+    if mmc.any():
+        k = mmc
+        # M/M/c: (1 - e^{-(c mu - lam) t}) / (1 - rho), over S = 1/(1 - rho)
+        log_qs[k] = np.log(-np.expm1(-cmu[k] * t[k] * omr[k]))
+    for i in np.flatnonzero(active & cut):
+        log_qs[i] = _windowed_service(rho[i], omr[i], eps[i], a[i], m[i], theta[i],
+                                      cmu[i], t[i])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # (Z + served)/total with every weight taken relative to S_m
+        sl = np.exp(np.logaddexp(p["r_z"], log_qs) - p["l1"])
+    return np.where(lam == 0, 1.0, np.minimum(sl, 1.0))
+
+
+def _windowed_service(rho, omr, eps, a, m, theta, cmu, t):
+    """log(sum_{j<m} t_j P(served within t | j waiting ahead) / S_m), one
+    point, from one window over 0..m (the state m arrival is refused)."""
+    if m == 0:
+        return -np.inf
+
+    def terms(cut):
+        j, lw, _ = window(rho, omr, eps, a, m, cut)
+        if eps == 0:
+            g = special.gammainc(j + 1, cmu * t)
+        else:
+            g = a / (a + j + 1) * special.betainc(j + 1, a + 1, -np.expm1(-theta * t))
+        g = np.where(j < m, g, 0.0)
+        with np.errstate(divide="ignore"):
+            return lw, lw + np.log(g)
+    lw, lwg = terms(TAIL_CUT)
+    # The chance of being served in time falls with the queue ahead, so the
+    # terms peak below the mode of the weights when it is small: widen the
+    # window until every state whose term could matter is in (g <= 1, so a
+    # weight e^-60 below the largest term is negligible).
+    reach = lwg.max() + TAIL_CUT
+    if reach < TAIL_CUT:
+        lw, lwg = terms(reach)
+    top = lwg.max()
+    with np.errstate(divide="ignore"):
+        return top + np.log(np.exp(lwg - top).sum()) - np.log(np.exp(lw).sum())
+
+
+def _finite_impatient(rho, omr, eps, a, x, m):
+    """(log S_m - ref, ref, log(W/S_m), log(t_m/S_m), D_m/S_m, cut-off share)
+    for 0 < m < inf and theta > 0: the unbounded sums less their tail beyond
+    m where that tail is at most half (and carries at most 0.9 of the mean),
+    otherwise the window sum (ref 0)."""
+    ls_rel, ref, qq = upper(rho, omr, eps, a, x)
+    ls = ls_rel + ref
+    lt = log_t(rho, omr, eps, a, m)
+    r1, o1, e1, a1 = shifted(rho, omr, eps, a, m + 1)
+    ls1_rel, ref1, q1 = upper(r1, o1, e1, a1, x)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        log_tail = log_t(rho, omr, eps, a, m + 1) + ls1_rel + ref1
+        frac = np.exp(log_tail - ls)
+        share = np.where(qq > 0, frac * (m + 1 + q1) / qq, 0.0)
+        cut = np.exp(np.logaddexp(lt, log_tail) - ls)
+        ls_m = ls_rel + np.log1p(-frac)
+        q_m = np.where(frac > 0, (qq - frac * (m + 1 + q1)) / (1 - frac), qq)
+        lt_m = lt - (ls_m + ref)
+        lw_m = np.log1p(-np.exp(lt_m))
+    easy = (frac <= 0.5) & (share <= 0.9) | (frac < 1e-17)
+    for i in np.flatnonzero(~easy):
+        ls_m[i], lw_m[i], lt_m[i], q_m[i] = window_sums(rho[i], omr[i], eps[i], a[i], m[i])
+        ref[i] = 0.0
+    return ls_m, ref, lw_m, lt_m, q_m, cut

@@ -1,12 +1,18 @@
-"""Regenerate the report's artefacts (``python -m queuemath report``).
+"""Build the report: every table, figure and formula, then ``report.pdf``.
 
-Today the report is two tables about the seed scenario of the field report:
-``seed_scenario.csv``, the steady state of a server whose accept queue holds 5
-connections (the Lotus Notes backlog on Windows NT) against one that holds
-200 (the NT Server maximum), at loads from light to overloaded; and
-``seed_storm.csv``, the morning login storm itself (exact transient and
-simulated client retries).  Later work adds figures and the PDF.
+Run by ``make report`` as ``python paper/build.py`` (``--paper DIR`` builds
+another copy of the sources).  It lives beside the report, not in the
+package: the field report's constants below are the report's, not the
+library's.  Tables: ``seed_scenario.csv`` (the steady state of a server whose
+accept queue holds 5 connections, the Lotus Notes backlog on Windows NT,
+against 200, the NT Server maximum), ``seed_storm.csv`` (the morning login
+storm: exact transient and simulated client retries) and ``crosscheck.csv``.
+Measured data (``measured/kernel_dynamic.csv``, from ``make
+validate-kernel``) is read, never written.  Same sources, same bytes: SVGs
+with a fixed hash salt and no date, CSVs with fixed formats, the PDF with a
+fixed timestamp (``SOURCE_DATE_EPOCH`` honoured).
 """
+import argparse
 import csv
 import io
 import os
@@ -15,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .finite import MMcK
+from queuemath import MMcK
 
 #: Offered load per worker, rho = arrival_rate / (workers * service_rate).
 SEED_LOADS = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0, 1.05, 1.2, 1.5, 2.0, 5.0)
@@ -65,7 +71,7 @@ STORM_CASES = (("windows-nt-4.0-server", 5), ("windows-nt-4.0-server", 200),
 def storm_rows(replications=400, seed=20261125):
     """Exact refused share of first attempts, and the simulated experience of
     the clients with their retries, for each (os, backlog) of STORM_CASES."""
-    from . import tcp
+    from queuemath import tcp
     rows = []
     for os_name, backlog in STORM_CASES:
         exact = tcp.login_storm(os=os_name, backlog=backlog, **STORM)
@@ -97,44 +103,48 @@ def _write_rows(rows, path):
 
 # -- figures -------------------------------------------------------------------
 
-def _figure_context():
-    import matplotlib
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-    # A fixed salt and no date make the SVG bytes a function of the data only.
-    plt.rcParams.update({"svg.hashsalt": "queuemath", "svg.fonttype": "path",
-                         "figure.figsize": (6.0, 3.8), "font.size": 10})
-    return plt
+#: A fixed salt and no date make the SVG bytes a function of the data only.
+_STYLE = {"svg.hashsalt": "queuemath", "svg.fonttype": "path", "font.size": 10}
 
 
-def _save(plt, ax, path):
+def _axes():
+    """Axes on a figure of its own, without pyplot: no global backend is set,
+    and no figure is left open."""
+    from matplotlib.figure import Figure
+    return Figure(figsize=(6.0, 3.8)).add_subplot()
+
+
+def _save(ax, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     fig = ax.figure
     fig.tight_layout()
     fig.savefig(path, format="svg", metadata={"Date": None})
-    plt.close(fig)
     return path
 
 
 def make_figures(figdir):
     """Every figure of the report, as SVG; yields the paths as written."""
-    from . import plot, tcp
-    plt = _figure_context()
-    loads = np.linspace(0.05, 2.0, 80)
-    yield _save(plt, plot.blocking_vs_load(loads, [1 + 5, 1 + 16, 1 + 200], servers=1,
-                                           label="backlog"), figdir / "blocking_vs_load.svg")
-    yield _save(plt, plot.erlang_b_curves([1, 2, 5, 10, 20, 50], np.linspace(0.1, 60, 200)),
-                figdir / "erlang_b.svg")
-    yield _save(plt, plot.dimensioning(np.linspace(2.5, 60, 48), 50.0, 1e-6,
-                                       os="windows-nt-4.0-server"), figdir / "dimensioning.svg")
-    yield _save(plt, plot.state_distribution(MMcK(3.2, 1.0, 4, 12)),
-                figdir / "state_distribution.svg")
-    yield _save(plt, plot.crosscheck_curve(np.linspace(0.3, 1.8, 7), 1, 6, arrivals=200_000,
-                                           seed=20261125), figdir / "crosscheck.svg")
-    storms = [tcp.login_storm(os="windows-nt-4.0-server", backlog=b, horizon=4.0, points=801,
-                              **STORM) for b in (5, 200)]
-    yield _save(plt, plot.storm_transient(storms, ["NT backlog 5", "NT backlog 200"]),
-                figdir / "storm.svg")
+    import matplotlib
+    from queuemath import plot, tcp
+    with matplotlib.rc_context(_STYLE):
+        rates = np.linspace(2.5, 100.0, 80)
+        yield _save(plot.blocking_vs_load(rates, 50.0, 1, [1 + 5, 1 + 16, 1 + 200],
+                                          label="backlog", ax=_axes()),
+                    figdir / "blocking_vs_load.svg")
+        yield _save(plot.erlang_b_curves([1, 2, 5, 10, 20, 50], np.linspace(0.1, 60, 200),
+                                         ax=_axes()), figdir / "erlang_b.svg")
+        yield _save(plot.dimensioning(np.linspace(2.5, 60, 48), 50.0, target_blocking=1e-6,
+                                      os="windows-nt-4.0-server", ax=_axes()),
+                    figdir / "dimensioning.svg")
+        yield _save(plot.state_distribution(MMcK(3.2, 1.0, 4, 12), ax=_axes()),
+                    figdir / "state_distribution.svg")
+        yield _save(plot.crosscheck_curve(np.linspace(0.3, 1.8, 7), 1.0, 1, 6,
+                                          arrivals=200_000, seed=20261125, ax=_axes()),
+                    figdir / "crosscheck.svg")
+        storms = [tcp.login_storm(os="windows-nt-4.0-server", backlog=b, horizon=4.0,
+                                  points=801, **STORM) for b in (5, 200)]
+        yield _save(plot.storm_transient(storms, ["NT backlog 5", "NT backlog 200"],
+                                         ax=_axes()), figdir / "storm.svg")
 
 
 # -- generated text for the report ------------------------------------------------
@@ -147,7 +157,7 @@ def _typst_math(expr):
 
 def formulas():
     """Closed forms derived by queuemath.symbolic, as typst math."""
-    from . import symbolic as qs
+    from queuemath import symbolic as qs
     m1 = qs.MM1K()
     eb = qs.ErlangB(servers=2)
     mc = qs.MMcK(servers=2, capacity=4)
@@ -163,7 +173,7 @@ def formulas():
 
 
 def write_formulas(path):
-    lines = ["// Generated by `python -m queuemath report` from queuemath.symbolic; do not edit."]
+    lines = ["// Generated by `make report` (paper/build.py) from queuemath.symbolic; do not edit."]
     for name, text in formulas().items():
         # $...$ without inner spaces: inline math, usable inside a sentence
         lines.append(f"#let {name.replace('_', '-')} = ${text}$")
@@ -174,7 +184,7 @@ def write_formulas(path):
 
 
 def crosscheck_rows():
-    from .montecarlo import crosscheck
+    from queuemath import crosscheck
     cc = crosscheck(MMcK(3.2, 1.0, 4, 8), arrivals=1_000_000, seed=20261125)
     return [dict(quantity=r["quantity"], closed_form=r["closed_form"], estimate=r["estimate"],
                  low=r["low"], high=r["high"], covered="yes" if r["covered"] else "no")
@@ -211,14 +221,17 @@ def _check_inputs(paper):
         raise ReportError(f"the {exc.name} package is missing: pip install "
                           "'queuemath[report]' (make report installs it)") from None
     for need, how in (("report.typ", "the report's source"),
-                      ("tables/kernel_dynamic.csv",
+                      ("measured/kernel_dynamic.csv",
                        "measured, not generated: run make validate-kernel")):
         if not (paper / need).exists():
             raise ReportError(f"paper/{need} is missing ({how})")
 
 
-def main(root="."):
-    paper = Path(root) / "paper"
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Regenerate the report's artefacts.")
+    parser.add_argument("--paper", type=Path, default=Path(__file__).resolve().parent,
+                        help="the paper directory (default: this script's)")
+    paper = parser.parse_args(argv).paper
     try:
         _check_inputs(paper)
         out = write_seed_table(paper / "tables" / "seed_scenario.csv")
@@ -237,3 +250,7 @@ def main(root="."):
         print(f"report: error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""M/G/1/K through the Markov chain embedded at departures (private kernel;
+see ``queuemath.MG1K`` for the method and references).
+
+One point at a time: ``solve(lam, law, k)`` for a scalar arrival rate, a law
+(a float for a constant time, or a frozen scipy.stats distribution) and an
+integer capacity.
+"""
+import numpy as np
+from scipy import special
+
+__all__ = ["arrival_counts", "solve"]
+
+_PANELS, _NODES = 64, 16
+
+
+_LOGIT_REACH = 60.0   # quantile nodes reach tail probabilities of e^-60 ~ 1e-26
+
+
+def _quantile_nodes(service):
+    """Service times and weights for E[f(S)] = int_0^1 f(G^-1(u)) du, with
+    u = expit(t) and Gauss-Legendre panels evenly spaced in t: both tails
+    get as many nodes as the bulk.  The upper half uses isf(1 - u), which
+    keeps tail probabilities far below an ulp of 1."""
+    x, w = np.polynomial.legendre.leggauss(_NODES)
+    edges = np.linspace(-_LOGIT_REACH, _LOGIT_REACH, _PANELS + 1)
+    lo, hi = edges[:-1, None], edges[1:, None]
+    t = ((lo + hi) / 2 + (hi - lo) / 2 * x[None, :]).ravel()
+    wt = ((hi - lo) / 2 * w[None, :]).ravel()
+    dens = special.expit(t) * special.expit(-t)           # du/dt
+    lower = t < 0
+    s = np.empty(t.size)
+    s[lower] = service.ppf(special.expit(t[lower]))
+    s[~lower] = service.isf(special.expit(-t[~lower]))
+    weight = wt * dens
+    ok = np.isfinite(s)
+    # the mass beyond the reach (2 e^-60) is left out, as the docs say
+    return s[ok], weight[ok] / weight[ok].sum()
+
+
+def arrival_counts(lam, service, top):
+    """(a_k for k < top, Abar_k for k <= top, mean service) for the arrivals
+    during one service."""
+    k = np.arange(top + 1, dtype=float)
+    if isinstance(service, float):
+        x = lam * service
+        a = np.exp(special.xlogy(k, x) - x - special.gammaln(k + 1))
+        tail = np.where(k == 0, 1.0, special.gammainc(np.maximum(k, 1), x))
+        return a[:-1], tail, float(service)
+    name = getattr(getattr(service, "dist", None), "name", None)
+    args, kwds = getattr(service, "args", ()), getattr(service, "kwds", {})
+    mean = float(service.mean())
+    if name == "expon" and not args and set(kwds) <= {"scale"}:
+        r = lam * mean / (1 + lam * mean)       # P(an arrival before the service ends)
+        return (1 - r) * r ** k[:-1], r ** k, mean
+    if name == "gamma" and len(args) + len(kwds) >= 1 and kwds.get("loc", 0) == 0:
+        shape = float(args[0] if args else kwds["a"])
+        scale = float(kwds.get("scale", args[2] if len(args) > 2 else 1.0))
+        q = lam * scale / (1 + lam * scale)     # negative binomial
+        log_a = (special.gammaln(k + shape) - special.gammaln(k + 1) - special.gammaln(shape)
+                 + shape * np.log1p(-q) + special.xlogy(k, q))
+        tail = np.where(k == 0, 1.0, special.betainc(np.maximum(k, 1), shape, q))
+        return np.exp(log_a[:-1]), tail, mean
+    s, w = _quantile_nodes(service)
+    x = lam * s
+    # Every node's window must fit: beyond the largest, all tails are 0.
+    top = int(max(top, np.ceil(x.max() + 40 * np.sqrt(x.max()) + 51)))
+    a = np.zeros(top)
+    tail = np.zeros(top + 1)
+    # Each node's Poisson law lives within its mean +- 40 standard
+    # deviations: below that window its tail probability is 1 (to 1e-300),
+    # above it every term is 0, so only the window is evaluated.
+    sd = np.sqrt(x)
+    lo = np.maximum(1, np.floor(x - 40 * sd - 40)).astype(np.int64)
+    hi = np.minimum(top, np.ceil(x + 40 * sd + 50)).astype(np.int64)
+    for xj, wj, l, h in zip(x, w, lo, hi):
+        if l > top:
+            continue
+        kk = np.arange(l, h + 1, dtype=float)
+        tail[l:h + 1] += wj * special.gammainc(kk, xj)
+        ka = np.arange(0 if l == 1 else l, min(h, top - 1) + 1, dtype=float)
+        if ka.size:
+            a[ka.astype(np.int64)] += wj * np.exp(special.xlogy(ka, xj) - xj
+                                                  - special.gammaln(ka + 1))
+    # The nodes whose window starts above k contribute their whole weight to
+    # tail[k]: summed from a sorted suffix (positive terms only, so exactly 0
+    # once no node qualifies; a +w/-w difference array would leave 1e-32).
+    order = np.argsort(lo)
+    suffix = np.concatenate([np.cumsum(w[order][::-1])[::-1], [0.0]])
+    k = np.arange(1, top + 1)
+    tail[1:] += suffix[np.searchsorted(lo[order], k, side="right")]
+    tail[0] = 1.0
+    return a, tail, mean
+
+
+def _excess(tail, ms, rho):
+    """E[(N - m)^+] = sum_{k > m} Abar_k for each m in ms (an int array).
+
+    ``tail`` runs far enough out that what is left beyond it is negligible
+    (see MG1K._solution); where m is below the mean the identity
+    E[(N-m)^+] = rho - m + sum_{1<=k<=m} P(N < k) is used instead, whose
+    terms do not cancel badly there.
+    """
+    after = np.concatenate([np.cumsum(tail[::-1])[::-1], [0.0]])   # after[j] = sum_{k>=j}
+    below = np.concatenate([[0.0], np.cumsum(1 - tail[1:])])      # below[m] = sum_{1..m}
+    direct = after[np.minimum(ms + 1, tail.size)]
+    identity = rho - ms + below[np.minimum(ms, below.size - 1)]
+    return np.where(ms >= rho, direct, identity)
+
+
+def solve(lam, law, k):
+    """(p_0..p_K, blocking, rho) for one M/G/1/K point: ``lam`` >= 0 a float,
+    ``law`` a float or frozen distribution, ``k`` >= 1 an int."""
+    if lam == 0:
+        probs = np.zeros(k + 1)
+        probs[0] = 1.0
+        return probs, 0.0, 0.0
+    # Tails far enough out for the refused-arrivals sums: a quadrature
+    # law reports its own reach (beyond it every tail is exactly 0); the
+    # closed forms are extended until the last tail is below 1e-18 of the
+    # tail at K (or underflows).
+    top = 2 * k + 64
+    while True:
+        a, tail, mean = arrival_counts(lam, law, top)
+        if tail[-1] <= 1e-18 * tail[k] or tail[-1] < 1e-300 or top > 64 * k + 4096:
+            break
+        top = max(2 * top, tail.size)
+    rho = lam * mean
+    pi = np.zeros(k)
+    pi[0] = 1.0
+    # level crossing: a0 pi_n = pi_0 Abar_n + sum_{i=1}^{n-1} pi_i Abar_{n-i+1}
+    for n in range(1, k):
+        acc = pi[0] * tail[n]
+        if n > 1:
+            acc += pi[1:n] @ tail[n:1:-1]
+        pi[n] = acc / a[0]
+        if pi[n] > 1.0:
+            # The recursion is homogeneous: keep the largest term at 1, so
+            # that one step (a factor up to n/a0, 1e217 at rho = 500 with
+            # constant service) cannot overflow.
+            pi[: n + 1] /= pi[n]
+    pi /= pi.sum()
+    ms = k - np.maximum(np.arange(k), 1)
+    b = float(pi @ _excess(tail, ms, rho))
+    blocking = b / (1 + b)
+    probs = np.append(pi * (1 - blocking), blocking)
+    return probs, blocking, rho

@@ -1,0 +1,241 @@
+"""The M/M/c/K law in log space (private kernel; see ``queuemath.MMcK`` Notes).
+
+Arguments are validated, broadcast float arrays: ``a`` the offered load
+lambda/mu, ``c`` the servers, ``k`` the capacity (k >= c).  With m = k - c the
+law is p_n ~ a**n/n! for n <= c and p_{c+j} = p_c rho**j (rho = a/c).  Every
+piece is taken relative to state c when rho <= 1 and to state k when rho > 1,
+so no power rho**m overflows and nothing large cancels.
+"""
+import numpy as np
+from scipy import special as _sc
+
+from . import special as _special
+
+__all__ = ["log_rho", "log_rho_sum", "mm1k_blocking", "mmck_blocking", "mmck_logs", "busy",
+           "admitted_share", "mean_queue", "mean_in_system", "mean_wait", "log_state",
+           "state_probabilities"]
+
+
+def log_rho(a, c):
+    """log(a/c), accurate near a = c (where it matters for rho**m)."""
+    with np.errstate(divide="ignore"):
+        near = (a >= 0.5 * c) & (a <= 2 * c)
+        # a - c is exact for a within a factor 2 of c (Sterbenz), so log1p
+        # keeps the relative precision that log(a) - log(c) would lose.
+        return np.where(near, np.log1p((a - c) / c), np.log(a) - np.log(c))
+
+
+def log_rho_sum(L, m):
+    """log(sum_{j=1}^{m} rho**j), rho = exp(L); -inf for m = 0."""
+    with np.errstate(invalid="ignore"):
+        # ratio <= 1 side: rho * g(rho, m); rho > 1: rho**m g(1/rho, m).
+        return np.where(L <= 0, L + _special.log_geometric_sum(np.minimum(L, 0), m),
+                        m * L + _special.log_geometric_sum(-np.maximum(L, 0), m))
+
+
+def mm1k_blocking(a, k):
+    """(log p_K, p_K) of M/M/1/K in closed form, rho = a.
+
+    p_K = rho**K (1 - rho)/(1 - rho**(K+1)) for rho < 1 and its mirror image
+    (1 - 1/rho)/(1 - rho**-(K+1)) for rho > 1, both as
+    exp(K min(L, 0)) expm1(l)/expm1((K+1) l) with L = log rho, l = -|L|:
+    no power overflows, and expm1 keeps every digit as rho -> 1.
+    """
+    with np.errstate(divide="ignore"):
+        L = np.log(a)        # a = 0 gives -inf, and then p_K = 0 below
+    l = -np.abs(L)
+    e1 = -np.expm1(l)
+    ek = -np.expm1((k + 1) * l)
+    lead = k * np.minimum(L, 0.0)
+    at_one = L == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pk = np.exp(lead) * e1 / ek
+        log_pk = lead + np.log(e1) - np.log(ek)
+    pk = np.where(at_one, 1 / (k + 1), pk)
+    log_pk = np.where(at_one, -np.log1p(k), log_pk)
+    return log_pk, pk
+
+
+def mmck_blocking(a, c, k):
+    """(log p_K, p_K) of M/M/c/K; the lighter kernel behind blocking alone."""
+    if np.all(c == 1):
+        return mm1k_blocking(a, k)
+    m = k - c
+    _, log_z, _ = _special.log_erlang_b_parts(c, a)
+    L = log_rho(a, c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Pivot c for rho <= 1, pivot K for rho > 1 (m L would cancel there).
+        g = _special.log_geometric_sum(-np.abs(L), m + 1)
+        log_pk = m * np.minimum(L, 0.0) - np.logaddexp(log_z - m * np.maximum(L, 0.0), g)
+    log_pk = np.where(a == 0, -np.inf, log_pk)
+    pk = np.exp(log_pk)
+    ones = c == 1
+    if ones.any():
+        lp1, p1 = mm1k_blocking(a[ones], k[ones])
+        log_pk[ones], pk[ones] = lp1, p1
+    return log_pk, pk
+
+
+def mmck_logs(a, c, k):
+    """Log-space pieces of the M/M/c/K law, as a dict:
+
+    L (log rho), log_z (log of the states below c relative to state c),
+    log_w_c / log_w_k (log of the total weight relative to state c / K),
+    log_admit (log(1 - p_K)), log_p_ge_c, log_p_le_c, log_p_wait
+    (log P(c <= N < K)), queue_mean (mean of N - c given N >= c),
+    log_busy (log of the carried load A (1 - p_K)).
+    """
+    m = k - c
+    log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
+    L = log_rho(a, c)
+    le1 = L <= 0
+    Lm = np.minimum(L, 0.0)      # log of the ratio <= 1 used on each side
+    Lp = -np.maximum(L, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Pivot c (rho <= 1): W = Z + g(rho, m+1), p_K = rho**m / W.
+        g_c = _special.log_geometric_sum(Lm, m + 1)
+        log_w_c = np.logaddexp(log_z, g_c)
+        # Pivot K (rho > 1): W = Z rho**-m + g(1/rho, m+1), p_K = 1 / W.
+        zk = log_z - m * np.maximum(L, 0.0)
+        g_k = _special.log_geometric_sum(Lp, m + 1)
+        log_w_k = np.logaddexp(zk, g_k)
+
+        log_pk = np.where(le1, m * Lm - log_w_c, -log_w_k)
+        upper_k = Lp + _special.log_geometric_sum(Lp, m)      # states c..K-1, pivot K
+        admit_k = np.logaddexp(zk, upper_k) - log_w_k
+        admit_c = np.log1p(-np.exp(np.where(le1, log_pk, -np.inf)))
+        log_admit = np.where(le1, admit_c, admit_k)
+        log_p_ge_c = np.where(le1, g_c - log_w_c, g_k - log_w_k)
+        log_p_wait = np.where(le1, _special.log_geometric_sum(Lm, m) - log_w_c,
+                              upper_k - log_w_k)
+        # P(n <= c) = 1 / (1 + B sum_{j=1}^m rho**j)
+        log_p_le_c = -np.logaddexp(0.0, log_b + log_rho_sum(L, m))
+    qm = np.where(le1, _special.truncated_geometric_mean(Lm, m),
+                  m - _special.truncated_geometric_mean(Lp, m))
+    zero = a == 0
+    # A = 0: everything sits in state 0 (the formulas above give 0 * inf).
+    log_admit = np.where(zero, 0.0, log_admit)
+    log_p_ge_c = np.where(zero, -np.inf, log_p_ge_c)
+    log_p_wait = np.where(zero | (m == 0), -np.inf, log_p_wait)
+    log_p_le_c = np.where(zero, 0.0, log_p_le_c)
+    qm = np.where(zero, 0.0, qm)
+    with np.errstate(divide="ignore"):
+        log_busy = np.log(a) + log_admit   # carried load A (1 - p_K)
+    return dict(L=L, log_z=log_z, log_admit=log_admit, log_p_ge_c=log_p_ge_c,
+                log_p_le_c=log_p_le_c, log_p_wait=log_p_wait, queue_mean=qm,
+                log_busy=log_busy, log_w_c=log_w_c, log_w_k=log_w_k)
+
+
+def admitted_share(logs):
+    """1 - p_K, at most 1 exactly (exp of a log that is <= 0)."""
+    return np.exp(np.minimum(logs["log_admit"], 0.0))
+
+
+def busy(logs, c):
+    """Mean busy servers A (1 - p_K).
+
+    At loads like 1e200 the log-space product rounds a few ulps above c,
+    which no server count can be: the model's own bound is restored here,
+    where only rounding can cross it."""
+    return np.minimum(np.exp(logs["log_busy"]), c)
+
+
+def mean_queue(logs):
+    return np.exp(logs["log_p_ge_c"]) * logs["queue_mean"]
+
+
+def mean_in_system(logs, c):
+    """L = busy servers + mean queue."""
+    return busy(logs, c) + mean_queue(logs)
+
+
+def mean_wait(logs, lam):
+    """W_q = L_q / (lambda (1 - p_K)) by Little's law on the admitted stream;
+    0 where lambda = 0 (the limit: nobody waits)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_w = (logs["log_p_ge_c"] + np.log(logs["queue_mean"])
+                 - np.log(lam) - logs["log_admit"])
+    return np.where((lam == 0) | (logs["queue_mean"] == 0), 0.0, np.exp(log_w))
+
+
+def _log_cdf_at_c(a, c, log_z):
+    """log P(X <= c), X ~ Poisson(a), for 0 < a <= c.
+
+    Near the mean as log pmf(c) + log(1 + Z) (1/B = cdf/pmf = 1 + Z, all of
+    moderate size there); far below it the upper tail P(X > c) is tiny and
+    log1p(-tail) is exact whatever the tail's own relative accuracy."""
+    far = a < c - 6.0 * np.sqrt(c)
+    out = np.empty(a.shape)
+    if far.any():
+        out[far] = np.log1p(-_sc.gammainc(c[far] + 1, a[far]))
+    near = ~far
+    if near.any():
+        out[near] = (_special.log_poisson_pmf(c[near], a[near])
+                     + np.logaddexp(0.0, log_z[near]))
+    return out
+
+
+def _log_ratio(n, a):
+    """log(n/a), accurate near n = a."""
+    near = (n >= 0.5 * a) & (n <= 2 * a)
+    return np.where(near, np.log1p((n - a) / a), np.log(n) - np.log(a))
+
+
+def log_state(a, c, k, n, logs):
+    """log p_n for arrays a, c, k, n of one shape (n in 0..k) and the dict
+    ``logs`` of :func:`mmck_logs` flattened to that shape.
+
+    States below c: for rho <= 1 the normalised Poisson form
+    p_n = P(N <= c) pmf(n; a)/cdf(c; a), whose pieces are all of moderate size
+    where p_n is representable; for rho > 1 relative to state c,
+    p_n = p_c (c!/n!) a**(n-c) with log(c!/n!) - (c-n) log a =
+    (c-n) log(n/a) + log_rise(n, c-n).  (The earlier form
+    log pmf(n) + a - log sum_{i<=c} a**i/i! added and took away a itself, and
+    lost |a| ulps: 1e-4 at a = 1e12.)  Queue states from the pivot of their
+    side.  -inf above a point's own K.
+    """
+    out = np.full(a.shape, -np.inf)
+    L = logs["L"]
+    le1 = L <= 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_pc = np.where(le1, -logs["log_w_c"], -(k - c) * L - logs["log_w_k"])
+    zero = a == 0
+    out[zero & (n == 0)] = 0.0
+    live = ~zero
+    low_p = live & (n <= c) & le1
+    if low_p.any():
+        aa, cc, nn = a[low_p], c[low_p], n[low_p]
+        with np.errstate(divide="ignore"):
+            log_pmf = np.where(nn == 0, -aa, _special.log_poisson_pmf(np.maximum(nn, 1), aa))
+        out[low_p] = (logs["log_p_le_c"][low_p] + log_pmf
+                      - _log_cdf_at_c(aa, cc, logs["log_z"][low_p]))
+    low_q = live & (n <= c) & ~le1
+    if low_q.any():
+        aa, cc, nn = a[low_q], c[low_q], n[low_q]
+        mm = cc - nn
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(nn == 0, _sc.gammaln(cc + 1) - cc * np.log(aa),
+                           mm * _log_ratio(np.maximum(nn, 1), aa)
+                           + _special.log_rise(np.maximum(nn, 1), mm))
+        out[low_q] = rel + log_pc[low_q]
+    high = live & (n > c) & (n <= k)
+    if high.any():
+        nn, cc, kk, LL = n[high], c[high], k[high], L[high]
+        out[high] = np.where(LL <= 0, (nn - cc) * LL - logs["log_w_c"][high],
+                             -(kk - nn) * LL - logs["log_w_k"][high])
+    return out
+
+
+def state_probabilities(a, c, k, logs):
+    """p_0..p_K along a new last axis of length max(k) + 1 (0 above a
+    point's own K), normalised by their sum: each is accurate to a few ulps
+    (see log_state), so the division moves them by no more than that and
+    makes the sum 1 to the rounding of the sum itself."""
+    kmax = int(np.max(k))
+    shape = a.shape + (kmax + 1,)
+    n = np.broadcast_to(np.arange(kmax + 1, dtype=float), shape)
+    A, C, K = (np.broadcast_to(x[..., None], shape) for x in (a, c, k))
+    flat = {name: np.broadcast_to(v[..., None], shape) for name, v in logs.items()}
+    with np.errstate(under="ignore"):
+        p = np.exp(log_state(A, C, K, n, flat))
+    return p / p.sum(axis=-1, keepdims=True)

@@ -1,0 +1,64 @@
+"""Transient law of a birth-death chain with time-varying rates (private
+kernel; see ``queuemath.birth_death_transient``)."""
+import numpy as np
+
+__all__ = ["solve"]
+
+
+def solve(birth, death, p0, times, breaks):
+    """Forward (Kolmogorov) equations on states 0..N, integrated by scipy's
+    BDF with the exact sparse Jacobian.
+
+    ``birth(t)`` and ``death(t)`` return float arrays of length N+1 (birth
+    rate out of each state upwards, the last one being refused at N; death
+    rate out of each state downwards, the first one ignored); ``p0`` the law
+    at ``times[0]``; ``breaks`` sorted times inside (times[0], times[-1])
+    where the rates jump (the solver restarts there, so no step straddles a
+    jump).  Returns (probabilities (len(times), N+1), expected births
+    offered and expected births refused at N, both cumulative from times[0],
+    arrays of len(times)).
+    """
+    from scipy import sparse
+    from scipy.integrate import solve_ivp
+    size = p0.size
+    top = size - 1
+
+    def generator_t(lam, mu):
+        # Q^T for p' = Q^T p: births lam_n below N, deaths mu_n above 0.
+        up = lam[:-1]
+        down = mu[1:]
+        diag = -(np.append(up, 0.0) + np.append(0.0, down))
+        return sparse.diags([up, diag, down], [-1, 0, 1], format="csc")
+
+    def rhs(t, y):
+        lam, mu = birth(t), death(t)
+        p = y[:-2]
+        return np.concatenate([generator_t(lam, mu) @ p, [lam @ p, lam[-1] * p[-1]]])
+
+    def jac(t, y):
+        lam, mu = birth(t), death(t)
+        top_rows = sparse.hstack([generator_t(lam, mu), sparse.csc_matrix((size, 2))])
+        offered = sparse.csc_matrix(np.append(lam, [0.0, 0.0]))
+        lost = np.zeros(size + 2)
+        lost[top] = lam[-1]
+        return sparse.vstack([top_rows, offered, sparse.csc_matrix(lost)]).tocsc()
+
+    edges = [times[0]] + [b for b in breaks] + [times[-1]]
+    y = np.concatenate([p0, [0.0, 0.0]])
+    out = np.zeros((times.size, size + 2))
+    out[0] = y
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        if hi <= lo:
+            continue
+        inside = (times > lo) & (times < hi)
+        t_eval = np.concatenate([times[inside], [hi]])
+        sol = solve_ivp(rhs, (lo, hi), y, method="BDF", t_eval=t_eval, jac=jac,
+                        rtol=1e-10, atol=1e-13, max_step=(hi - lo) / 20)
+        if not sol.success:  # pragma: no cover - BDF with an exact Jacobian
+            raise RuntimeError(f"the transient solver failed: {sol.message}")
+        out[inside] = sol.y[:, :-1].T
+        out[times == hi] = sol.y[:, -1]
+        y = sol.y[:, -1]
+    # The solver's own tolerance may leave -1e-14 or 1 + 1e-14.
+    probs = np.clip(out[:, :size], 0.0, 1.0)
+    return probs, out[:, size], out[:, size + 1]

@@ -1,0 +1,450 @@
+r"""The TCP accept queue in steady state: per-OS backlog rules, overflow
+behaviour, :class:`ListenQueue` and :func:`min_backlog`.
+
+A listening server with ``workers`` threads calling ``accept()`` and handling
+one connection each, and an accept queue that holds the completed connections
+no worker has taken yet, is an M/M/c/K queue with c = workers and
+K = workers + accept-queue capacity.  What that capacity is for a given
+``listen(backlog)`` differs by operating system, and so does what happens to
+a connection attempt that finds the queue full.
+
+Sourced facts encoded here (kernel sources and Microsoft KB articles, listed
+under References):
+
+* Linux: the queue is full when ``sk_ack_backlog > sk_max_ack_backlog`` (a
+  strict ``>``, ``include/net/sock.h``, ``sk_acceptq_is_full``; kept on purpose,
+  commit 64a146513f8f), so it holds ``min(backlog, somaxconn) + 1``;
+  ``net.core.somaxconn`` is 4096 since Linux 5.4 (commit 19f92a030ca6) and
+  128 before.  A SYN meeting a full queue is dropped silently
+  (``tcp_conn_request``); the client retransmits its SYN after 1, 2, 4, ... s
+  (``tcp_syn_retries`` = 6: tries at 0, 1, 3, 7, 15, 31, 63 s, failure at
+  127 s); since Linux 6.5 ``tcp_syn_linear_timeouts`` = 4 makes the first four
+  retries 1 s apart (0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s; ~131 s).
+* 4.4BSD, FreeBSD, macOS: ``sonewconn`` refuses when the queue exceeds
+  ``3 * qlimit / 2`` (integer arithmetic), so it holds ``floor(3 b / 2) + 1``
+  with b clamped to ``kern.ipc.somaxconn`` (128).  Overflow drops the SYN.
+* Windows: the backlog is clamped silently to the edition's maximum (KB
+  Q127144, Q113576): NT 3.1 SP3 60, NT 3.5/3.51 100, NT 4.0 Workstation 5,
+  NT 4.0 Server 200, Windows 2000 Professional 5, Windows 2000 Server 200.
+  A full queue answers with a TCP reset (KB Q181350, Q113576), and the client
+  stack re-sends its SYN after a reset a few times at a fixed interval (KB
+  175523: 3 extra tries by default; the interval, about 0.5 s, is
+  unconfirmed and a parameter here).
+
+References
+----------
+.. [1] Microsoft KB Q181350, "Clients Fail to Connect to Notes Server Running
+   on Windows NT Server"; KB Q127144, "Windows NT WinSock Listen (Backlog)
+   Parameter Limit"; KB Q113576; KB 175523, "Winsock TCP Connection
+   Performance to Unused Ports".
+.. [2] Linux, ``include/net/sock.h`` (``sk_acceptq_is_full``),
+   ``net/ipv4/tcp_input.c`` (``tcp_conn_request``),
+   ``Documentation/networking/ip-sysctl``.
+.. [3] M. K. McKusick et al., "The Design and Implementation of the 4.4BSD
+   Operating System," Addison-Wesley, 1996 (``sonewconn``); FreeBSD
+   ``sys/kern/uipc_socket.c``.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from .. import _validate
+from .._kernels import finite as _kf
+from .._kernels import search as _search
+from .._model import Parameter, QueueModel
+from ..finite import MMcK
+
+__all__ = ["accept_queue_capacity", "os_max_backlog", "os_family", "ListenQueue", "min_backlog",
+           "BacklogAdvice", "KNOWN_OS", "OVERFLOW"]
+
+# name: (family, largest effective backlog or None, default somaxconn)
+_OS = {
+    "linux": ("linux", None, 4096),
+    "linux-pre-5.4": ("linux", None, 128),
+    "freebsd": ("bsd", None, 128),
+    "macos": ("bsd", None, 128),
+    "4.4bsd": ("bsd", None, 128),
+    "windows-nt-3.1-sp3": ("windows", 60, None),
+    "windows-nt-3.5": ("windows", 100, None),
+    "windows-nt-3.51": ("windows", 100, None),
+    "windows-nt-4.0-workstation": ("windows", 5, None),
+    "windows-nt-4.0-server": ("windows", 200, None),
+    "windows-2000-professional": ("windows", 5, None),
+    "windows-2000-server": ("windows", 200, None),
+}
+KNOWN_OS = tuple(_OS)
+
+#: What a connection attempt meets when the accept queue is full.
+OVERFLOW = {"linux": "drop", "bsd": "drop", "windows": "reset"}
+
+
+def _os_info(os):
+    key = str(os).lower()
+    if key not in _OS:
+        raise ValueError(f"os must be one of {', '.join(KNOWN_OS)}; got {os!r}")
+    return _OS[key]
+
+
+def os_family(os):
+    """The family of an OS name: "linux", "bsd" or "windows" (a ValueError
+    lists the known names for an unknown one).
+
+    Examples
+    --------
+    >>> os_family("macos"), OVERFLOW[os_family("windows-nt-4.0-server")]
+    ('bsd', 'reset')
+    """
+    return _os_info(os)[0]
+
+
+def _somaxconn(family, default, somaxconn):
+    if family == "windows":
+        if somaxconn is not None:
+            raise ValueError("somaxconn applies to Linux and BSD only, got "
+                             f"somaxconn={somaxconn!r} for a Windows edition")
+        return None
+    if somaxconn is None:
+        return float(default)
+    value = _validate.integer("somaxconn", somaxconn, minimum=0)
+    if value.ndim:
+        raise ValueError(f"somaxconn must be a single integer, got shape {value.shape}")
+    return float(value)
+
+
+@_validate.pandas_io
+def accept_queue_capacity(backlog, os="linux", somaxconn=None):
+    r"""How many completed connections wait for ``accept()`` after
+    ``listen(backlog)``.
+
+    Parameters
+    ----------
+    backlog : array_like of int
+        The ``listen()`` argument, at least 0.
+    os : str, default "linux"
+        One of ``"linux"`` (somaxconn 4096, Linux >= 5.4),
+        ``"linux-pre-5.4"`` (somaxconn 128), ``"freebsd"``, ``"macos"``,
+        ``"4.4bsd"``, ``"windows-nt-3.1-sp3"``, ``"windows-nt-3.5"``,
+        ``"windows-nt-3.51"``, ``"windows-nt-4.0-workstation"``,
+        ``"windows-nt-4.0-server"``, ``"windows-2000-professional"``,
+        ``"windows-2000-server"``.
+    somaxconn : int, optional
+        The system's ``net.core.somaxconn`` (Linux) or ``kern.ipc.somaxconn``
+        (BSD), if not the default; not used for Windows.
+
+    Returns
+    -------
+    int or ndarray of int
+        Linux: ``min(backlog, somaxconn) + 1``; BSD:
+        ``floor(3 min(backlog, somaxconn) / 2) + 1``; Windows:
+        ``min(backlog, edition maximum)``.
+
+    Examples
+    --------
+    >>> accept_queue_capacity(5, os="linux"), accept_queue_capacity(0, os="linux")
+    (6, 1)
+    >>> accept_queue_capacity(5, os="freebsd")
+    8
+    >>> accept_queue_capacity(1000, os="windows-nt-4.0-server")
+    200
+    """
+    family, cap, default = _os_info(os)
+    smax = _somaxconn(family, default, somaxconn)
+    b = _validate.integer("backlog", backlog, minimum=0)
+    if family == "linux":
+        q = np.minimum(b, smax) + 1
+    elif family == "bsd":
+        q = np.floor(3 * np.minimum(b, smax) / 2) + 1
+    else:
+        q = np.minimum(b, cap)
+    return q.astype(np.int64)
+
+
+def os_max_backlog(os="linux", somaxconn=None):
+    """The largest backlog that still changes the queue (the OS clamps above).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> os_max_backlog("linux"), os_max_backlog("windows-nt-4.0-server")
+    (4096, 200)
+    """
+    family, cap, default = _os_info(os)
+    smax = _somaxconn(family, default, somaxconn)
+    return _max_backlog(family, cap, smax)
+
+
+def _max_backlog(family, cap, smax):
+    return int(cap if family == "windows" else smax)
+
+
+def _alias(name, value, alias, alias_value, required=True):
+    """One parameter that may also be given under an alias (workers for
+    servers, target_refusal for target_blocking)."""
+    if value is not None and alias_value is not None:
+        raise ValueError(f"give {name} or its alias {alias}, not both; got {name}={value!r} "
+                         f"and {alias}={alias_value!r}")
+    value = alias_value if value is None else value
+    if value is None and required:
+        raise ValueError(f"{name} is required (or its alias {alias})")
+    return value
+
+
+def _backlog_for(queue, family, cap, smax):
+    """Smallest backlog whose accept queue holds at least ``queue``."""
+    if family == "linux":
+        b = np.maximum(queue - 1, 0)
+    elif family == "bsd":
+        # floor(3b/2) + 1 >= q  <=>  b >= 2(q-1)/3
+        b = np.ceil(2 * np.maximum(queue - 1, 0) / 3)
+    else:
+        b = queue
+    limit = cap if family == "windows" else smax
+    return b, b <= limit, limit
+
+
+def _forward(name):
+    def get(self):
+        return self._output(np.asarray(getattr(self.model, name)), name)
+    get.__name__ = name
+    get.__doc__ = getattr(MMcK, name).__doc__
+    return property(get, doc=get.__doc__)
+
+
+class ListenQueue(QueueModel):
+    r"""A listening socket's accept queue as an M/M/c/K queue.
+
+    A server with c worker threads calling ``accept()`` and handling one
+    connection each, and an accept queue holding the completed connections
+    no worker has taken yet, is M/M/c/K with c = servers and
+    K = servers + the accept queue's capacity for the ``listen()`` backlog on
+    the given OS (:func:`accept_queue_capacity`).
+
+    Parameters
+    ----------
+    arrival_rate : array_like
+        Connection attempts per second, at least 0. [1/s]
+    service_rate : array_like
+        Connections one worker handles per second, greater than 0. [1/s]
+    servers : array_like of int
+        Worker threads accepting and serving, at least 1 (alias:
+        ``workers=``).
+    backlog : array_like of int
+        Keyword only: the ``listen()`` backlog, at least 0.
+    os : str, default "linux"
+        See :func:`accept_queue_capacity` for the names.
+    somaxconn : int, optional
+        Linux/BSD system limit, if not the default.
+    workers : array_like of int, optional
+        Alias of ``servers``.
+
+    Attributes
+    ----------
+    accept_queue : int or ndarray
+        Completed connections the queue holds (:func:`accept_queue_capacity`).
+    capacity : int or ndarray
+        K = servers + accept_queue.
+    blocking : float or ndarray
+        Share of connection attempts that find the queue full (M/M/c/K
+        blocking, by PASTA).  On Windows each is refused with a reset; on
+        Linux and BSD the SYN is dropped and the client retries later.
+        Alias: ``refusal_probability``.
+    log_blocking : float or ndarray
+        Alias: ``log_refusal_probability``.
+    mean_wait : float or ndarray
+        Mean time an admitted connection waits in the accept queue before a
+        worker accepts it.  Alias: ``mean_accept_delay``. [s]
+    overflow : str
+        ``"reset"`` (Windows) or ``"drop"`` (Linux, BSD).
+    model : MMcK
+        The queue itself.
+
+    The other quantities (``throughput``, ``utilization``, ``p_wait``, ...)
+    are those of :class:`queuemath.MMcK`.
+
+    See Also
+    --------
+    min_backlog : the backlog for a refusal target.
+    queuemath.tcp.login_storm : a burst of connections, exactly.
+
+    Notes
+    -----
+    The model takes the first attempt of each client as the arrival stream;
+    retries add load, which :func:`queuemath.tcp.simulate_storm` simulates.
+
+    Examples
+    --------
+    >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os="windows-nt-4.0-server")
+    >>> round(q.blocking, 4), q.overflow, q.capacity
+    (0.1019, 'reset', 6)
+    """
+
+    quantities = MMcK.quantities
+    descriptions = {"blocking": "share of connection attempts refused",
+                    "mean_wait": "mean wait of an accepted connection in the accept queue"}
+
+    arrival_rate = Parameter("Connection attempts per second. [1/s]")
+    service_rate = Parameter("Connections one worker handles per second. [1/s]")
+    servers = Parameter("Worker threads (alias workers).", kind="int")
+    backlog = Parameter("The listen() backlog.", kind="int")
+
+    for _name in MMcK.quantities:
+        locals()[_name] = _forward(_name)
+    del _name
+
+    def __init__(self, arrival_rate, service_rate, servers=None, *, backlog, os="linux",
+                 somaxconn=None, workers=None):
+        servers = _alias("servers", servers, "workers", workers)
+        family, _, _ = _os_info(os)
+        self.os = str(os).lower()
+        self.somaxconn = somaxconn
+        self.overflow = OVERFLOW[family]
+        lam = _validate.nonnegative("arrival_rate", arrival_rate)
+        mu = _validate.positive("service_rate", service_rate)
+        c = _validate.integer("servers", servers, minimum=1)
+        b = _validate.integer("backlog", backlog, minimum=0)
+        given = dict(arrival_rate=lam, service_rate=mu, servers=c.astype(np.int64),
+                     backlog=b.astype(np.int64), os=self.os, somaxconn=somaxconn)
+        self._store(given, dict(arrival_rate=lam, service_rate=mu, servers=c, backlog=b),
+                    raw=(arrival_rate, service_rate, servers, backlog))
+        p = self._params
+        queue = accept_queue_capacity(p["backlog"], os=os, somaxconn=somaxconn)
+        self._queue = np.asarray(queue, dtype=float)
+        self.model = MMcK(p["arrival_rate"], p["service_rate"], p["servers"],
+                          p["servers"] + self._queue)
+
+    @property
+    def kendall(self):
+        return self.model.kendall
+
+    def simulation_spec(self):
+        return self.model.simulation_spec()
+
+    @property
+    def workers(self):
+        """Alias of ``servers``."""
+        return self.servers
+
+    @property
+    def accept_queue(self):
+        """Completed connections the accept queue holds."""
+        return self._output(self._queue.astype(np.int64), "accept_queue")
+
+    @property
+    def capacity(self):
+        """K = servers + accept_queue."""
+        return self._output(np.asarray(self.model.capacity), "capacity")
+
+    @property
+    def refusal_probability(self):
+        """Alias of ``blocking``: share of attempts that find the queue full."""
+        return self.blocking
+
+    @property
+    def log_refusal_probability(self):
+        """Alias of ``log_blocking``."""
+        return self.log_blocking
+
+    @property
+    def mean_accept_delay(self):
+        """Alias of ``mean_wait``: mean wait of an accepted connection. [s]"""
+        return self.mean_wait
+
+    def state_probabilities(self):
+        """The M/M/c/K stationary law (see :meth:`queuemath.MMcK.state_probabilities`)."""
+        return self.model.state_probabilities()
+
+
+class BacklogAdvice(namedtuple("BacklogAdvice",
+                               "backlog accept_queue blocking sufficient os_max_backlog")):
+    """Answer of :func:`min_backlog`.
+
+    backlog: the smallest backlog meeting the target, or the OS maximum where
+    none does; accept_queue: the queue it gives; blocking: the refusal
+    probability at that backlog (alias ``refusal_probability``); sufficient:
+    whether the target is met; os_max_backlog: the largest backlog the OS
+    honours.
+    """
+
+    __slots__ = ()
+
+    @property
+    def refusal_probability(self):
+        return self.blocking
+
+
+@_validate.pandas_io
+def min_backlog(arrival_rate, service_rate, servers=None, *, target_blocking=None,
+                os="linux", somaxconn=None, workers=None, target_refusal=None):
+    r"""The smallest ``listen()`` backlog whose refusal probability is at most
+    the target: "what backlog do I need?".
+
+    Parameters
+    ----------
+    arrival_rate, service_rate : array_like
+        As in :class:`ListenQueue`. [1/s]
+    servers : array_like of int
+        Workers, at least 1 (alias ``workers=``).
+    target_blocking : array_like
+        Keyword only: largest acceptable share of refused attempts, in (0, 1)
+        (alias ``target_refusal=``).
+    os, somaxconn
+        As in :func:`accept_queue_capacity`.
+
+    Returns
+    -------
+    BacklogAdvice
+        Where no backlog the OS allows suffices (the OS clamps it, or the
+        load is beyond what any queue can absorb), ``sufficient`` is False and
+        ``backlog`` is the OS maximum, with its refusal probability: the cap
+        is reported, not exceeded.
+
+    Examples
+    --------
+    >>> a = min_backlog(45.0, 50.0, 1, target_blocking=1e-6, os="windows-nt-4.0-server")
+    >>> a.backlog, a.sufficient
+    (109, True)
+    >>> a = min_backlog(45.0, 50.0, 1, target_blocking=1e-6, os="windows-nt-4.0-workstation")
+    >>> a.backlog, a.sufficient, round(a.refusal_probability, 3)
+    (5, False, 0.102)
+    """
+    servers = _alias("servers", servers, "workers", workers)
+    target = _alias("target_blocking", target_blocking, "target_refusal", target_refusal)
+    family, cap, default = _os_info(os)
+    smax = _somaxconn(family, default, somaxconn)
+    lam = _validate.nonnegative("arrival_rate", arrival_rate)
+    mu = _validate.positive("service_rate", service_rate)
+    c = _validate.integer("servers", servers, minimum=1)
+    t = _validate.probability("target_blocking", target)
+    lam, mu, c, t = _validate.broadcast(arrival_rate=lam, service_rate=mu, servers=c,
+                                        target_blocking=t)
+    a = _validate.offered_load(lam, mu)
+    limit = _max_backlog(family, cap, smax)
+    max_queue = np.asarray(accept_queue_capacity(np.full(a.shape, limit), os=os,
+                                                 somaxconn=somaxconn), dtype=float)
+    log_pk, pk = _kf.mmck_blocking(a, c, c + max_queue)
+    enough = _search.meets(log_pk, t, pk)
+    queue = max_queue.copy()
+    if enough.any():
+        # Smallest accept queue q (>= the OS minimum) that meets the target.
+        q_min = np.asarray(accept_queue_capacity(np.zeros(a.shape), os=os,
+                                                 somaxconn=somaxconn), dtype=float)
+
+        def ok(q, mask):
+            out = np.ones(q.shape, dtype=bool)
+            sel = mask & enough
+            if sel.any():
+                lp, p = _kf.mmck_blocking(a[sel], c[sel], c[sel] + q[sel])
+                out[sel] = _search.meets(lp, t[sel], p)
+            return out
+        q_found = _search.smallest_integer(ok, q_min - 1, {"arrival_rate": lam},
+                                           "queue").astype(float)
+        queue = np.where(enough, np.minimum(q_found, max_queue), max_queue)
+    backlog, _, _ = _backlog_for(queue, family, cap, smax)
+    backlog = np.where(enough, backlog, limit)
+    queue = np.asarray(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn), dtype=float)
+    _, refusal = _kf.mmck_blocking(a, c, c + queue)
+    return BacklogAdvice(backlog.astype(np.int64), queue.astype(np.int64), refusal, enough,
+                         np.asarray(limit, dtype=np.int64))
