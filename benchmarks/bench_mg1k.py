@@ -9,14 +9,15 @@ import time
 import numpy as np
 from scipy import stats
 
-from queuemath.mg1k import MG1K, _arrival_counts
+from queuemath._kernels.embedded import arrival_counts
+from queuemath.mg1k import MG1K
 
 LAW = stats.lognorm(s=1.0, scale=np.exp(-0.5))
 LAM = 0.9
 
 
 def dense_blocking(k):
-    a, tail, mean = _arrival_counts(LAM, LAW, k + 1)
+    a, tail, mean = arrival_counts(LAM, LAW, k + 1)
     p = np.zeros((k, k))
     for i in range(k):
         start = max(i - 1, 0)

@@ -36,7 +36,7 @@ def truth(law, c, k, lam, seed):
     if c == 1:
         v = float(qm.MG1K(lam, k, service_time=law).blocking)
         return v, v, v, "MG1K exact"
-    model = qm.GGcK(stats.expon(scale=1 / lam), law, c, k)     # a number: constant service
+    model = qm.GGcK(lam, c, k, service_time=law)     # Poisson arrivals; a number: constant service
     r = qm.simulate(model, arrivals=400_000, seed=seed)
     return r.blocking.mean, r.blocking.low, r.blocking.high, "GGcK simulation"
 

@@ -143,7 +143,7 @@ def section(title, model, args, exact):
 def general_section():
     lam = 0.9
     exp_model = qm.MM1K(lam, 1.0, 10)
-    logn = qm.GGcK(stats.expon(scale=1 / lam), stats.lognorm(s=1.0, scale=math.exp(-0.5)), 1, 10)
+    logn = qm.GGcK(lam, 1, 10, service_time=stats.lognorm(s=1.0, scale=math.exp(-0.5)))
     t0 = time.perf_counter()
     a = qm.simulate(exp_model, arrivals=2_000_000, replications=1024, seed=1)
     t_exp = time.perf_counter() - t0

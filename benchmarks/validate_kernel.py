@@ -135,7 +135,8 @@ def main():
     for i, load in enumerate(LOADS):
         lam, n, k = run_load(load, SEED + 10 * i)
         lo, hi = wilson(k, n)
-        model = float(tcp.ListenQueue(lam, MU, WORKERS, backlog=BACKLOG, os="linux", somaxconn=somaxconn).refusal_probability)
+        model = tcp.ListenQueue(lam, MU, WORKERS, backlog=BACKLOG, os="linux",
+                                somaxconn=somaxconn).blocking
         inside = lo <= model <= hi
         print(f"{load:5.2f} {lam:7.1f} {n:8d} {k / n:9.4f} [{lo:8.4f}, {hi:8.4f}] {model:8.4f}  "
               f"{'yes' if inside else 'NO'}")

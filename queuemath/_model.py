@@ -23,6 +23,7 @@ Carlo module, the plots and the inverses use only these public methods.
 import dataclasses
 import html
 import math
+import re
 
 import numpy as np
 
@@ -38,7 +39,7 @@ __all__ = ["QueueModel", "Parameter", "quantity", "SimulationSpec", "compare",
 QUANTITY_INFO = {
     "blocking": ("share of arrivals refused", ""),
     "log_blocking": ("natural log of blocking", ""),
-    "p_wait": ("share of arrivals admitted that wait for a server", ""),
+    "p_wait": ("share of arrivals that are admitted and wait for a server", ""),
     "log_p_wait": ("natural log of p_wait", ""),
     "p_abandon": ("share of arrivals that abandon while waiting", ""),
     "p_empty": ("probability that the system is empty", ""),
@@ -71,8 +72,9 @@ def quantity(fn):
 class Parameter:
     """A model parameter: read-only, as the user gave it or as validated.
 
-    ``kind`` is "float", "int" (a count, returned as int) or "law" (a float
-    for a constant time or a frozen scipy.stats distribution, returned as is).
+    ``kind`` is "float", "int" (a count, returned as int), "law" (a float
+    for a constant time or a frozen scipy.stats distribution) or "value" (a
+    name or setting, such as an OS); the last two are returned as stored.
     """
 
     def __init__(self, doc="", kind="float"):
@@ -86,7 +88,7 @@ class Parameter:
         if obj is None:
             return self
         value = obj._params.get(self.name)
-        if value is None or self.kind == "law":
+        if value is None or self.kind in ("law", "value"):
             return value
         if self.kind == "int":
             value = value.astype(np.int64)
@@ -161,14 +163,14 @@ class QueueModel:
     def _scalars(self, *names):
         """The named numeric parameters as Python floats; a ValueError naming
         the first one that is an array (simulation takes one point)."""
-        out = []
-        for name in names:
-            arr = self._params[name]
-            if arr.size != 1:
-                raise ValueError(f"{type(self).__name__} has {name} of shape {arr.shape}: "
-                                 "simulate takes a model with scalar parameters")
-            out.append(float(arr.reshape(-1)[0]))
-        return out
+        if self._shape != ():
+            # name the parameter that was given as an array, not the broadcast
+            given = [n for n, v in self._given.items()
+                     if isinstance(v, np.ndarray) and v.size != 1] or list(names)
+            shape = np.shape(self._given.get(given[0], self._params[names[0]]))
+            raise ValueError(f"{type(self).__name__} has {given[0]} of shape {shape}: "
+                             "simulate takes a model with scalar parameters")
+        return [float(self._params[name]) for name in names]
 
     # -- hooks ------------------------------------------------------------------
     def simulation_spec(self):
@@ -287,11 +289,12 @@ def _show(value):
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return _show(value[()])
-        kind = int if value.dtype.kind in "iu" else None
+        ints = value.dtype.kind in "iu"
         text = np.array2string(value, separator=", ", threshold=8, edgeitems=2,
                                max_line_width=10**6,
-                               formatter={"int": repr} if kind else None)
-        return " ".join(text.split())
+                               formatter={"int": lambda v: str(int(v))} if ints else None)
+        text = " ".join(text.split())
+        return re.sub(r"\[ +", "[", re.sub(r" +\]", "]", text))
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
     if isinstance(value, (int, np.integer)):

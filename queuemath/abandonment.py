@@ -157,7 +157,7 @@ class ErlangA(QueueModel):
 
     quantities = ("blocking", "log_blocking", "p_wait", "p_abandon", "throughput",
                   "utilization", "mean_in_system", "mean_queue", "mean_wait", "offered_load")
-    descriptions = {"p_wait": "share of arrivals admitted that wait for a server",
+    descriptions = {"p_wait": "share of arrivals that are admitted and wait for a server",
                     "throughput": "customers served per unit time (abandonments excluded)",
                     "mean_wait": "mean time an admitted customer waits (served or not)"}
 
@@ -240,6 +240,14 @@ class ErlangA(QueueModel):
         p = self._parts
         return np.where(self._lam.ravel() == 0, -np.inf, p[key] - p["l1"])
 
+    def _admitted(self):
+        """1 - p_K as the share of the states below K, (Z + S_m - t_m)/total:
+        a sum of positive parts, exact also where p_K rounds to 1."""
+        p = self._parts
+        with np.errstate(invalid="ignore"):
+            share = np.exp(np.logaddexp(p["r_z"], p["lw"]) - p["l1"])
+        return np.where(self._lam.ravel() == 0, 1.0, np.minimum(share, 1.0))
+
     # -- quantities ---------------------------------------------------------
     @quantity
     def offered_load(self):
@@ -293,8 +301,7 @@ class ErlangA(QueueModel):
         lam = self._lam.ravel()
         # The served rate is at most the admitted rate lambda (1 - p_K); the
         # bound is restored where the sum above rounds an ulp beyond it.
-        admitted = lam * -np.expm1(self._share("lt"))
-        return self._get(np.minimum(self._mu.ravel() * self._busy(), admitted))
+        return self._get(np.minimum(self._mu.ravel() * self._busy(), lam * self._admitted()))
 
     @quantity
     def utilization(self):
@@ -311,7 +318,7 @@ class ErlangA(QueueModel):
         r""":math:`W_q = L_q/(\lambda(1 - p_K))`, per admitted customer. [s]"""
         lam = self._lam.ravel()
         with np.errstate(invalid="ignore", divide="ignore"):
-            wq = self._mean_queue() / (lam * -np.expm1(self._share("lt")))
+            wq = self._mean_queue() / (lam * self._admitted())
         return self._get(np.where(lam == 0, 0.0, wq))
 
     def service_level(self, target_time):

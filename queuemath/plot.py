@@ -159,17 +159,16 @@ def dimensioning(arrival_rates, service_rate, servers=1, *, target_blocking, os=
     ok = np.asarray(advice.sufficient)
     backlog = np.asarray(advice.backlog, dtype=float)
     who = f"{servers} worker{'s' if servers != 1 else ''} at {service_rate:g}/s"
-    ax.plot(lam[ok], backlog[ok], marker=".",
-            label=f"{who}, {os}: backlog for refusal <= {target_blocking:g}")
+    ax.plot(lam[ok], backlog[ok], marker=".", label=f"{who}: refusal <= {target_blocking:g}")
     if (~ok).any():
         ax.plot(lam[~ok], backlog[~ok], "x", color="C3",
-                label=f"{who}, {os}: no allowed backlog suffices (OS maximum shown)")
+                label=f"{who}: no backlog {os} allows suffices")
     ax.axhline(advice.os_max_backlog, color="0.5", ls="--", lw=1,
-               label=f"{os} maximum backlog {advice.os_max_backlog}")
+               label=f"{os} maximum, {advice.os_max_backlog}")
     ax.set_xlabel(r"connection attempts $\lambda$ [1/s]")
     ax.set_ylabel("listen() backlog")
     _title(ax, "Backlog needed for a refusal target")
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, fontsize="small")
     ax.grid(True, alpha=0.3)
     return ax
 

@@ -224,15 +224,22 @@ class MGcKApprox(QueueModel):
         """Approximate share of arrivals refused."""
         return np.exp(self._law[0])
 
+    def _carried(self):
+        # A (1 - p_K), at most c: where the approximation's law would carry
+        # more than the servers can (overload, scv far from 1) the servers'
+        # pace is the answer, not the formula's excess.
+        return np.minimum(self._a * np.exp(self._law[2]), self._c)
+
     @quantity
     def throughput(self):
-        r"""Admitted rate :math:`\lambda(1 - p_K)`. [1/s]"""
-        return self._lam * -np.expm1(self._law[0])
+        r"""Admitted rate :math:`\lambda(1 - p_K)`, at most :math:`\lambda` and
+        :math:`c\mu`. [1/s]"""
+        return np.minimum(self._lam * np.exp(self._law[2]), self._c * self._mu)
 
     @quantity
     def utilization(self):
         """Mean share of servers busy."""
-        return np.minimum(self._a * -np.expm1(self._law[0]) / self._c, 1.0)
+        return self._carried() / self._c
 
     @quantity
     def mean_queue(self):
@@ -242,11 +249,11 @@ class MGcKApprox(QueueModel):
     @quantity
     def mean_in_system(self):
         """Mean number present."""
-        return self._a * -np.expm1(self._law[0]) + self._law[1]
+        return self._carried() + self._law[1]
 
     @quantity
     def mean_wait(self):
         """Mean wait of an admitted customer. [s]"""
         with np.errstate(invalid="ignore", divide="ignore"):
-            w = self._law[1] / (self._lam * -np.expm1(self._law[0]))
+            w = self._law[1] / (self._lam * np.exp(self._law[2]))
         return np.where(self._lam == 0, 0.0, w)

@@ -208,7 +208,8 @@ def test_bad_input_names_the_parameter(call, words):
 STRICT = 0.9999
 
 
-@pytest.mark.parametrize("model", [ErlangA(10.0, 1.0, 8, patience_rate=0.5), ErlangA(3.0, 1.0, 2, 6, patience_rate=0.7),
+@pytest.mark.parametrize("model", [ErlangA(10.0, 1.0, 8, patience_rate=0.5),
+                                   ErlangA(3.0, 1.0, 2, 6, patience_rate=0.7),
                                    ErlangA(12.0, 1.0, 10, 14, patience_rate=0.2)], ids=repr)
 def test_crosscheck_with_patience(model):
     """99.99% intervals: at most 8 quantities a model, so the chance of a

@@ -4,6 +4,7 @@ Every statistical assertion uses a fixed seed, so a run either passes or
 fails the same way everywhere; each states the probability that it would
 fail for a correct simulator (its false-failure rate).
 """
+import os
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -141,6 +142,26 @@ def test_same_seed_same_numbers_with_or_without_a_process_pool():
     assert a.to_dict() == b.to_dict()
     c = qm.simulate(m, **dict(kw, seed=8))
     assert c.to_dict() != a.to_dict()
+
+
+def test_same_numbers_on_a_dask_cluster(monkeypatch):
+    # The docstring's promise, kept: simulate(executor=client.get_executor())
+    # on dask.distributed worker processes gives the serial run's numbers.
+    distributed = pytest.importorskip("dask.distributed")
+    import queuemath.montecarlo as sim
+    monkeypatch.setattr(sim, "_CHUNK", 4)         # 8 blocks, spread over both workers
+    m = qm.MMcK(3.2, 1.0, 4, 8)
+    kw = dict(arrivals=60_000, replications=30, seed=7)
+    serial = qm.simulate(m, **kw)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        remote = qm.simulate(m, executor=client.get_executor(), **kw)
+        pids = set(client.run(os.getpid).values())
+    assert len(pids) == 2 and os.getpid() not in pids      # two other processes
+    assert remote.to_dict() == serial.to_dict()
+    for name in serial.quantities:
+        np.testing.assert_array_equal(remote.per_replication[name], serial.per_replication[name])
 
 
 def test_replications_do_not_depend_on_their_neighbours(monkeypatch):

@@ -124,14 +124,21 @@ def _bd0_mid(x, d, v):
 
 
 def _bd0_far(x, m, d):
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", under="ignore"):
         ratio = d / m
-    # log1p(d/m) keeps the digits that log(x) - log(m) loses to rounding of
-    # two nearby logs; where d/m overflows (x = 1e7, m = 1e-305) the
-    # difference of logs is exact enough, the terms being huge.
-    finite = np.isfinite(ratio)
-    log_ratio = np.where(finite, np.log1p(np.where(finite, ratio, 0.0)),
+        quotient = x / m
+    # Above m, log1p(d/m) keeps the digits that log(x) - log(m) loses to
+    # rounding of two nearby logs; where d/m overflows (x = 1e7, m = 1e-305)
+    # the difference of logs is exact enough, the terms being huge.  Below
+    # m/2, d/m is -1 + x/m and carries x/m only to an ulp of 1 (log1p(-1) at
+    # x = 2, m = 2e20): log(x/m) itself is exact there, or the difference of
+    # logs where x/m underflows.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        above = np.where(np.isfinite(ratio), np.log1p(np.where(ratio > -0.5, ratio, 0.0)),
                          np.log(x) - np.log(m))
+        below = np.where(quotient >= np.finfo(float).tiny,
+                         np.log(np.where(quotient > 0, quotient, 1.0)), np.log(x) - np.log(m))
+    log_ratio = np.where(ratio > -0.5, above, below)
     return x * log_ratio + m - x
 
 

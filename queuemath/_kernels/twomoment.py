@@ -8,9 +8,11 @@ __all__ = ["law"]
 
 
 def law(a, c, capacity, scv):
-    """(log p_K, L_q) of the two-moment M/G/c/K approximation (see
-    ``queuemath.MGcKApprox`` Notes) for offered load a, servers c, capacity
-    and the service time's squared coefficient of variation."""
+    """(log p_K, L_q, log(1 - p_K)) of the two-moment M/G/c/K approximation
+    (see ``queuemath.MGcKApprox`` Notes) for offered load a, servers c,
+    capacity and the service time's squared coefficient of variation.  The
+    admitted share is the weight of the states below K over the total, a sum
+    of positive parts, so it keeps its digits where p_K rounds to 1."""
     m = capacity - c
     k = (1.0 + scv) / 2.0
     _, log_z, _ = _special.log_erlang_b_parts(c, a)
@@ -35,8 +37,10 @@ def law(a, c, capacity, scv):
         top = parts.max(axis=0)
         log_total = top + np.log(np.exp(parts - top).sum(axis=0))
         log_pk = parts[2] - log_total
+        log_admit = np.logaddexp(parts[0], parts[1]) - log_total
         lq = (np.exp(parts[1] - log_total) * np.where(m > 1, mean_q, 0.0)
               + m * np.exp(log_pk))
     log_pk = np.where(a == 0, -np.inf, log_pk)        # no arrivals: none refused
+    log_admit = np.where(a == 0, 0.0, np.minimum(log_admit, 0.0))
     lq = np.where((m == 0) | (a == 0), 0.0, lq)
-    return log_pk, lq
+    return log_pk, lq, log_admit

@@ -289,6 +289,8 @@ class ListenQueue(QueueModel):
     service_rate = Parameter("Connections one worker handles per second. [1/s]")
     servers = Parameter("Worker threads (alias workers).", kind="int")
     backlog = Parameter("The listen() backlog.", kind="int")
+    os = Parameter("The operating system's name (see accept_queue_capacity).", kind="value")
+    somaxconn = Parameter("The system's somaxconn, if not the default.", kind="value")
 
     for _name in MMcK.quantities:
         locals()[_name] = _forward(_name)
@@ -298,21 +300,20 @@ class ListenQueue(QueueModel):
                  somaxconn=None, workers=None):
         servers = _alias("servers", servers, "workers", workers)
         family, _, _ = _os_info(os)
-        self.os = str(os).lower()
-        self.somaxconn = somaxconn
-        self.overflow = OVERFLOW[family]
+        self._overflow = OVERFLOW[family]
         lam = _validate.nonnegative("arrival_rate", arrival_rate)
         mu = _validate.positive("service_rate", service_rate)
         c = _validate.integer("servers", servers, minimum=1)
         b = _validate.integer("backlog", backlog, minimum=0)
         given = dict(arrival_rate=lam, service_rate=mu, servers=c.astype(np.int64),
-                     backlog=b.astype(np.int64), os=self.os, somaxconn=somaxconn)
+                     backlog=b.astype(np.int64), os=str(os).lower(), somaxconn=somaxconn)
         self._store(given, dict(arrival_rate=lam, service_rate=mu, servers=c, backlog=b),
-                    raw=(arrival_rate, service_rate, servers, backlog))
+                    raw=(arrival_rate, service_rate, servers, backlog),
+                    laws=dict(os=str(os).lower(), somaxconn=somaxconn))
         p = self._params
         queue = accept_queue_capacity(p["backlog"], os=os, somaxconn=somaxconn)
         self._queue = np.asarray(queue, dtype=float)
-        self.model = MMcK(p["arrival_rate"], p["service_rate"], p["servers"],
+        self._model = MMcK(p["arrival_rate"], p["service_rate"], p["servers"],
                           p["servers"] + self._queue)
 
     @property
@@ -321,6 +322,17 @@ class ListenQueue(QueueModel):
 
     def simulation_spec(self):
         return self.model.simulation_spec()
+
+    @property
+    def model(self):
+        """The :class:`queuemath.MMcK` queue this accept queue is."""
+        return self._model
+
+    @property
+    def overflow(self):
+        """What an attempt meets when the queue is full: "reset" (Windows) or
+        "drop" (Linux, BSD)."""
+        return self._overflow
 
     @property
     def workers(self):
