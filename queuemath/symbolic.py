@@ -201,8 +201,8 @@ class _Model:
 class _FiniteChain(_Model):
     """Quantities of a queue from its finite chain's distribution p."""
 
-    quantities = ("blocking", "p_empty", "throughput", "utilization", "mean_in_system",
-                  "mean_queue", "mean_wait", "mean_response_time")
+    quantities = ("blocking", "p_wait", "p_empty", "throughput", "utilization",
+                  "mean_in_system", "mean_queue", "mean_wait", "mean_response_time")
 
     def in_offered_load(self, expr):
         r"""``expr`` with :math:`\lambda = A\mu` (and simplified): the textbook
@@ -214,6 +214,8 @@ class _FiniteChain(_Model):
         k = len(p) - 1
         self.state_probabilities = p
         self.blocking = p[k]
+        # admitted and waiting: found every server busy and a free place
+        self.p_wait = sp.factor(sp.cancel(sum(p[n] for n in range(c, k))))
         self.p_empty = p[0]
         self.throughput = sp.factor(sp.cancel(lam * (1 - p[k])))
         busy = sp.cancel(sum(min(n, c) * p[n] for n in range(k + 1)))
@@ -239,8 +241,8 @@ class MMcK(_FiniteChain):
     ----------
     arrival_rate, service_rate : sympy Symbol
         :math:`\lambda`, :math:`\mu`.
-    blocking, p_empty, throughput, utilization, mean_in_system, mean_queue,
-    mean_wait, mean_response_time : sympy expression in λ and μ
+    blocking, p_wait, p_empty, throughput, utilization, mean_in_system,
+    mean_queue, mean_wait, mean_response_time : sympy expression in λ and μ
     state_probabilities : list of sympy expressions
 
     Examples

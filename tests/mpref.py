@@ -65,7 +65,8 @@ def mmck(lam, mu, c, k):
         thr = lam * admit
         # p_0 = (c!/a^c) / W
         log_p0 = mp.loggamma(c + 1) - c * mp.log(a) - mp.log(w)
-        return dict(blocking=pk, log_blocking=log_pk, throughput=thr,
+        p_wait = (g - rho ** m) / w             # states c..K-1: admitted, all busy
+        return dict(blocking=pk, log_blocking=log_pk, throughput=thr, p_wait=p_wait,
                     utilization=busy / c, mean_in_system=lsys, mean_queue=lq,
                     mean_wait=lq / thr, mean_response_time=lsys / thr,
                     p_empty=mp.exp(log_p0), p_ge_c=p_ge_c)

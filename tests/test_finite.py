@@ -10,7 +10,7 @@ from mpref import log_err, mmck, rel_err
 
 TOL = 1e-12
 QUANTITIES = ("blocking", "throughput", "utilization", "mean_in_system", "mean_queue",
-              "mean_wait", "mean_response_time", "p_empty")
+              "mean_wait", "mean_response_time", "p_empty", "p_wait")
 
 RHOS = (1e-300, 1e-6, 0.5, 1 - 1e-9, 1 - 1e-12, 1.0, 1 + 1e-12, 1 + 1e-9, 2.0, 1e10, 1e290)
 CASES = [(c, m, rho) for c, m in [(1, 0), (1, 1), (1, 9), (1, 10**6), (1, 10**7),
@@ -111,20 +111,27 @@ def test_state_probabilities_shape_and_consistency():
     assert_allclose((p * n).sum(axis=-1), q.mean_in_system, rtol=1e-13)
 
 
-@pytest.mark.parametrize("lam, c, k", [(0.7, 2, 8), (170.0, 171, 200), (5.0, 4, 4),
-                                       (1e4, 10**4, 2 * 10**4)])
+@pytest.mark.parametrize("lam, c, k", [
+    (0.7, 2, 8), (170.0, 171, 200), (5.0, 4, 4), (1e4, 10**4, 2 * 10**4),
+    # high loads, where log pmf(n) + A - log S lost |A| ulps (1e-4 at A = 1e12)
+    (1e12, 1, 1), (1e15, 3, 3), (1e20, 1, 3), (1e5, 1, 40), (1e5, 10**5, 10**5 + 10),
+    (2e3, 2000, 2500), (2e3, 1500, 1600), (1e-12, 5, 12), (1 - 1e-9, 170, 400), (0.9, 1, 2000)])
 def test_state_probabilities_match_mpmath(lam, c, k):
     p = qm.MMcK(lam, 1.0, c, k).state_probabilities()
-    with mp.workdps(60):
+    with mp.workdps(60 + int(np.log10(max(lam, 1.0)) * min(k, 60))):
+        # w_n = prod_{i<=n} A / min(i, c), summed state by state (balance equations)
         a = mp.mpf(lam)
         w = [mp.mpf(1)]
         for n in range(1, k + 1):
             w.append(w[-1] * a / min(n, c))
         tot = mp.fsum(w)
-    for n in sorted({0, 1, c - 1, c, (c + k) // 2, k}):
-        ref = w[n] / tot
-        if ref >= np.finfo(float).tiny:
-            assert rel_err(p[n], ref) <= TOL, n
+        states = range(k + 1) if k <= 2000 else sorted({0, 1, c - 1, c, (c + k) // 2, k})
+        for n in states:
+            ref = w[n] / tot
+            if ref >= np.finfo(float).tiny:
+                assert rel_err(p[n], ref) <= TOL, n
+            else:
+                assert p[n] < 1e-300, n
 
 
 @given(st.floats(1e-6, 1e4), st.integers(1, 200), st.integers(0, 500))

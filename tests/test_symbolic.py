@@ -53,6 +53,15 @@ def test_erlang_b_derivative_identity():
     assert s.subs({qs.symbols()["arrival_rate"]: 2, qs.symbols()["service_rate"]: 1}) > 0
 
 
+def test_symbolic_quantities_are_the_numeric_models_quantities():
+    # one vocabulary: every quantity the chain derives is one the numeric model
+    # declares (and checks against below)
+    assert set(qs.MMcK(2, 4).quantities) <= set(qm.MMcK.quantities)
+    assert set(qs.ErlangB(2).quantities) <= set(qm.MMcK.quantities)
+    assert set(qs.Engset(4, 2).quantities) <= set(qm.Engset.quantities)
+    assert set(qs.MM1K().quantities) <= set(qm.MM1K.quantities)
+
+
 @pytest.mark.parametrize("servers, capacity", [(1, 4), (2, 2), (3, 6), (4, 9)])
 def test_mmck_chain_reproduces_numeric_core(servers, capacity):
     m = qs.MMcK(servers=servers, capacity=capacity)
