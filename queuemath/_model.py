@@ -117,7 +117,60 @@ class SimulationSpec:
 
 
 class QueueModel:
-    """Base of every queueing model (see the module docstring)."""
+    r"""Base of every queueing model: subclasses fill in hooks, and every model
+    gets the same public behaviour.
+
+    A subclass
+
+    * lists its quantities in ``quantities`` and defines each as a property
+      (the :func:`quantity` decorator turns an ndarray into what the user
+      receives: a Python number, an array, or a pandas Series);
+    * declares its parameters as :class:`Parameter` descriptors and, in
+      ``__init__``, validates them and stores them once with ``_store``;
+    * says how it is written (:attr:`kendall`) and simulated
+      (:meth:`simulation_spec`).
+
+    It then has ``repr``, :meth:`summary`, ``_repr_html_``, a place in
+    :func:`compare`, :func:`queuemath.simulate` and
+    :func:`queuemath.crosscheck`, with nothing to edit elsewhere.
+
+    Examples
+    --------
+    The M/M/1 queue in a dozen lines (``queuemath.MMc`` is the full one):
+
+    >>> import numpy as np
+    >>> import queuemath as qm
+    >>> from queuemath import _validate
+    >>> from queuemath._model import Parameter, QueueModel, SimulationSpec, quantity
+    >>> class MM1(QueueModel):
+    ...     quantities = ("p_wait", "mean_in_system")
+    ...     arrival_rate = Parameter("lambda [1/s]")
+    ...     service_rate = Parameter("mu [1/s]")
+    ...     def __init__(self, arrival_rate, service_rate):
+    ...         lam = _validate.nonnegative("arrival_rate", arrival_rate)
+    ...         mu = _validate.positive("service_rate", service_rate)
+    ...         self._store(dict(arrival_rate=lam, service_rate=mu),
+    ...                     dict(arrival_rate=lam, service_rate=mu))
+    ...     kendall = "M/M/1"
+    ...     def simulation_spec(self):
+    ...         lam, mu = self._scalars("arrival_rate", "service_rate")
+    ...         return SimulationSpec("markov", dict(lam=lam, mu=mu, c=1, k=np.inf,
+    ...                                              sources=None), 1)
+    ...     @quantity
+    ...     def p_wait(self):
+    ...         "rho, the share of arrivals that wait"
+    ...         return self._params["arrival_rate"] / self._params["service_rate"]
+    ...     @quantity
+    ...     def mean_in_system(self):
+    ...         "rho / (1 - rho)"
+    ...         rho = self._params["arrival_rate"] / self._params["service_rate"]
+    ...         return rho / (1 - rho)
+    >>> q = MM1(0.5, 1.0)
+    >>> q, q.mean_in_system
+    (MM1(arrival_rate=0.5, service_rate=1.0), 1.0)
+    >>> qm.crosscheck(q, arrivals=200_000, seed=1).all_covered
+    True
+    """
 
     #: The quantities the model has, in display order.
     quantities = ()

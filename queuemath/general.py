@@ -32,6 +32,11 @@ def _count(name, value, minimum=1):
     return arr
 
 
+def _sampler(rate, law):
+    """Exponential times at ``rate`` where one was given, else draws from ``law``."""
+    return _laws.ExponentialSampler(float(rate)) if rate is not None else _laws.Sampler(law)
+
+
 def _arrivals(arrival_rate, law_name, law):
     """(rate or None, law or None): exactly one of a Poisson rate or a law."""
     if (arrival_rate is None) == (law is None):
@@ -131,14 +136,11 @@ class GGcK(QueueModel):
 
     def simulation_spec(self):
         p = self._params
-        if p["arrival_rate"] is not None:
-            arrival = _laws.ExponentialSampler(float(p["arrival_rate"]))
-        else:
-            arrival = _laws.Sampler(p["interarrival_time"])
         k = np.inf if p["capacity"] is None else float(p["capacity"])
         c = int(p["servers"])
-        return SimulationSpec("general", dict(arrival=arrival, service=_laws.Sampler(
-            p["service_time"]), c=c, k=k, sources=None), c)
+        return SimulationSpec("general", dict(
+            arrival=_sampler(p["arrival_rate"], p["interarrival_time"]),
+            service=_laws.Sampler(p["service_time"]), c=c, k=k, sources=None), c)
 
 
 class FiniteSourceGGcK(QueueModel):
@@ -221,10 +223,8 @@ class FiniteSourceGGcK(QueueModel):
 
     def simulation_spec(self):
         p = self._params
-        if p["arrival_rate"] is not None:
-            think = _laws.ExponentialSampler(float(p["arrival_rate"]))
-        else:
-            think = _laws.Sampler(p["think_time"])
         c = int(p["servers"])
-        return SimulationSpec("general", dict(arrival=think, service=_laws.Sampler(
-            p["service_time"]), c=c, k=float(p["capacity"]), sources=int(p["sources"])), c)
+        return SimulationSpec("general", dict(
+            arrival=_sampler(p["arrival_rate"], p["think_time"]),
+            service=_laws.Sampler(p["service_time"]), c=c, k=float(p["capacity"]),
+            sources=int(p["sources"])), c)
