@@ -140,6 +140,8 @@ def test_crosscheck_of_an_approximation_measures_its_error():
     cc = qm.crosscheck(model, arrivals=100_000, seed=5)
     rows = {r["quantity"]: r for r in cc.rows}
     assert abs(rows["blocking"]["closed_form"] / rows["blocking"]["estimate"] - 1) < 0.5
+    assert repr(cc).startswith("the closed form is an approximation")
+    assert not repr(qm.crosscheck(qm.MM1K(0.5, 1.0, 3), arrivals=10_000, seed=1)).startswith("the")
 
 
 @pytest.mark.parametrize("model, match", [

@@ -110,9 +110,18 @@ class CrossCheck:
         import pandas as pd
         return pd.DataFrame(self.rows).set_index("quantity")
 
+    @property
+    def _note(self):
+        # An approximation's rows marked NO measure its error, not a fault.
+        if getattr(self.result.model, "approximate", False):
+            return ("the closed form is an approximation: a row marked NO measures its "
+                    "error for the simulated law")
+        return ""
+
     def __repr__(self):
         head = f"{'quantity':20s} {'closed form':>14s} {'simulated':>14s} {'interval':>31s}  covered"
-        lines = [head]
+        lines = [self._note] if self._note else []
+        lines.append(head)
         for r in self.rows:
             lines.append(f"{r['quantity']:20s} {r['closed_form']:14.6g} {r['estimate']:14.6g} "
                          f"[{r['low']:13.6g}, {r['high']:13.6g}]  {'yes' if r['covered'] else 'NO'}")
@@ -123,5 +132,6 @@ class CrossCheck:
             f"<tr><td>{r['quantity']}</td><td>{r['closed_form']:.6g}</td><td>{r['estimate']:.6g}"
             f"</td><td>[{r['low']:.6g}, {r['high']:.6g}]</td><td>{'yes' if r['covered'] else 'NO'}"
             "</td></tr>" for r in self.rows)
-        return ("<table><tr><th>quantity</th><th>closed form</th><th>simulated</th>"
+        note = f"<p>{self._note}</p>" if self._note else ""
+        return (f"{note}<table><tr><th>quantity</th><th>closed form</th><th>simulated</th>"
                 f"<th>interval</th><th>covered</th></tr>{rows}</table>")
