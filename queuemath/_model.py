@@ -347,7 +347,8 @@ def _show(value):
                                max_line_width=10**6,
                                formatter={"int": lambda v: str(int(v))} if ints else None)
         text = " ".join(text.split())
-        return re.sub(r"\[ +", "[", re.sub(r" +\]", "]", text))
+        # numpy pads columns to a common width: the padding is noise here
+        return re.sub(r"\[ +", "[", re.sub(r" +([\],])", r"\1", text))
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
     if isinstance(value, (int, np.integer)):

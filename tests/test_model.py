@@ -224,6 +224,8 @@ def test_repr_of_a_large_grid_is_short():
     assert len(text) < 1000, len(text)
     assert "arrival_rate=[[0.1], [0.100199], ..., [19.999801], [20.]]" in text
     assert "servers=[1, 2, ..., 9, 10]" in text
+    full = repr(qm.MMcK(np.random.default_rng(0).uniform(0.1, 20.0, (100_000, 10)), 1.0, 4, 30))
+    assert len(full) < 1000 and " ," not in full and "[ " not in full
 
 
 def test_kendall_notation():
