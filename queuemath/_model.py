@@ -239,12 +239,8 @@ class QueueModel:
 
     def _kendall_count(self, name, letter):
         """A count for the Kendall string: its value if it is one, else the letter."""
-        value = self._params.get(name)
-        if value is None:
-            return None
-        if np.all(value == value.flat[0]):
-            return str(int(value.flat[0])) if np.isfinite(value.flat[0]) else None
-        return letter
+        value = self._params[name]
+        return str(int(value.flat[0])) if np.all(value == value.flat[0]) else letter
 
     # -- display ------------------------------------------------------------------
     def __repr__(self):
@@ -428,7 +424,7 @@ def compare(models, names=None):
             v = m._given.get(n)
             if v is None:
                 # a parameter the model fixes (MM1K's servers = 1) reads as such
-                v = getattr(m, n, None) if n in m._params or hasattr(type(m), n) else None
+                v = getattr(m, n, None)
                 if not isinstance(v, (int, float)):
                     continue
             col[n] = v.item() if isinstance(v, np.ndarray) else (

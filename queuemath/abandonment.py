@@ -219,7 +219,9 @@ class ErlangA(QueueModel):
     def simulation_spec(self):
         lam, mu, c, theta = self._scalars("arrival_rate", "service_rate", "servers",
                                           "patience_rate")
-        k = float(self._k.reshape(-1)[0]) if self._k.size == 1 else self._scalars("capacity")[0]
+        # _scalars has checked the shape; the capacity (inf without one) is not
+        # a stored parameter when there is none, so it is read directly
+        k = float(self._k)
         require_arrivals(lam)
         return SimulationSpec("markov", dict(lam=lam, mu=mu, c=c, k=k, sources=None,
                                              theta=theta), int(c))

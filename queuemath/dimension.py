@@ -75,7 +75,6 @@ def erlang_b_servers(offered_load, *, target_blocking, continuous=False):
     a = _validate.nonnegative("offered_load", offered_load)
     t = _validate.probability("target_blocking", target_blocking)
     a, t, c = np.broadcast_arrays(a, t, np.asarray(c, dtype=float))
-    a, t, c = a.astype(float), t.astype(float), c.astype(float)
     log_t = np.log(t)
     # B falls strictly in x and B(c) <= t < B(c - 1) (B(0) = 1): bisect.
     lo, hi = c - 1.0, c.astype(float)
@@ -366,7 +365,7 @@ def capacity_frontier(arrival_rate, service_rate, servers, *, target_blocking):
     if feasible.any():
         cap[feasible] = np.atleast_1d(min_capacity(lam[feasible], mu[feasible], c[feasible],
                                                    target_blocking=t[feasible]))
-    capacity = pd.array(np.where(feasible, cap, 0), dtype="Int64")
+    capacity = pd.array(cap, dtype="Int64")
     capacity[~feasible] = pd.NA
     return pd.DataFrame({"arrival_rate": lam, "service_rate": mu,
                          "servers": c.astype(np.int64), "target_blocking": t,

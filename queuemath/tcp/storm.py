@@ -136,7 +136,7 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
     if rate_function is None:
         def rate(t):
             return bg + (n_clients / t_storm if t < t_storm else 0.0)
-        breaks = [t_storm] if t_storm < horizon else []
+        breaks = [t_storm]          # birth_death_transient drops it beyond the horizon
     else:
         grid = np.linspace(0.0, horizon, 4 * npts)
         values = np.asarray([rate_function(x) for x in grid], dtype=float)
