@@ -22,19 +22,40 @@ _REAL_SCALARS = (int, float, np.integer, np.floating)
 def _scalar_value(value):
     """value as a Python float if it is a real scalar (not a bool), else None."""
     if isinstance(value, _REAL_SCALARS) and not isinstance(value, (bool, np.bool_)):
+        if isinstance(value, int) and abs(value) > 2 ** 1023:
+            return None       # as_float_array names it
         return float(value)
     return None
+
+
+def _too_big(name, value):
+    digits = len(str(abs(int(value))))
+    return ValueError(f"{name} must be a finite number, got an integer with {digits} digits, "
+                      "beyond the largest double (1.8e308)")
 
 
 def as_float_array(name, value):
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}")
+    if isinstance(value, np.ma.MaskedArray):
+        # numpy's ufuncs would compute on the masked entries' data and return
+        # plain numbers for them: an answer nobody asked for.
+        if np.ma.getmaskarray(value).any():
+            raise ValueError(f"{name} is a masked array with masked entries; queuemath does not "
+                             "skip them: pass value.compressed() or value.filled(x)")
+        value = np.ma.getdata(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2 ** 1023:
+        raise _too_big(name, value)
     try:
         arr = np.asarray(value)
     except Exception as exc:  # ragged nested lists and the like
         raise ValueError(f"{name} must be a number or an array of numbers: {exc}") from None
     if arr.dtype == bool:
         raise ValueError(f"{name} must be a number, got a boolean {value!r}")
+    if arr.dtype == object:
+        big = [v for v in arr.ravel() if isinstance(v, int) and abs(v) > 2 ** 1023]
+        if big:
+            raise _too_big(name, big[0])
     if arr.dtype.kind not in "iuf":
         raise ValueError(f"{name} must be a real number or an array of them, got {value!r}")
     if arr.size == 0:
@@ -82,9 +103,22 @@ def positive(name, value):
 
 def integer(name, value, minimum=1):
     """A whole number in [minimum, 2**53], given as int or integral float."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) \
-            and minimum <= value <= MAX_COUNT:
-        return np.array(float(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        if minimum <= value <= MAX_COUNT:
+            return np.array(float(value))
+        if value > MAX_COUNT:
+            # a double cannot hold it: rounding would change the model
+            raise ValueError(f"{name} must be an integer >= {minimum} (and <= 2**53, the largest "
+                             f"count a double holds exactly), got {value}")
+    raw = np.asarray(value) if isinstance(value, (list, tuple, np.ndarray)) else None
+    if raw is not None and raw.dtype.kind in "iuO" and raw.size:
+        if raw.dtype.kind == "O":
+            over = [v for v in raw.ravel() if isinstance(v, (int, np.integer)) and v > MAX_COUNT]
+        else:
+            over = raw[raw > MAX_COUNT]
+        if len(over):
+            raise ValueError(f"{name} must be an integer >= {minimum} (and <= 2**53, the largest "
+                             f"count a double holds exactly), got {int(over[0])}")
     arr = as_float_array(name, value)
     bad = ~np.isfinite(arr) | (arr != np.floor(np.where(np.isfinite(arr), arr, 0)))
     if np.any(bad):

@@ -8,6 +8,8 @@ integer capacity.
 import numpy as np
 from scipy import special
 
+from . import temme as _temme
+
 __all__ = ["arrival_counts", "solve"]
 
 _PANELS, _NODES = 64, 16
@@ -44,7 +46,7 @@ def arrival_counts(lam, service, top):
     if isinstance(service, float):
         x = lam * service
         a = np.exp(special.xlogy(k, x) - x - special.gammaln(k + 1))
-        tail = np.where(k == 0, 1.0, special.gammainc(np.maximum(k, 1), x))
+        tail = np.where(k == 0, 1.0, _temme.gamma_pq(np.maximum(k, 1), np.full(k.shape, x))[0])
         return a[:-1], tail, float(service)
     name = getattr(getattr(service, "dist", None), "name", None)
     args, kwds = getattr(service, "args", ()), getattr(service, "kwds", {})
@@ -76,7 +78,7 @@ def arrival_counts(lam, service, top):
         if l > top:
             continue
         kk = np.arange(l, h + 1, dtype=float)
-        tail[l:h + 1] += wj * special.gammainc(kk, xj)
+        tail[l:h + 1] += wj * _temme.gamma_pq(kk, np.full(kk.shape, xj))[0]
         ka = np.arange(0 if l == 1 else l, min(h, top - 1) + 1, dtype=float)
         if ka.size:
             a[ka.astype(np.int64)] += wj * np.exp(special.xlogy(ka, xj) - xj

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import special as _sc
 
 from . import special as _special
+from . import temme as _temme
 
 __all__ = ["log_rho", "log_rho_sum", "mm1k_blocking", "mmck_blocking", "mmck_logs", "busy",
            "admitted_share", "mean_queue", "mean_in_system", "mean_wait", "log_state",
@@ -50,7 +51,9 @@ def mm1k_blocking(a, k):
     at_one = L == 0
     with np.errstate(invalid="ignore", divide="ignore"):
         pk = np.exp(lead) * e1 / ek
-        log_pk = lead + np.log(e1) - np.log(ek)
+        # log(1 - e^l) as log1p(-e^l) where e^l is small: as rho -> inf,
+        # p_K -> 1 and log p_K keeps its relative precision.
+        log_pk = lead + _special.log1mexp(l) - _special.log1mexp((k + 1) * l)
     pk = np.where(at_one, 1 / (k + 1), pk)
     log_pk = np.where(at_one, -np.log1p(k), log_pk)
     return log_pk, pk
@@ -167,7 +170,7 @@ def _log_cdf_at_c(a, c, log_z):
     far = a < c - 6.0 * np.sqrt(c)
     out = np.empty(a.shape)
     if far.any():
-        out[far] = np.log1p(-_sc.gammainc(c[far] + 1, a[far]))
+        out[far] = np.log1p(-_temme.gamma_pq(c[far] + 1, a[far])[0])
     near = ~far
     if near.any():
         out[near] = (_special.log_poisson_pmf(c[near], a[near])

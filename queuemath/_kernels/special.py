@@ -28,8 +28,10 @@ References
 import numpy as np
 from scipy import special
 
+from . import temme as _temme
+
 __all__ = ["stirlerr", "bd0", "log_poisson_pmf", "log_binom_pmf", "log_rise",
-           "log_erlang_b_parts", "log_erlang_b_continuous", "log_expm1", "log_engset_parts",
+           "log_erlang_b_parts", "log_erlang_b_continuous", "log_expm1", "log1mexp", "log_engset_parts",
            "log_geometric_sum", "truncated_geometric_mean"]
 
 _LOG_SQRT_2PI = 0.91893853320467274178
@@ -353,13 +355,14 @@ def _eb_inc(c, a, want_all):
     if is_light.all():
         log_q = -np.exp(log_tail)
     elif not is_light.any():
-        # P(X <= c) here is at least ~1e-3 (A < c + 3 sqrt(c)).
-        log_q = np.log(special.gammaincc(c + 1, a))
+        # P(X <= c) here is at least ~1e-3 (A < c + 3 sqrt(c)); gamma_pq
+        # keeps it exact where scipy's is not (c >= 2e4 near the mean).
+        log_q = np.log(_temme.gamma_pq(c + 1, a)[1])
     else:
         light, heavy = np.flatnonzero(is_light), np.flatnonzero(~is_light)
         log_q = np.empty(c.shape)
         log_q[light] = -np.exp(log_tail[light])
-        log_q[heavy] = np.log(special.gammaincc(c[heavy] + 1, a[heavy]))
+        log_q[heavy] = np.log(_temme.gamma_pq(c[heavy] + 1, a[heavy])[1])
     lb = lp - log_q
     if not want_all:
         return lb, None, None
@@ -463,6 +466,17 @@ def log_erlang_b_continuous(x, a):
         lb, lz, _ = _eb_inc(x[inc], a[inc], True)
         log_b[inc], log_z[inc] = lb, lz
     return log_b.reshape(shape), log_z.reshape(shape)
+
+
+def log1mexp(x):
+    """log(1 - exp(x)) for x <= 0, exact at both ends (Maechler 2012):
+    log(-expm1(x)) near 0, where 1 - e^x is small, and log1p(-exp(x)) beyond
+    -log 2, where it is close to 1 and its log is small."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore"):   # x = 0 gives -inf, as it should
+        near = x > -0.6931471805599453
+        return np.where(near, np.log(-np.expm1(np.where(near, x, -1.0))),
+                        np.log1p(-np.exp(np.where(near, -1.0, x))))
 
 
 def log_expm1(y):
@@ -573,7 +587,7 @@ def log_geometric_sum(log_ratio, terms):
     m = np.asarray(terms, dtype=float)
     L, m = np.broadcast_arrays(L, m)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.log(-np.expm1(m * L)) - np.log(-np.expm1(L))
+        out = log1mexp(m * L) - log1mexp(L)
     out = np.where(L == 0, np.log(np.where(m > 0, m, 1.0)), out)
     out = np.where(m == 0, -np.inf, out)
     # r = 0: only the j = 0 term survives (0**0 = 1).

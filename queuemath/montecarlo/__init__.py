@@ -33,6 +33,16 @@ __all__ = ["simulate", "crosscheck", "ESTIMATORS", "Estimate", "SimulationResult
 _CHUNK = 1024   # replications per task: large enough for lockstep to pay off
 
 
+def _seed_sequence(seed):
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    try:
+        return np.random.SeedSequence(seed)
+    except (TypeError, ValueError):
+        raise ValueError(f"seed must be None, an integer >= 0, a sequence of them or a "
+                         f"numpy.random.SeedSequence, got {seed!r}") from None
+
+
 def _positive_int(name, value):
     arr = _validate.integer(name, value, minimum=1)
     if arr.ndim:
@@ -139,12 +149,17 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
     if replications is None:
         replications = int(min(4096, max(16, arrivals // 2000)))
     replications = _positive_int("replications", replications)
+    if replications < 2:
+        # one replication has no spread to estimate: its interval would be
+        # (-inf, inf), which covers everything and says nothing
+        raise ValueError(f"replications must be at least 2 for a confidence interval, got "
+                         f"{replications}")
     per_rep = -(-arrivals // replications)
     if warmup is None:
         warmup = per_rep // 10
     warmup = int(_validate.integer("warmup", warmup, minimum=0))
     conf = float(_validate.probability("confidence", confidence))
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ss = _seed_sequence(seed)
     seeds = ss.spawn(replications)
     blocks = [seeds[i:i + _CHUNK] for i in range(0, replications, _CHUNK)]
     bar = None

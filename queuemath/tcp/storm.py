@@ -124,6 +124,10 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
     mu = float(_validate.positive("service_rate", service_rate))
     c = int(_validate.integer("workers", workers, minimum=1))
     bg = float(_validate.nonnegative("background_rate", background_rate))
+    threshold = float(_validate.probability("threshold", threshold))
+    if not np.isfinite(n_clients / t_storm):
+        raise ValueError(f"duration={t_storm!r} is too short for {n_clients!r} clients: the "
+                         "storm's arrival rate clients/duration overflows a double")
     q = int(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn))
     k = c + q
     if horizon is None:
