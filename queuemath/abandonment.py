@@ -272,8 +272,14 @@ class ErlangA(QueueModel):
         return self._get(np.exp(self._share("lw")))
 
     def _mean_queue(self):
+        return np.exp(self._log_mean_queue())
+
+    def _log_mean_queue(self):
+        # L_q may underflow where W_q = L_q/lambda and theta L_q/lambda do
+        # not (lambda = 1e-116): those are formed from the log
         p = self._parts
-        return np.where(self._lam.ravel() == 0, 0.0, p["q"] * np.exp(-p["l1"]))
+        with np.errstate(divide="ignore"):
+            return np.where(self._lam.ravel() == 0, -np.inf, np.log(p["q"]) - p["l1"])
 
     @quantity
     def mean_queue(self):
@@ -285,8 +291,8 @@ class ErlangA(QueueModel):
         r"""Share of arrivals that abandon, :math:`\theta L_q/\lambda`."""
         lam = self._lam.ravel()
         with np.errstate(invalid="ignore", divide="ignore"):
-            pa = self._theta.ravel() * self._mean_queue() / lam
-        return self._get(np.where(lam == 0, 0.0, pa))
+            pa = np.exp(np.log(self._theta.ravel()) + self._log_mean_queue() - np.log(lam))
+        return self._get(np.where(lam == 0, 0.0, np.minimum(pa, 1.0)))
 
     def _busy(self):
         p = self._parts
@@ -320,7 +326,7 @@ class ErlangA(QueueModel):
         r""":math:`W_q = L_q/(\lambda(1 - p_K))`, per admitted customer. [s]"""
         lam = self._lam.ravel()
         with np.errstate(invalid="ignore", divide="ignore"):
-            wq = self._mean_queue() / (lam * self._admitted())
+            wq = np.exp(self._log_mean_queue() - np.log(lam) - np.log(self._admitted()))
         return self._get(np.where(lam == 0, 0.0, wq))
 
     def service_level(self, target_time):

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _validate
 from ._kernels import erlang as _ke
+from ._kernels import impatience as _ia
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
 __all__ = ["erlang_c", "log_erlang_c", "MMc"]
@@ -196,12 +197,23 @@ class MMc(QueueModel):
                               int(c))
 
     @cached_property
+    def _gap(self):
+        """c - A = (c mu - lambda)/mu with c mu - lambda formed exactly
+        (Dekker's product): near rho = 1, c - fl(lambda/mu) keeps only the
+        digits the rounding of A left (1e-7 relative at rho = 1 - 1e-9)."""
+        s, e = _ia.two_prod(self._c, self._mu)
+        with np.errstate(over="ignore", invalid="ignore"):
+            near = (self._lam >= 0.5 * s) & (self._lam <= 2 * s)
+            exact = ((s - self._lam) + e) / self._mu
+        return np.where(near, exact, self._c - self._a)
+
+    @cached_property
     def _log_c(self):
-        return _ke.log_erlang_c(self._c, self._a)
+        return _ke.log_erlang_c(self._c, self._a, c_minus_a=self._gap)
 
     @property
     def _stable(self):
-        return self._a < self._c
+        return self._gap > 0
 
     @quantity
     def offered_load(self):
@@ -231,8 +243,8 @@ class MMc(QueueModel):
 
     def _mean_queue(self):
         with np.errstate(divide="ignore", invalid="ignore"):
-            # C A / (c - A); c - A is exact near rho = 1 (Sterbenz).
-            lq = np.exp(self._log_c + np.log(self._a) - np.log(self._c - self._a))
+            # C A / (c - A), c - A from the rates (see _gap)
+            lq = np.exp(self._log_c + np.log(self._a) - np.log(self._gap))
         lq = np.where(self._a == 0, 0.0, lq)
         return np.where(self._stable, lq, np.inf)
 
@@ -244,7 +256,7 @@ class MMc(QueueModel):
     def _mean_wait(self):
         with np.errstate(divide="ignore", invalid="ignore"):
             # C / (c mu - lambda) written as C / (mu (c - A)).
-            wq = np.exp(self._log_c - np.log(self._mu) - np.log(self._c - self._a))
+            wq = np.exp(self._log_c - np.log(self._mu) - np.log(self._gap))
         wq = np.where(self._a == 0, 0.0, wq)
         return np.where(self._stable, wq, np.inf)
 

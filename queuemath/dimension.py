@@ -412,13 +412,23 @@ def blocking_sensitivity(arrival_rate, service_rate, servers, capacity):
                                         capacity=k)
     _validate.at_least("capacity", k, "servers", c)
     a = _validate.offered_load(lam, mu)
-    mean_n = _kf.mean_in_system(_kf.mmck_logs(a, c, k), c)
-    elasticity = k - mean_n
-    pk = _kf.mmck_blocking(a, c, k)[1]
+    logs = _kf.mmck_logs(a, c, k)
+    log_slack = _kf.log_capacity_slack(a, c, k, logs)
+    elasticity = np.exp(log_slack)
+    log_pk, pk = _kf.mmck_blocking(a, c, k)
     with np.errstate(divide="ignore", invalid="ignore"):
-        deriv = pk * elasticity / lam
+        deriv = np.exp(log_pk + log_slack - np.log(lam))
     # At lambda = 0 only K = 1 (then c = 1) has a non-zero slope: B = A/(1+A).
     deriv = np.where(lam == 0, np.where(k == 1, 1 / mu, 0.0), deriv)
     more_server = _kf.mmck_blocking(a, c + 1, k + 1)[1] - pk
-    more_place = _kf.mmck_blocking(a, c, k + 1)[1] - pk
+    # B(K) - B(K+1) = B(K) p_c(K+1) D / c with D = sum_{n<c} (c-n) w_n/w_c
+    # (the weights above c differ by rho per state, which leaves only the
+    # states below c): a product, exact where the difference would cancel.
+    up = _kf.mmck_logs(a, c, k + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_pc_up = np.where(up["L"] <= 0, -up["log_w_c"],
+                             -(k + 1 - c) * up["L"] - up["log_w_k"])
+        log_d = _special.log_idle_ratio(c, np.where(a > 0, a, 1.0))
+        more_place = -np.exp(log_pk + log_pc_up + log_d - np.log(c))
+    more_place = np.where(a == 0, 0.0, more_place)
     return Sensitivity(deriv, elasticity, more_server, more_place)

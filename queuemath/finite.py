@@ -148,14 +148,19 @@ class MMcK(QueueModel):
 
     # -- kernel -----------------------------------------------------------
     @cached_property
+    def _log_rho(self):
+        # from the rates, not from A = lambda/mu rounded (see log_rho_rates)
+        return _kf.log_rho_rates(self._lam, self._mu, self._c)
+
+    @cached_property
     def _logs(self):
-        return _kf.mmck_logs(self._a, self._c, self._k)
+        return _kf.mmck_logs(self._a, self._c, self._k, self._log_rho)
 
     @cached_property
     def _blocking(self):
         # Blocking alone is the common question (and the inverses' probe):
         # it has a lighter kernel than the full set of quantities.
-        return _kf.mmck_blocking(self._a, self._c, self._k)
+        return _kf.mmck_blocking(self._a, self._c, self._k, self._log_rho)
 
     # -- quantities ---------------------------------------------------------
     @quantity
@@ -190,9 +195,13 @@ class MMcK(QueueModel):
     def throughput(self):
         r"""Admitted rate :math:`\lambda(1 - p_K)`, at most :math:`\lambda`
         and :math:`c\mu`. [1/s]"""
-        # lambda times a share <= 1 cannot round above lambda; c mu bounds the
-        # servers' pace where the share is rounded at overload.
-        return np.minimum(self._lam * _kf.admitted_share(self._logs), self._c * self._mu)
+        # lambda (1 - p_K) at light load, mu times the busy servers near
+        # saturation: each keeps its digits where it is used (see the
+        # kernel's busy).  The bounds lambda and c mu hold in both.
+        carried = _kf.busy(self._logs, self._c)
+        bound = np.minimum(self._lam, self._c * self._mu)
+        return np.minimum(np.where(carried > 0.5 * self._c, self._mu * carried,
+                                   self._lam * _kf.admitted_share(self._logs)), bound)
 
     @quantity
     def utilization(self):

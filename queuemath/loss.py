@@ -328,7 +328,9 @@ class Engset(QueueModel):
         n, beta = self._n, self._beta
         # x = beta (1 - B) = (beta Z) B: finite and exact even where B rounds
         # to 1 (beta = 1e300 gives x = c/(N-c), carried load c).
-        x = beta.copy()
-        lost = (log_b > -np.inf) & (beta > 0)
-        x[lost] = np.exp(log_bz[lost] + log_b[lost])
+        # Where B < 1/2, beta (1 - B) directly: the log form adds and takes
+        # away log B (-3e4 at beta = 1e-221), which would cost its ulps.
+        near_one = (log_b > -np.log(2)) & (beta > 0)
+        with np.errstate(over="ignore", invalid="ignore"):   # the branch not taken
+            x = np.where(near_one, np.exp(log_bz + log_b), beta * -np.expm1(log_b))
         return n * x / (1 + x)

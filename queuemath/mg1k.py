@@ -137,8 +137,8 @@ class MG1K(QueueModel):
 
     @cached_property
     def _solution(self):
-        """(probabilities (..., max K + 1), blocking, rho), one solve per
-        distinct (arrival rate, capacity)."""
+        """(probabilities (..., max K + 1), b = p_K/(1 - p_K), rho), one solve
+        per distinct (arrival rate, capacity)."""
         shape = self._lam.shape
         lam, k = self._lam.ravel(), self._k.ravel().astype(np.int64)
         kmax = int(k.max())
@@ -167,27 +167,36 @@ class MG1K(QueueModel):
     @quantity
     def blocking(self):
         """The share of arrivals refused."""
-        return self._solution[1]
+        b = self._solution[1]
+        return b / (1 + b)
 
     @quantity
     def log_blocking(self):
-        """log of blocking."""
+        """log of blocking, exact also as blocking -> 1."""
+        b = self._solution[1]
         with np.errstate(divide="ignore"):
-            return np.log(self._solution[1])
+            return np.where(b > 1, -np.log1p(1 / np.maximum(b, 1.0)), np.log(b) - np.log1p(b))
 
     @quantity
     def p_empty(self):
         """p_0."""
         return self._solution[0][..., 0]
 
+    def _throughput(self):
+        probs, b, rho = self._solution
+        admitted = self._lam / (1 + b)
+        # lambda (1 - p_K) keeps its digits at light load; near saturation
+        # (1 - p_0)/E[S] does, and it cannot round above the server's rate.
+        return np.where(rho / (1 + b) < 0.5, admitted, (1 - probs[..., 0]) / self._mean)
+
     @quantity
     def throughput(self):
-        r"""Admitted rate :math:`\lambda(1 - p_K)`. [1/s]"""
-        return self._lam * (1 - self._solution[1])
+        r"""Admitted rate :math:`\lambda(1 - p_K) = (1 - p_0)/E[S]`. [1/s]"""
+        return self._throughput()
 
     def _utilization(self):
-        probs, blocking, rho = self._solution
-        busy = rho * (1 - blocking)
+        probs, b, rho = self._solution
+        busy = rho / (1 + b)
         # Both forms are exact in theory; rho (1 - p_K) keeps its digits at
         # light load, 1 - p_0 near saturation, where it also cannot round
         # above 1.
@@ -219,7 +228,7 @@ class MG1K(QueueModel):
         return self._mean_queue()
 
     def _mean_wait(self):
-        thr = self._lam * (1 - self._solution[1])
+        thr = self._throughput()
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self._lam == 0, 0.0, self._mean_queue() / thr)
 

@@ -139,6 +139,10 @@ def rel_err(got, ref):
     ref = mp.mpf(ref)
     if ref == 0:
         return abs(got)
+    if abs(ref) < 2.2250738585072014e-308:
+        # below the normal doubles the relative precision fades: the error
+        # counts relative to the smallest normal double
+        return float(abs(mp.mpf(got) - ref) / mp.mpf(2.2250738585072014e-308))
     if mp.isinf(ref):
         return 0.0 if got == ref else math.inf
     return float(abs((mp.mpf(got) - ref) / ref))

@@ -110,7 +110,7 @@ def _excess(tail, ms, rho):
 
 
 def solve(lam, law, k):
-    """(p_0..p_K, blocking, rho) for one M/G/1/K point: ``lam`` >= 0 a float,
+    """(p_0..p_K, b = p_K/(1 - p_K), rho) for one M/G/1/K point: ``lam`` >= 0 a float,
     ``law`` a float or frozen distribution, ``k`` >= 1 an int."""
     if lam == 0:
         probs = np.zeros(k + 1)
@@ -127,6 +127,37 @@ def solve(lam, law, k):
             break
         top = max(2 * top, tail.size)
     rho = lam * mean
+    if a[0] < 1e-250:
+        pi = _log_recursion(k, tail, _log_no_arrival(lam, law))
+    else:
+        pi = _recursion(k, tail, a[0])
+    ms = k - np.maximum(np.arange(k), 1)
+    # b = p_K / (1 - p_K), refused per admitted arrival: p_K = b/(1+b) and
+    # 1 - p_K = 1/(1+b) both follow without cancellation
+    b = float(pi @ _excess(tail, ms, rho))
+    probs = np.append(pi / (1 + b), b / (1 + b))
+    return probs, b, rho
+
+
+def _log_no_arrival(lam, law):
+    """log a_0 = log E[exp(-lam S)], the chance of no arrival during a service,
+    as a log (a_0 itself underflows at rho ~ 700 with constant service)."""
+    if isinstance(law, float):
+        return -lam * law
+    name = getattr(getattr(law, "dist", None), "name", None)
+    args, kwds = getattr(law, "args", ()), getattr(law, "kwds", {})
+    mean = float(law.mean())
+    if name == "expon" and not args and set(kwds) <= {"scale"}:
+        return -np.log1p(lam * mean)
+    if name == "gamma" and len(args) + len(kwds) >= 1 and kwds.get("loc", 0) == 0:
+        shape = float(args[0] if args else kwds["a"])
+        scale = float(kwds.get("scale", args[2] if len(args) > 2 else 1.0))
+        return -shape * np.log1p(lam * scale)
+    s, w = _quantile_nodes(law)
+    return float(special.logsumexp(np.log(w) - lam * s))
+
+
+def _recursion(k, tail, a0):
     pi = np.zeros(k)
     pi[0] = 1.0
     # level crossing: a0 pi_n = pi_0 Abar_n + sum_{i=1}^{n-1} pi_i Abar_{n-i+1}
@@ -134,15 +165,25 @@ def solve(lam, law, k):
         acc = pi[0] * tail[n]
         if n > 1:
             acc += pi[1:n] @ tail[n:1:-1]
-        pi[n] = acc / a[0]
+        pi[n] = acc / a0
         if pi[n] > 1.0:
             # The recursion is homogeneous: keep the largest term at 1, so
             # that one step (a factor up to n/a0, 1e217 at rho = 500 with
             # constant service) cannot overflow.
             pi[: n + 1] /= pi[n]
-    pi /= pi.sum()
-    ms = k - np.maximum(np.arange(k), 1)
-    b = float(pi @ _excess(tail, ms, rho))
-    blocking = b / (1 + b)
-    probs = np.append(pi * (1 - blocking), blocking)
-    return probs, blocking, rho
+    return pi / pi.sum()
+
+
+def _log_recursion(k, tail, log_a0):
+    """The same recursion in logs, for a_0 below 1e-250: each step then
+    multiplies by ~1/a_0, beyond any rescaling of doubles.  All terms are
+    positive, so the log-sum-exp loses nothing."""
+    with np.errstate(divide="ignore"):
+        log_tail = np.log(tail)
+    log_pi = np.full(k, -np.inf)
+    log_pi[0] = 0.0
+    for n in range(1, k):
+        terms = log_pi[:n] + np.concatenate([[log_tail[n]], log_tail[n:1:-1]])
+        log_pi[n] = special.logsumexp(terms) - log_a0
+    pi = np.exp(log_pi - log_pi.max())
+    return pi / pi.sum()

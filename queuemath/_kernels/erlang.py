@@ -10,8 +10,9 @@ from . import special as _special
 __all__ = ["log_erlang_c", "engset_call_parts", "solve_engset_beta"]
 
 
-def log_erlang_c(c, a, continuous=False):
-    r"""log C(c, A); 0 where A >= c (every arrival waits)."""
+def log_erlang_c(c, a, continuous=False, c_minus_a=None):
+    r"""log C(c, A); 0 where A >= c (every arrival waits).  ``c_minus_a``,
+    c - A, if the caller has it more exactly than c - fl(A)."""
     if continuous:
         log_b, log_z = _special.log_erlang_b_continuous(c, a)
     else:
@@ -21,7 +22,8 @@ def log_erlang_c(c, a, continuous=False):
     # log C = -log(1 + exp(log((c-A)/c) + log Z)) loses nothing, even as
     # rho -> 1 where C -> 1 (c - A is exact there by Sterbenz).
     with np.errstate(divide="ignore", invalid="ignore"):
-        x = np.log(np.where(stable, c - a, 1.0)) - np.log(c) + log_z
+        gap = c - a if c_minus_a is None else c_minus_a
+        x = np.log(np.where(stable, gap, 1.0)) - np.log(c) + log_z
         out = -np.logaddexp(0.0, x)
     out = np.where(stable, out, 0.0)
     return np.where(a == 0, -np.inf, out)

@@ -11,9 +11,10 @@ from scipy import special as _sc
 
 from . import special as _special
 from . import temme as _temme
+from .impatience import two_prod
 
-__all__ = ["log_rho", "log_rho_sum", "mm1k_blocking", "mmck_blocking", "mmck_logs", "busy",
-           "admitted_share", "mean_queue", "mean_in_system", "mean_wait", "log_state",
+__all__ = ["log_rho", "log_rho_rates", "log_rho_sum", "mm1k_blocking", "mmck_blocking", "mmck_logs", "busy",
+           "admitted_share", "log_capacity_slack", "mean_queue", "mean_in_system", "mean_wait", "log_state",
            "state_probabilities"]
 
 
@@ -26,6 +27,23 @@ def log_rho(a, c):
         return np.where(near, np.log1p((a - c) / c), np.log(a) - np.log(c))
 
 
+def log_rho_rates(lam, mu, c):
+    """log(lam/(c mu)) from the rates themselves.
+
+    Within a factor 2 of rho = 1 as log1p((lam - c mu)/(c mu)), the
+    difference formed exactly (Dekker's product gives c mu as s + e, and
+    lam - s is exact by Sterbenz): at rho = 1 + 1e-12 the quotient lam/mu
+    rounded first would keep only 4 digits of the offset, and the law's
+    condition number there is the capacity (1e6 places: 1e-10).
+    """
+    s, e = two_prod(c, mu)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        near = (lam >= 0.5 * s) & (lam <= 2 * s)
+        d = (lam - np.where(near, s, 0.0)) - np.where(near, e, 0.0)
+        far = np.log(lam) - np.log(c) - np.log(mu)
+        return np.where(near, np.log1p(d / np.where(near, s, 1.0)), far)
+
+
 def log_rho_sum(L, m):
     """log(sum_{j=1}^{m} rho**j), rho = exp(L); -inf for m = 0."""
     with np.errstate(invalid="ignore"):
@@ -34,7 +52,7 @@ def log_rho_sum(L, m):
                         m * L + _special.log_geometric_sum(-np.maximum(L, 0), m))
 
 
-def mm1k_blocking(a, k):
+def mm1k_blocking(a, k, L=None):
     """(log p_K, p_K) of M/M/1/K in closed form, rho = a.
 
     p_K = rho**K (1 - rho)/(1 - rho**(K+1)) for rho < 1 and its mirror image
@@ -42,8 +60,9 @@ def mm1k_blocking(a, k):
     exp(K min(L, 0)) expm1(l)/expm1((K+1) l) with L = log rho, l = -|L|:
     no power overflows, and expm1 keeps every digit as rho -> 1.
     """
-    with np.errstate(divide="ignore"):
-        L = np.log(a)        # a = 0 gives -inf, and then p_K = 0 below
+    if L is None:
+        with np.errstate(divide="ignore"):
+            L = np.log(a)        # a = 0 gives -inf, and then p_K = 0 below
     l = -np.abs(L)
     e1 = -np.expm1(l)
     ek = -np.expm1((k + 1) * l)
@@ -59,13 +78,15 @@ def mm1k_blocking(a, k):
     return log_pk, pk
 
 
-def mmck_blocking(a, c, k):
-    """(log p_K, p_K) of M/M/c/K; the lighter kernel behind blocking alone."""
+def mmck_blocking(a, c, k, L=None):
+    """(log p_K, p_K) of M/M/c/K; the lighter kernel behind blocking alone.
+    ``L``, log rho, if the caller has it more exactly (log_rho_rates)."""
     if np.all(c == 1):
-        return mm1k_blocking(a, k)
+        return mm1k_blocking(a, k, L)
     m = k - c
     _, log_z, _ = _special.log_erlang_b_parts(c, a)
-    L = log_rho(a, c)
+    if L is None:
+        L = log_rho(a, c)
     with np.errstate(invalid="ignore", divide="ignore"):
         # Pivot c for rho <= 1, pivot K for rho > 1 (m L would cancel there).
         g = _special.log_geometric_sum(-np.abs(L), m + 1)
@@ -74,12 +95,12 @@ def mmck_blocking(a, c, k):
     pk = np.exp(log_pk)
     ones = c == 1
     if ones.any():
-        lp1, p1 = mm1k_blocking(a[ones], k[ones])
+        lp1, p1 = mm1k_blocking(a[ones], k[ones], np.broadcast_to(L, a.shape)[ones])
         log_pk[ones], pk[ones] = lp1, p1
     return log_pk, pk
 
 
-def mmck_logs(a, c, k):
+def mmck_logs(a, c, k, L=None):
     """Log-space pieces of the M/M/c/K law, as a dict:
 
     L (log rho), log_z (log of the states below c relative to state c),
@@ -90,7 +111,8 @@ def mmck_logs(a, c, k):
     """
     m = k - c
     log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
-    L = log_rho(a, c)
+    if L is None:
+        L = log_rho(a, c)
     le1 = L <= 0
     Lm = np.minimum(L, 0.0)      # log of the ratio <= 1 used on each side
     Lp = -np.maximum(L, 0.0)
@@ -124,9 +146,41 @@ def mmck_logs(a, c, k):
     qm = np.where(zero, 0.0, qm)
     with np.errstate(divide="ignore"):
         log_busy = np.log(a) + log_admit   # carried load A (1 - p_K)
-    return dict(L=L, log_z=log_z, log_admit=log_admit, log_p_ge_c=log_p_ge_c,
+    with np.errstate(invalid="ignore"):
+        log_pc = np.where(le1, -log_w_c, -m * L - log_w_k)
+    return dict(a=a, c=c, log_pc=log_pc,
+                L=L, log_z=log_z, log_admit=log_admit, log_p_ge_c=log_p_ge_c,
                 log_p_le_c=log_p_le_c, log_p_wait=log_p_wait, queue_mean=qm,
                 log_busy=log_busy, log_w_c=log_w_c, log_w_k=log_w_k)
+
+
+def log_capacity_slack(a, c, k, logs):
+    """log(K - L) = log sum_{n<K} (K - n) p_n, L the mean number present.
+
+    Formed as a ratio of sums of positive terms relative to the pivot of the
+    side (state c for rho <= 1, state K above): the queue states give
+    G (m - T) (pivot c) or G T (pivot K), with G a geometric sum and T the
+    mean of its truncated geometric law, and the states below c give
+    m Z + D (log_idle_ratio), so nothing cancels as L -> K.
+    """
+    m = k - c
+    L, log_z = logs["L"], logs["log_z"]
+    log_d = _special.log_idle_ratio(c, np.where(a > 0, a, 1.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = np.logaddexp(np.log(m) + log_z, log_d)             # m Z + D
+        Lm, Lp = np.minimum(L, 0.0), -np.maximum(L, 0.0)
+        queue_c = (_special.log_geometric_sum(Lm, m + 1)
+                   + np.log(m - _special.truncated_geometric_mean(Lm, m)))
+        queue_k = (_special.log_geometric_sum(Lp, m + 1)
+                   + np.log(_special.truncated_geometric_mean(Lp, m)))
+        # Pivot c, everything over Z: m Z + D = (K - A) Z + c there, and the
+        # ratio of two logs of size log Z (2000 at light load) would cost
+        # log Z ulps.
+        low_c = np.log((k - a) + c * np.exp(-log_z))
+        out_c = (np.logaddexp(queue_c - log_z, low_c)
+                 - np.logaddexp(0.0, _special.log_geometric_sum(Lm, m + 1) - log_z))
+        out = np.where(L <= 0, out_c, np.logaddexp(queue_k, m * Lp + low) - logs["log_w_k"])
+    return np.where(a == 0, np.log(k), out)
 
 
 def admitted_share(logs):
@@ -137,10 +191,22 @@ def admitted_share(logs):
 def busy(logs, c):
     """Mean busy servers A (1 - p_K).
 
-    At loads like 1e200 the log-space product rounds a few ulps above c,
-    which no server count can be: the model's own bound is restored here,
-    where only rounding can cross it."""
-    return np.minimum(np.exp(logs["log_busy"]), c)
+    Near saturation as c - E[idle servers], E[idle] = p_c D with D from
+    log_idle_ratio: A (1 - p_K) = exp(log A + log(1 - p_K)) would carry the
+    rounding of a log of size |log(1 - p_K)| (7e-14 at A = 1e271), while
+    the idle servers are a small correction to c.  The bound c is restored
+    where rounding alone could cross it."""
+    c = np.broadcast_to(c, logs["a"].shape)
+    carried = np.exp(logs["log_busy"])
+    heavy = np.flatnonzero((carried > 0.5 * c).ravel())
+    if heavy.size:
+        carried = carried.copy().reshape(-1)
+        cc = c.reshape(-1)[heavy]
+        idle = np.exp(logs["log_pc"].reshape(-1)[heavy]
+                      + _special.log_idle_ratio(cc, logs["a"].reshape(-1)[heavy]))
+        carried[heavy] = cc - idle
+        carried = carried.reshape(c.shape)
+    return np.minimum(carried, c)
 
 
 def mean_queue(logs):

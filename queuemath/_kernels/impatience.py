@@ -243,6 +243,14 @@ def window_sums(rho, omr, eps, a, m):
             lt_ratio = np.log(w[-1]) - np.log(s)
         else:   # t_m below e^-60 of the mode: its own closed form
             lt_ratio = log_t(rho, omr, eps, a, np.float64(m)) - log_s
+    if star == m and m >= 1:
+        # Mode at the top: the states below K, whose share is 1 - p_K, may
+        # all lie below the cut (1e-250 of t_m at lambda = 1e250).  Their
+        # own walk from m - 1 down gives that share to full precision.
+        _, dn_w = _walk(omr, eps, m - 1, 0, -1, TAIL_CUT)
+        below = -_increments(omr, eps, np.float64(m)) + np.log1p(np.exp(dn_w).sum())
+        lw_ratio = below - np.logaddexp(0.0, below)
+        lt_ratio = -np.logaddexp(0.0, below)
     return log_s, lw_ratio, lt_ratio, q
 
 

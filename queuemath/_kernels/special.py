@@ -32,7 +32,8 @@ from . import temme as _temme
 
 __all__ = ["stirlerr", "bd0", "log_poisson_pmf", "log_binom_pmf", "log_rise",
            "log_erlang_b_parts", "log_erlang_b_continuous", "log_expm1", "log1mexp", "log_engset_parts",
-           "log_geometric_sum", "truncated_geometric_mean"]
+           "log_geometric_sum", "truncated_geometric_mean", "legendre_cf_and_slope",
+           "log_idle_ratio"]
 
 _LOG_SQRT_2PI = 0.91893853320467274178
 
@@ -295,6 +296,62 @@ def _legendre_bottom_up(c, a, depth):
     for n in range(depth, 0, -1):
         f = np.maximum(c - n, 0.0) * n / f + (base + 2.0 * (n - 1))
     return f
+
+
+def legendre_cf_and_slope(c, a, depth=60):
+    """(f, df/da) of Legendre's fraction (see _legendre_cf), for a - c >=
+    3 sqrt(c): the fraction evaluated bottom up at a fixed depth together
+    with its derivative by forward differentiation of every level,
+    f_n' = 1 - n (c - n) f_{n+1}' / f_{n+1}**2."""
+    base = a - c + 1
+    f = base + 2.0 * depth
+    fp = np.ones(np.shape(f))
+    for n in range(depth, 0, -1):
+        num = np.maximum(c - n, 0.0) * n
+        fp = 1.0 - (num / f) * (fp / f)
+        f = num / f + (base + 2.0 * (n - 1))
+    return f, fp
+
+
+def log_idle_ratio(c, a):
+    """log D, D = sum_{n<c} (c - n) a**n/n! / (a**c/c!) for a > 0: the
+    Erlang loss system's mean idle servers c - a(1 - B) divided by B.
+
+    D = c + (c - a) Z (Z = 1/B - 1) adds positive terms for a <= c; above c
+    that form cancels (D ~ c/a while both terms are ~ c), so D is summed
+    term by term for c <= 64 (t_j = c!/((c-j)! a**j), at most 64 terms),
+    taken from the slope of Legendre's fraction, D = -a dZ/da = a c f'/f**2,
+    for a >= c + 3 sqrt(c), and from the subtraction only in between, where
+    it loses at most a factor ~10 (c/D there is below 10).
+    """
+    c = np.asarray(c, dtype=float)
+    a = np.asarray(a, dtype=float)
+    _, log_z, _ = log_erlang_b_parts(c, a)
+    out = np.empty(c.shape)
+    light = a <= c
+    few = ~light & (c <= 64)
+    cf = ~light & ~few & (a - c >= _CF_SIGMAS * np.sqrt(c))
+    mid = ~light & ~few & ~cf
+    with np.errstate(divide="ignore"):
+        if light.any():
+            out[light] = np.logaddexp(np.log(c[light]),
+                                      np.log(c[light] - a[light]) + log_z[light])
+    if few.any():
+        cc, aa = c[few], a[few]
+        t = np.ones(cc.shape)
+        d = np.zeros(cc.shape)
+        for j in range(1, int(cc.max()) + 1):
+            t = t * np.maximum(cc - j + 1, 0.0) / aa
+            d += j * t
+        out[few] = np.log(d)
+    if cf.any():
+        cc, aa = c[cf], a[cf]
+        f, fp = legendre_cf_and_slope(cc, aa)
+        out[cf] = np.log(aa) + np.log(cc) + np.log(fp) - 2 * np.log(f)
+    if mid.any():
+        cc, aa = c[mid], a[mid]
+        out[mid] = np.log(cc - (aa - cc) * np.exp(log_z[mid]))
+    return out
 
 
 def _eb_zero(c, a, want_all):

@@ -34,10 +34,13 @@ def law(a, c, capacity, scv):
         pivot = m * np.maximum(le, 0.0)                 # log max(1, eta^m)
         parts = np.stack([log_z - pivot, np.log(f) + log_q - pivot,
                           np.where(a == 0, -np.inf, m * le) - pivot])
-        top = parts.max(axis=0)
-        log_total = top + np.log(np.exp(parts - top).sum(axis=0))
-        log_pk = parts[2] - log_total
-        log_admit = np.logaddexp(parts[0], parts[1]) - log_total
+        below = np.logaddexp(parts[0], parts[1])         # states under K
+        log_total = np.logaddexp(below, parts[2])
+        # p_K = 1/(1 + below/top) and 1 - p_K = 1/(1 + top/below): each
+        # formed from the ratio, so neither loses digits as it nears 1
+        rel = below - parts[2]
+        log_pk = -np.logaddexp(0.0, rel)
+        log_admit = -np.logaddexp(0.0, -rel)
         lq = (np.exp(parts[1] - log_total) * np.where(m > 1, mean_q, 0.0)
               + m * np.exp(log_pk))
     log_pk = np.where(a == 0, -np.inf, log_pk)        # no arrivals: none refused
