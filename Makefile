@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test report bench validate-kernel lint clean
+.PHONY: test report bench fuzz validate-kernel lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mg1k.py
 	$(BIN)/python benchmarks/bench_erlang_a.py
 	$(BIN)/python benchmarks/bench_mgck_approx.py
+
+# Adversarial budget (~30 minutes on 2 cores): every public quantity against
+# mpmath at random points; writes benchmarks/accuracy.md, fails above 1e-12.
+# `make test` runs a fixed-seed sample of the same families.
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py
 
 # Real-kernel dynamic check (Linux loopback, ~2 minutes); writes measured data
 # to paper/measured/kernel_dynamic.csv, which `make report` does not regenerate.

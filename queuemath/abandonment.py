@@ -272,7 +272,8 @@ class ErlangA(QueueModel):
         return self._get(np.exp(self._share("lw")))
 
     def _mean_queue(self):
-        return np.exp(self._log_mean_queue())
+        # a mean over 0..K-c whose last ulp can round past K - c at overload
+        return np.minimum(np.exp(self._log_mean_queue()), (self._k - self._c).ravel())
 
     def _log_mean_queue(self):
         # L_q may underflow where W_q = L_q/lambda and theta L_q/lambda do

@@ -10,6 +10,7 @@ import numpy as np
 from . import _validate
 from ._kernels import erlang as _ke
 from ._kernels import impatience as _ia
+from ._kernels import special as _special
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
 __all__ = ["erlang_c", "log_erlang_c", "MMc"]
@@ -209,7 +210,8 @@ class MMc(QueueModel):
 
     @cached_property
     def _log_c(self):
-        return _ke.log_erlang_c(self._c, self._a, c_minus_a=self._gap)
+        return _ke.log_erlang_c(self._c, self._a, c_minus_a=self._gap,
+                                da=_special.load_residual(self._lam, self._mu, self._a))
 
     @property
     def _stable(self):

@@ -314,7 +314,7 @@ def min_capacity(arrival_rate, service_rate, servers=1, *, target_blocking):
     def ok(k, mask):
         out = np.ones(k.shape, dtype=bool)
         if np.any(mask):
-            log_pk, pk = _kf.mmck_blocking(a[mask], c[mask], k[mask])
+            log_pk, pk = _kf.mmck_blocking_rates(lam[mask], mu[mask], a[mask], c[mask], k[mask])
             out[mask] = _search.meets(log_pk, t[mask], pk)
         return out
 
@@ -360,7 +360,8 @@ def capacity_frontier(arrival_rate, service_rate, servers, *, target_blocking):
     lam, mu, c, t = (np.atleast_1d(v).ravel() for v in _validate.broadcast(
         arrival_rate=lam, service_rate=mu, servers=c, target_blocking=t))
     a = _validate.offered_load(lam, mu)
-    feasible = ~((a > c) & (t <= (a - c) / a))
+    # above c the blocking never falls below 1 - c/A, whatever the capacity
+    feasible = ~((a > c) & (t * a <= a - c))
     cap = np.zeros(c.shape, dtype=np.int64)
     if feasible.any():
         cap[feasible] = np.atleast_1d(min_capacity(lam[feasible], mu[feasible], c[feasible],
@@ -391,8 +392,18 @@ def blocking_sensitivity(arrival_rate, service_rate, servers, capacity):
     The load derivative is exact: every state's weight is :math:`A^n` over a
     constant, so :math:`\partial \log p_K/\partial \log A = K - L` with L the
     mean number present, and :math:`\partial p_K/\partial\lambda =
-    p_K (K - L)/\lambda`.  Servers and capacity are integers: their effects
-    are the differences of one more.
+    p_K (K - L)/\lambda`.  K - L is summed as :math:`\sum_{n<K} (K-n) p_n`
+    from positive parts (never as K minus L, which loses every digit as
+    L -> K: at A = 1e12 on M/M/1/1 the true value is 1e-12).
+
+    Servers and capacity are integers: their effects are the differences of
+    one more.  One more place is a product, not a difference,
+    :math:`p_K(K) - p_{K+1}(K+1) = p_K(K)\,p_c(K+1)\,D/c` with
+    :math:`D = \sum_{n<c}(c-n)\,w_n/w_c` (the weights above c differ by
+    :math:`\rho` per state, which leaves only the states below c), so it keeps
+    its relative precision; one more server is the difference of two
+    blockings, exact to 1e-16 absolute but not relative where the two agree
+    to many digits (both near 1).
 
     Returns
     -------
@@ -412,19 +423,21 @@ def blocking_sensitivity(arrival_rate, service_rate, servers, capacity):
                                         capacity=k)
     _validate.at_least("capacity", k, "servers", c)
     a = _validate.offered_load(lam, mu)
-    logs = _kf.mmck_logs(a, c, k)
+    # log rho and the rounding of A from the rates, as MMcK takes them
+    da = _special.load_residual(lam, mu, a)
+    logs = _kf.mmck_logs(a, c, k, _kf.log_rho_rates(lam, mu, c), da)
     log_slack = _kf.log_capacity_slack(a, c, k, logs)
     elasticity = np.exp(log_slack)
-    log_pk, pk = _kf.mmck_blocking(a, c, k)
+    log_pk, pk = _kf.mmck_blocking_rates(lam, mu, a, c, k)
     with np.errstate(divide="ignore", invalid="ignore"):
         deriv = np.exp(log_pk + log_slack - np.log(lam))
     # At lambda = 0 only K = 1 (then c = 1) has a non-zero slope: B = A/(1+A).
     deriv = np.where(lam == 0, np.where(k == 1, 1 / mu, 0.0), deriv)
-    more_server = _kf.mmck_blocking(a, c + 1, k + 1)[1] - pk
+    more_server = _kf.mmck_blocking_rates(lam, mu, a, c + 1, k + 1)[1] - pk
     # B(K) - B(K+1) = B(K) p_c(K+1) D / c with D = sum_{n<c} (c-n) w_n/w_c
     # (the weights above c differ by rho per state, which leaves only the
     # states below c): a product, exact where the difference would cancel.
-    up = _kf.mmck_logs(a, c, k + 1)
+    up = _kf.mmck_logs(a, c, k + 1, logs["L"], da)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_pc_up = np.where(up["L"] <= 0, -up["log_w_c"],
                              -(k + 1 - c) * up["L"] - up["log_w_k"])

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _validate
 from ._kernels import finite as _kf
+from ._kernels import special as _special
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
 __all__ = ["MMcK", "MM1K"]
@@ -153,14 +154,19 @@ class MMcK(QueueModel):
         return _kf.log_rho_rates(self._lam, self._mu, self._c)
 
     @cached_property
+    def _load_residual(self):
+        return _special.load_residual(self._lam, self._mu, self._a)
+
+    @cached_property
     def _logs(self):
-        return _kf.mmck_logs(self._a, self._c, self._k, self._log_rho)
+        return _kf.mmck_logs(self._a, self._c, self._k, self._log_rho, self._load_residual)
 
     @cached_property
     def _blocking(self):
         # Blocking alone is the common question (and the inverses' probe):
         # it has a lighter kernel than the full set of quantities.
-        return _kf.mmck_blocking(self._a, self._c, self._k, self._log_rho)
+        return _kf.mmck_blocking(self._a, self._c, self._k, self._log_rho,
+                                 self._load_residual)
 
     # -- quantities ---------------------------------------------------------
     @quantity

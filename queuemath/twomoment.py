@@ -11,6 +11,7 @@ from functools import cached_property
 import numpy as np
 
 from . import _validate
+from ._kernels import finite as _kf
 from ._kernels import laws as _laws
 from ._kernels import twomoment as _k2
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
@@ -207,7 +208,8 @@ class MGcKApprox(QueueModel):
 
     @cached_property
     def _law(self):
-        return _k2.law(self._a, self._c, self._k, self._scv)
+        return _k2.law(self._a, self._c, self._k, self._scv,
+                       _kf.log_rho_rates(self._lam, self._mu, self._c))
 
     @quantity
     def offered_load(self):
@@ -244,16 +246,22 @@ class MGcKApprox(QueueModel):
     @quantity
     def mean_queue(self):
         """Mean number waiting."""
-        return self._law[1]
+        return self._mean_queue()
+
+    def _mean_queue(self):
+        # a mean of queue lengths 0..K-c, whose last ulp can round past K - c
+        # at overload: the model's bound is restored where only rounding
+        # crosses it
+        return np.minimum(np.exp(self._law[1]), self._k - self._c)
 
     @quantity
     def mean_in_system(self):
         """Mean number present."""
-        return self._carried() + self._law[1]
+        return np.minimum(self._carried() + self._mean_queue(), self._k)
 
     @quantity
     def mean_wait(self):
         """Mean wait of an admitted customer. [s]"""
         with np.errstate(invalid="ignore", divide="ignore"):
-            w = self._law[1] / (self._lam * np.exp(self._law[2]))
+            w = np.exp(self._law[1] - np.log(self._lam) - self._law[2])
         return np.where(self._lam == 0, 0.0, w)

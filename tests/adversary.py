@@ -130,6 +130,12 @@ class Tally:
         if not err <= w.error and (err > w.error or math.isnan(err)):
             w.error, w.point, w.got, w.ref = err, point, got, mp.nstr(ref, 17)
 
+    def add_error(self, name, err, point):
+        w = self.worst.setdefault(name, Worst())
+        w.count += 1
+        if not err <= w.error:
+            w.error, w.point, w.got, w.ref = err, point, math.nan, "(worst state)"
+
     def add_bracket(self, name, ok, point, got):
         w = self.worst.setdefault(name, Worst())
         w.count += 1
@@ -178,7 +184,7 @@ def _mmck(rng, tally, big):
             ((qm.MM1K(lam, mu, 1 + m), "MM1K"),) if c == 1 else ()):
         for q in MMCK_QUANTITIES:
             tally.add(f"{name}.{q}", getattr(model, q), ref[q], point, log=q.startswith("log"))
-    if m <= 2000:
+    if c + m <= 5000:
         # the state law, state by state from the balance equations
         with mp.workdps(mpref._dps(lam, mu, c, c + m) + 40):
             aa = mp.mpf(lam) / mp.mpf(mu)
@@ -189,7 +195,7 @@ def _mmck(rng, tally, big):
             tot = mp.log(mp.fsum(mp.exp(x - top) for x in lw)) + top
             probs = qm.MMcK(lam, mu, c, c + m).state_probabilities()
             worst = max(mpref.rel_err(float(p), mp.exp(x - tot)) for p, x in zip(probs, lw))
-        tally.add("MMcK.state_probabilities", 0.0 if worst <= TOLERANCE else worst, 0.0, point)
+        tally.add_error("MMcK.state_probabilities", worst, point)
 
 
 def _mmc(rng, tally, big):
@@ -302,8 +308,40 @@ def _sensitivity(rng, tally, big):
         mpref.DPS = old
 
 
+MGCK_QUANTITIES = ("blocking", "log_blocking", "throughput", "utilization", "mean_in_system",
+                   "mean_queue", "mean_wait")
+
+
+def _mgck_approx(rng, tally, big):
+    """The two-moment approximation: exactly M/M/c/K at scv = 1 (checked
+    against the balance equations), and for any scv the invariants a law
+    must keep (an approximation has no exact value to compare with)."""
+    c = _count(rng, 10**4)
+    k = c + int(rng.choice([0, 1, 2, _count(rng, 10**5)]))
+    a = _load(rng, c)
+    mu = _loguniform(rng, 1e-3, 1e3)
+    lam = a * mu
+    if not 0 < lam < 1e300:
+        return
+    scv = 1.0 if rng.integers(2) else _loguniform(rng, 1e-3, 1e3)
+    q = qm.MGcKApprox(lam, mu, c, k, service_scv=scv)
+    point = (lam, mu, c, k, scv)
+    v = {name: float(getattr(q, name)) for name in MGCK_QUANTITIES}
+    ok = (all(not math.isnan(x) for x in v.values()) and 0 <= v["blocking"] <= 1
+          and v["log_blocking"] <= 0 and 0 <= v["throughput"] <= min(lam, c * mu)
+          and 0 <= v["utilization"] <= 1 and 0 <= v["mean_queue"] <= k - c
+          and v["mean_queue"] <= v["mean_in_system"] <= k and 0 <= v["mean_wait"] < math.inf)
+    tally.add_bracket("MGcKApprox.invariants", ok, point, 0.0)
+    if scv == 1.0:
+        ref = mpref.mmck(lam, mu, c, k)
+        for name in MGCK_QUANTITIES:
+            tally.add(f"MGcKApprox(scv=1).{name}", v[name], ref[name], point,
+                      log=name.startswith("log"))
+
+
 FAMILIES = {"erlang": _erlang, "mmck": _mmck, "mmc": _mmc, "engset": _engset,
-            "erlang_a": _erlang_a, "mg1k": _mg1k, "sensitivity": _sensitivity}
+            "erlang_a": _erlang_a, "mg1k": _mg1k, "sensitivity": _sensitivity,
+            "mgck_approx": _mgck_approx}
 
 
 def sweep(points, seed, big=False, families=None):

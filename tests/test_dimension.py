@@ -42,7 +42,10 @@ def test_erlang_b_load_round_trip(servers, target):
     # to a few ulps gives B to that many ulps times this slope, and
     # erlang_b itself is exp(log B), which carries |log B| ulps.
     slope = servers - a * (1 - target)
-    budget = 8 * 1.1e-16 * (max(1.0, slope) + abs(np.log(target)))
+    # 32 ulps: where the slope is ~1 (A just above c) the search's bracket
+    # is set by log B's own rounding, ~10 ulps of B (68940 servers, B =
+    # 0.238: 18 ulps, found by hypothesis)
+    budget = 32 * 1.1e-16 * (max(1.0, slope) + abs(np.log(target)))
     assert rel_err(qm.erlang_b(servers, a), target) <= budget
 
 
@@ -143,7 +146,9 @@ def test_blocking_sensitivity_matches_mpmath_derivative(lam, mu, c, k):
         exact = mp.diff(lambda x: mmck(x, mu, c, k)["blocking"], mp.mpf(lam))
     assert rel_err(s.d_arrival_rate, exact) <= 1e-12
     base = qm.MMcK(lam, mu, c, k).blocking
-    assert s.one_more_place == qm.MMcK(lam, mu, c, k + 1).blocking - base
+    # one more place is a product (exact); one more server the difference
+    exact_place = mmck(lam, mu, c, k + 1)["blocking"] - mmck(lam, mu, c, k)["blocking"]
+    assert rel_err(s.one_more_place, exact_place) <= 1e-13
     assert s.one_more_server == qm.MMcK(lam, mu, c + 1, k + 1).blocking - base
     assert s.one_more_place < 0 and s.one_more_server < 0
 

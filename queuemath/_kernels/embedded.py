@@ -53,13 +53,15 @@ def arrival_counts(lam, service, top):
     mean = float(service.mean())
     if name == "expon" and not args and set(kwds) <= {"scale"}:
         r = lam * mean / (1 + lam * mean)       # P(an arrival before the service ends)
-        return (1 - r) * r ** k[:-1], r ** k, mean
+        # 1 - r as 1/(1 + lam E[S]): formed as 1 - r it would keep the
+        # rounding of r, 7e-13 relative at rho = 6400
+        return r ** k[:-1] / (1 + lam * mean), r ** k, mean
     if name == "gamma" and len(args) + len(kwds) >= 1 and kwds.get("loc", 0) == 0:
         shape = float(args[0] if args else kwds["a"])
         scale = float(kwds.get("scale", args[2] if len(args) > 2 else 1.0))
         q = lam * scale / (1 + lam * scale)     # negative binomial
         log_a = (special.gammaln(k + shape) - special.gammaln(k + 1) - special.gammaln(shape)
-                 + shape * np.log1p(-q) + special.xlogy(k, q))
+                 - shape * np.log1p(lam * scale) + special.xlogy(k, q))
         tail = np.where(k == 0, 1.0, special.betainc(np.maximum(k, 1), shape, q))
         return np.exp(log_a[:-1]), tail, mean
     s, w = _quantile_nodes(service)

@@ -10,13 +10,14 @@ from . import special as _special
 __all__ = ["log_erlang_c", "engset_call_parts", "solve_engset_beta"]
 
 
-def log_erlang_c(c, a, continuous=False, c_minus_a=None):
+def log_erlang_c(c, a, continuous=False, c_minus_a=None, da=None):
     r"""log C(c, A); 0 where A >= c (every arrival waits).  ``c_minus_a``,
-    c - A, if the caller has it more exactly than c - fl(A)."""
+    c - A, if the caller has it more exactly than c - fl(A); ``da`` the
+    rounding left out of A (special.load_residual)."""
     if continuous:
         log_b, log_z = _special.log_erlang_b_continuous(c, a)
     else:
-        log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
+        log_b, log_z, _ = _special.log_erlang_b_parts(c, a, da=da)
     stable = a < c
     # 1/C = 1 + (1 - rho)(1 - B)/B = 1 + ((c - A)/c) Z, all terms >= 0, so
     # log C = -log(1 + exp(log((c-A)/c) + log Z)) loses nothing, even as

@@ -7,15 +7,14 @@ piece is taken relative to state c when rho <= 1 and to state k when rho > 1,
 so no power rho**m overflows and nothing large cancels.
 """
 import numpy as np
-from scipy import special as _sc
+from scipy import special
 
 from . import special as _special
 from . import temme as _temme
-from .impatience import two_prod
 
-__all__ = ["log_rho", "log_rho_rates", "log_rho_sum", "mm1k_blocking", "mmck_blocking", "mmck_logs", "busy",
-           "admitted_share", "log_capacity_slack", "mean_queue", "mean_in_system", "mean_wait", "log_state",
-           "state_probabilities"]
+__all__ = ["log_rho", "log_rho_rates", "mmck_blocking_rates", "log_rho_sum", "mm1k_blocking",
+           "mmck_blocking", "mmck_logs", "busy", "admitted_share", "log_capacity_slack",
+           "mean_queue", "mean_in_system", "mean_wait", "log_state", "state_probabilities"]
 
 
 def log_rho(a, c):
@@ -36,7 +35,7 @@ def log_rho_rates(lam, mu, c):
     rounded first would keep only 4 digits of the offset, and the law's
     condition number there is the capacity (1e6 places: 1e-10).
     """
-    s, e = two_prod(c, mu)
+    s, e = _special.two_prod(c, mu)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         near = (lam >= 0.5 * s) & (lam <= 2 * s)
         d = (lam - np.where(near, s, 0.0)) - np.where(near, e, 0.0)
@@ -78,13 +77,14 @@ def mm1k_blocking(a, k, L=None):
     return log_pk, pk
 
 
-def mmck_blocking(a, c, k, L=None):
+def mmck_blocking(a, c, k, L=None, da=None):
     """(log p_K, p_K) of M/M/c/K; the lighter kernel behind blocking alone.
-    ``L``, log rho, if the caller has it more exactly (log_rho_rates)."""
+    ``L``, log rho, if the caller has it more exactly (log_rho_rates), and
+    ``da`` the rounding left out of a (special.load_residual)."""
     if np.all(c == 1):
         return mm1k_blocking(a, k, L)
     m = k - c
-    _, log_z, _ = _special.log_erlang_b_parts(c, a)
+    _, log_z, _ = _special.log_erlang_b_parts(c, a, da=da)
     if L is None:
         L = log_rho(a, c)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -100,7 +100,14 @@ def mmck_blocking(a, c, k, L=None):
     return log_pk, pk
 
 
-def mmck_logs(a, c, k, L=None):
+def mmck_blocking_rates(lam, mu, a, c, k):
+    """mmck_blocking from the rates: log rho and the rounding of
+    a = fl(lam/mu) taken from lam and mu (as MMcK does), so that searches
+    and the model agree to the bit."""
+    return mmck_blocking(a, c, k, log_rho_rates(lam, mu, c), _special.load_residual(lam, mu, a))
+
+
+def mmck_logs(a, c, k, L=None, da=None):
     """Log-space pieces of the M/M/c/K law, as a dict:
 
     L (log rho), log_z (log of the states below c relative to state c),
@@ -110,7 +117,7 @@ def mmck_logs(a, c, k, L=None):
     log_busy (log of the carried load A (1 - p_K)).
     """
     m = k - c
-    log_b, log_z, _ = _special.log_erlang_b_parts(c, a)
+    log_b, log_z, _ = _special.log_erlang_b_parts(c, a, da=da)
     if L is None:
         L = log_rho(a, c)
     le1 = L <= 0
@@ -148,7 +155,8 @@ def mmck_logs(a, c, k, L=None):
         log_busy = np.log(a) + log_admit   # carried load A (1 - p_K)
     with np.errstate(invalid="ignore"):
         log_pc = np.where(le1, -log_w_c, -m * L - log_w_k)
-    return dict(a=a, c=c, log_pc=log_pc,
+    return dict(a=a, c=c, log_pc=log_pc, da=np.zeros(a.shape) if da is None else da,
+                log_b=log_b,
                 L=L, log_z=log_z, log_admit=log_admit, log_p_ge_c=log_p_ge_c,
                 log_p_le_c=log_p_le_c, log_p_wait=log_p_wait, queue_mean=qm,
                 log_busy=log_busy, log_w_c=log_w_c, log_w_k=log_w_k)
@@ -276,17 +284,29 @@ def log_state(a, c, k, n, logs):
         aa, cc, nn = a[low_p], c[low_p], n[low_p]
         with np.errstate(divide="ignore"):
             log_pmf = np.where(nn == 0, -aa, _special.log_poisson_pmf(np.maximum(nn, 1), aa))
+        # pmf(n)/cdf(c) moves by (n/a - 1 + B) da with the rounding da of a
+        fix = (nn / aa - 1 + np.exp(logs["log_b"][low_p])) * logs["da"][low_p]
         out[low_p] = (logs["log_p_le_c"][low_p] + log_pmf
-                      - _log_cdf_at_c(aa, cc, logs["log_z"][low_p]))
+                      - _log_cdf_at_c(aa, cc, logs["log_z"][low_p]) + fix)
     low_q = live & (n <= c) & ~le1
     if low_q.any():
         aa, cc, nn = a[low_q], c[low_q], n[low_q]
         mm = cc - nn
         with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.where(nn == 0, _sc.gammaln(cc + 1) - cc * np.log(aa),
-                           mm * _log_ratio(np.maximum(nn, 1), aa)
-                           + _special.log_rise(np.maximum(nn, 1), mm))
-        out[low_q] = rel + log_pc[low_q]
+            # log(c!/(n! a**(c-n))) two ways, each losing the ulps of its
+            # largest term: (c-n) log(n/a) + log_rise(n, c-n), whose terms
+            # grow as n falls (2900 against 2300 at c = 676, n = 9: 6e-13),
+            # or Stirling's form of c!, (c-n) log(c/a) + n log c - c +
+            # log(2 pi c)/2 + stirlerr(c) - log n!, whose terms grow with n:
+            # each point takes the form with the smaller terms.
+            stirling = (mm * _log_ratio(cc, aa) + nn * np.log(cc) - cc
+                        + 0.5 * np.log(2 * np.pi * cc) + _special.stirlerr(cc)
+                        - special.gammaln(nn + 1))
+            log_na = _log_ratio(np.maximum(nn, 1), aa)
+            rise = mm * log_na + _special.log_rise(np.maximum(nn, 1), mm)
+            use_stirling = (nn == 0) | (np.maximum(nn * np.log(cc), cc) < np.abs(mm * log_na))
+            rel = np.where(use_stirling, stirling, rise)
+        out[low_q] = rel - mm / aa * logs["da"][low_q] + log_pc[low_q]
     high = live & (n > c) & (n <= k)
     if high.any():
         nn, cc, kk, LL = n[high], c[high], k[high], L[high]

@@ -24,16 +24,7 @@ _CHUNK = 4096
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
 
 
-def two_prod(p, q):
-    """(s, e) with s = fl(p q) and s + e = p q exactly (Dekker)."""
-    s = p * q
-    with np.errstate(over="ignore", invalid="ignore"):
-        f = 134217729.0                       # 2**27 + 1, Veltkamp split
-        tp, tq = f * p, f * q
-        ph, qh = tp - (tp - p), tq - (tq - q)
-        pl, ql = p - ph, q - qh
-        e = ((ph * qh - s) + ph * ql + pl * qh) + pl * ql
-    return s, np.where(np.isfinite(e), e, 0.0)
+two_prod = _special.two_prod
 
 
 def log_rising(a, eps, m):

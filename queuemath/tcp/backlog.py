@@ -436,7 +436,7 @@ def min_backlog(arrival_rate, service_rate, servers=None, *, target_blocking=Non
     limit = _max_backlog(family, cap, smax)
     max_queue = np.asarray(accept_queue_capacity(np.full(a.shape, limit), os=os,
                                                  somaxconn=somaxconn), dtype=float)
-    log_pk, pk = _kf.mmck_blocking(a, c, c + max_queue)
+    log_pk, pk = _kf.mmck_blocking_rates(lam, mu, a, c, c + max_queue)
     enough = _search.meets(log_pk, t, pk)
     queue = max_queue.copy()
     if enough.any():
@@ -448,7 +448,8 @@ def min_backlog(arrival_rate, service_rate, servers=None, *, target_blocking=Non
             out = np.ones(q.shape, dtype=bool)
             sel = mask & enough
             if sel.any():
-                lp, p = _kf.mmck_blocking(a[sel], c[sel], c[sel] + q[sel])
+                lp, p = _kf.mmck_blocking_rates(lam[sel], mu[sel], a[sel], c[sel],
+                                                c[sel] + q[sel])
                 out[sel] = _search.meets(lp, t[sel], p)
             return out
         q_found = _search.smallest_integer(ok, q_min - 1, {"arrival_rate": lam},
@@ -457,6 +458,6 @@ def min_backlog(arrival_rate, service_rate, servers=None, *, target_blocking=Non
     backlog, _, _ = _backlog_for(queue, family, cap, smax)
     backlog = np.where(enough, backlog, limit)
     queue = np.asarray(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn), dtype=float)
-    _, refusal = _kf.mmck_blocking(a, c, c + queue)
+    _, refusal = _kf.mmck_blocking_rates(lam, mu, a, c, c + queue)
     return BacklogAdvice(backlog.astype(np.int64), queue.astype(np.int64), refusal, enough,
                          np.asarray(limit, dtype=np.int64))
