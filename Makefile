@@ -27,7 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_erlang_a.py
 	$(BIN)/python benchmarks/bench_mgck_approx.py
 
-# Adversarial budget (~30 minutes on 2 cores): every public quantity against
+# Adversarial budget (~10 minutes on 2 cores, 5000 points per family): every public quantity against
 # mpmath at random points; writes benchmarks/accuracy.md, fails above 1e-12.
 # `make test` runs a fixed-seed sample of the same families.
 fuzz: $(STAMP)

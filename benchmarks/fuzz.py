@@ -47,7 +47,7 @@ def _fmt_point(point):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--points", type=int, default=1000,
+    parser.add_argument("--points", type=int, default=5000,
                         help="random points per family (a tenth at the largest sizes)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--workers", type=int, default=2)

@@ -155,7 +155,8 @@ def _erlang(rng, tally, big):
     tally.add("log_erlang_c", qm.log_erlang_c(c, a), log_c, point, log=True)
     # the inverse: the least n with B(n, a) <= target
     target = float(mp.exp(log_b)) if rng.integers(2) else _loguniform(rng, 1e-300, 0.99)
-    if 0 < target < 1 and a < 1e15:   # beyond, the answer may exceed 2**53 servers
+    # (the reference's incomplete gamma is slow beyond ~1e7 servers)
+    if 0 < target < 1 and a < 1e6:
         n = int(qm.erlang_b_servers(a, target_blocking=target))
         # within TOLERANCE of the target either way counts as meeting it: a
         # target given as the double nearest B(n) is met by n or n + 1

@@ -182,12 +182,23 @@ def erlang_a(lam, mu, c, theta, k=None, t=None):
         elif k is None:
             a, x = cmu / theta, lam / theta
             # S = 1F1(1; a+1; x) = a x^-a e^x gamma(a, x); the identity
-            # D = S (x - a) + a cancels by at most ~a, far inside the digits.
+            # D = S (x - a) + a cancels by at most ~a/(x - a) for x > a/2,
+            # far inside the digits.
             if x > a:
                 # mpmath's incomplete gamma gives up here: sum the weights
                 # directly (they rise to j ~ x - a, then fall).
                 s, d, tj, j = mp.mpf(1), mp.mpf(0), mp.mpf(1), 0
                 while j < x - a or tj > s * mp.mpf(10) ** (-(DPS + 5)):
+                    j += 1
+                    tj = tj * x / (a + j)
+                    s += tj
+                    d += j * tj
+            elif x <= a / 2:
+                # the terms fall at least by half each: sum S and D directly
+                # (D = S (x - a) + a would cancel S - 1 ~ x/a against a: at
+                # x = 1e-86 every digit)
+                s, d, tj, j = mp.mpf(1), mp.mpf(0), mp.mpf(1), 0
+                while tj > s * mp.mpf(10) ** (-(DPS + 5)):
                     j += 1
                     tj = tj * x / (a + j)
                     s += tj

@@ -127,6 +127,17 @@ def test_mg1k_light_load(lam):
     assert q.mean_wait > 0
 
 
+@pytest.mark.parametrize("lam,k,kind", [(4.54901e-10, 29, "constant"),
+                                         (1e-12, 25, "exponential")])
+def test_mg1k_blocking_near_the_bottom_of_the_doubles(lam, k, kind):
+    # found by make fuzz: blocking ~1e-302, whose next tail terms (1e-313)
+    # underflow one by one although they move it by 1.5e-11
+    from scipy import stats
+    law = 1.0 if kind == "constant" else stats.expon(scale=1.0)
+    ref = adversary.mg1k_reference(lam, 1.0, k, kind)
+    assert mpref.rel_err(qm.MG1K(lam, k, service_time=law).blocking, ref["blocking"]) < 1e-13
+
+
 def test_mgck_approx_overload_and_scv_one():
     for lam in (1e10, 1e100, 1e250):
         q = qm.MGcKApprox(lam, 1.0, 3, 5, service_scv=2.0)

@@ -134,11 +134,40 @@ def solve(lam, law, k):
     else:
         pi = _recursion(k, tail, a[0])
     ms = k - np.maximum(np.arange(k), 1)
+    excess = _excess(tail, ms, rho)
+    if tail[k] < 1e-200:
+        # The tails past K underflow one by one (2e-313 after 1e-302 at
+        # rho = 4.5e-10, K = 29) while their sum is still a double: summed
+        # in logs where the law allows, so none is lost.
+        log_after = _log_after(lam, law, tail.size - 1)
+        if log_after is not None:
+            far = ms >= rho
+            excess[far] = np.exp(log_after[np.minimum(ms[far] + 1, tail.size)])
     # b = p_K / (1 - p_K), refused per admitted arrival: p_K = b/(1+b) and
     # 1 - p_K = 1/(1+b) both follow without cancellation
-    b = float(pi @ _excess(tail, ms, rho))
+    b = float(pi @ excess)
     probs = np.append(pi / (1 + b), b / (1 + b))
     return probs, b, rho
+
+
+def _log_after(lam, law, top):
+    """log sum_{k>=j} P(N >= k) for j = 0..top+1 (-inf at top+1), from the
+    log point probabilities, for a constant or exponential service time
+    (None for other laws).  Beyond ``top`` the terms are negligible, as for
+    the plain tails."""
+    k = np.arange(top + 1, dtype=float)
+    if isinstance(law, float):
+        x = lam * law
+        log_pmf = special.xlogy(k, x) - x - special.gammaln(k + 1)
+    elif (getattr(getattr(law, "dist", None), "name", None) == "expon"
+          and not getattr(law, "args", ()) and set(getattr(law, "kwds", {})) <= {"scale"}):
+        m = lam * float(law.mean())
+        log_pmf = k * (np.log(m) - np.log1p(m)) - np.log1p(m)
+    else:
+        return None
+    log_tail = np.logaddexp.accumulate(log_pmf[::-1])[::-1]
+    log_after = np.logaddexp.accumulate(log_tail[::-1])[::-1]
+    return np.append(log_after, -np.inf)
 
 
 def _log_no_arrival(lam, law):
