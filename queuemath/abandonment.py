@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _validate
 from ._kernels import impatience as _ia
+from ._kernels import special as _special
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
 __all__ = ["ErlangA"]
@@ -189,14 +190,14 @@ class ErlangA(QueueModel):
             self._params["capacity"] = None     # no limit: the parameter reads None
         self._bounded = bounded
         self._a = _validate.offered_load(self._lam, self._mu)
-        cmu, err = _ia.two_prod(self._c, self._mu)
+        cmu, gap = _special.rate_gap(self._lam, self._mu, self._c)
         if np.any(~np.isfinite(cmu)):
             idx = tuple(np.argwhere(~np.isfinite(cmu))[0])
             raise ValueError(f"servers * service_rate overflows a double, got servers="
                              f"{self._c[idx]!r} with service_rate={self._mu[idx]!r}")
         self._cmu = cmu
         # 1 - rho = (c mu - lambda)/(c mu) with c mu's rounding error kept.
-        self._omr = ((cmu - self._lam) + err) / cmu
+        self._omr = gap / cmu
         self._rho = self._lam / cmu
         self._eps = self._theta / cmu
         unstable = (self._theta == 0) & ~np.isfinite(self._k) & (self._omr <= 0)

@@ -9,7 +9,6 @@ import numpy as np
 
 from . import _validate
 from ._kernels import erlang as _ke
-from ._kernels import impatience as _ia
 from ._kernels import special as _special
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
@@ -202,10 +201,10 @@ class MMc(QueueModel):
         """c - A = (c mu - lambda)/mu with c mu - lambda formed exactly
         (Dekker's product): near rho = 1, c - fl(lambda/mu) keeps only the
         digits the rounding of A left (1e-7 relative at rho = 1 - 1e-9)."""
-        s, e = _ia.two_prod(self._c, self._mu)
+        s, gap = _special.rate_gap(self._lam, self._mu, self._c)
         with np.errstate(over="ignore", invalid="ignore"):
             near = (self._lam >= 0.5 * s) & (self._lam <= 2 * s)
-            exact = ((s - self._lam) + e) / self._mu
+            exact = gap / self._mu
         return np.where(near, exact, self._c - self._a)
 
     @cached_property

@@ -34,12 +34,11 @@ def log_rho_rates(lam, mu, c):
     rounded first would keep only 4 digits of the offset, and the law's
     condition number there is the capacity (1e6 places: 1e-10).
     """
-    s, e = _special.two_prod(c, mu)
+    s, gap = _special.rate_gap(lam, mu, c)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         near = (lam >= 0.5 * s) & (lam <= 2 * s)
-        d = (lam - np.where(near, s, 0.0)) - np.where(near, e, 0.0)
         far = np.log(lam) - np.log(c) - np.log(mu)
-        return np.where(near, np.log1p(d / np.where(near, s, 1.0)), far)
+        return np.where(near, np.log1p(-gap / np.where(near, s, 1.0)), far)
 
 
 def log_rho_sum(L, m):

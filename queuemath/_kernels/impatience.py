@@ -14,7 +14,7 @@ from scipy import special
 from . import special as _special
 from . import temme as _temme
 
-__all__ = ["two_prod", "parts", "service_level", "TAIL_CUT", "log_rho", "log_t", "upper",
+__all__ = ["parts", "service_level", "TAIL_CUT", "log_rho", "log_t", "upper",
            "shifted", "window", "window_sums", "served_within"]
 
 _CF_DEPTH = 64      # levels of the positive fraction (see _upper_cf)
@@ -22,9 +22,6 @@ _CF_SIGMAS = 3.0    # fraction used for x <= a - 3 sqrt(a) (or rho <= 1/2)
 TAIL_CUT = -60.0   # window terms below e^-60 of the largest are dropped
 _CHUNK = 4096
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
-
-
-two_prod = _special.two_prod
 
 
 def log_rising(a, eps, m):

@@ -33,7 +33,7 @@ from . import temme as _temme
 __all__ = ["stirlerr", "bd0", "log_poisson_pmf", "log_binom_pmf", "log_rise",
            "log_erlang_b_parts", "log_erlang_b_continuous", "log_expm1", "log1mexp", "log_engset_parts",
            "log_geometric_sum", "truncated_geometric_mean", "legendre_cf_and_slope",
-           "log_idle_ratio", "load_residual", "two_prod"]
+           "log_idle_ratio", "load_residual", "rate_gap", "two_prod"]
 
 _LOG_SQRT_2PI = 0.91893853320467274178
 
@@ -313,7 +313,7 @@ def legendre_cf_and_slope(c, a, depth=60):
     return f, fp
 
 
-def log_idle_ratio(c, a):
+def log_idle_ratio(c, a, log_z=None):
     """log D, D = sum_{n<c} (c - n) a**n/n! / (a**c/c!) for a > 0: the
     Erlang loss system's mean idle servers c - a(1 - B) divided by B.
 
@@ -322,11 +322,13 @@ def log_idle_ratio(c, a):
     term by term for c <= 64 (t_j = c!/((c-j)! a**j), at most 64 terms),
     taken from the slope of Legendre's fraction, D = -a dZ/da = a c f'/f**2,
     for a >= c + 3 sqrt(c), and from the subtraction only in between, where
-    it loses at most a factor ~10 (c/D there is below 10).
+    it loses at most a factor ~10 (c/D there is below 10).  ``log_z``, log Z
+    of log_erlang_b_parts, if the caller has it already.
     """
     c = np.asarray(c, dtype=float)
     a = np.asarray(a, dtype=float)
-    _, log_z, _ = log_erlang_b_parts(c, a)
+    if log_z is None:
+        _, log_z, _ = log_erlang_b_parts(c, a)
     out = np.empty(c.shape)
     light = a <= c
     few = ~light & (c <= 64)
@@ -470,7 +472,9 @@ def log_erlang_b_parts(c, a, want_all=True, da=None):
         if heavy.size:
             g_b, g_z = g_b.reshape(-1).copy(), g_z.reshape(-1).copy()
             ch, ah = c.reshape(-1)[heavy], a.reshape(-1)[heavy]
-            log_d = log_idle_ratio(ch, ah) - np.log(ah)
+            # log Z is at hand (before its correction, as log_idle_ratio takes it)
+            log_d = (log_idle_ratio(ch, ah, None if lz is None else lz.reshape(-1)[heavy])
+                     - np.log(ah))
             g_b[heavy] = np.exp(lb.reshape(-1)[heavy] + log_d)
             if lz is not None:
                 g_z[heavy] = np.exp(log_d - lz.reshape(-1)[heavy])
@@ -490,6 +494,16 @@ def load_residual(lam, mu, a):
     with np.errstate(invalid="ignore", over="ignore"):
         r = ((lam - s) - e) / mu
     return np.where(np.isfinite(r), r, 0.0)
+
+
+def rate_gap(lam, mu, c):
+    """(s, c mu - lam) with s = fl(c mu) and the difference formed from
+    Dekker's exact product c mu = s + e as (s - lam) + e: exact to one
+    rounding near rho = 1, where s - lam is exact (Sterbenz) and the
+    quotient lam/mu rounded first would keep few digits of the offset."""
+    s, e = two_prod(c, mu)
+    with np.errstate(invalid="ignore"):
+        return s, (s - lam) + e
 
 
 def two_prod(p, q):
