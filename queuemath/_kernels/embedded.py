@@ -39,26 +39,40 @@ def _quantile_nodes(service):
     return s[ok], weight[ok] / weight[ok].sum()
 
 
+def _law_form(law):
+    """Which closed form the arrivals during one service have: ("constant",
+    time), ("expon", mean), ("gamma", (shape, scale)) or ("general", None)."""
+    if isinstance(law, float):
+        return "constant", law
+    name = getattr(getattr(law, "dist", None), "name", None)
+    args, kwds = getattr(law, "args", ()), getattr(law, "kwds", {})
+    if name == "expon" and not args and set(kwds) <= {"scale"}:
+        return "expon", float(law.mean())
+    if name == "gamma" and len(args) + len(kwds) >= 1 and kwds.get("loc", 0) == 0:
+        shape = float(args[0] if args else kwds["a"])
+        scale = float(kwds.get("scale", args[2] if len(args) > 2 else 1.0))
+        return "gamma", (shape, scale)
+    return "general", None
+
+
 def arrival_counts(lam, service, top):
     """(a_k for k < top, Abar_k for k <= top, mean service) for the arrivals
     during one service."""
     k = np.arange(top + 1, dtype=float)
-    if isinstance(service, float):
+    form, value = _law_form(service)
+    if form == "constant":
         x = lam * service
         a = np.exp(special.xlogy(k, x) - x - special.gammaln(k + 1))
         tail = np.where(k == 0, 1.0, _temme.gamma_pq(np.maximum(k, 1), np.full(k.shape, x))[0])
         return a[:-1], tail, float(service)
-    name = getattr(getattr(service, "dist", None), "name", None)
-    args, kwds = getattr(service, "args", ()), getattr(service, "kwds", {})
     mean = float(service.mean())
-    if name == "expon" and not args and set(kwds) <= {"scale"}:
+    if form == "expon":
         r = lam * mean / (1 + lam * mean)       # P(an arrival before the service ends)
         # 1 - r as 1/(1 + lam E[S]): formed as 1 - r it would keep the
         # rounding of r, 7e-13 relative at rho = 6400
         return r ** k[:-1] / (1 + lam * mean), r ** k, mean
-    if name == "gamma" and len(args) + len(kwds) >= 1 and kwds.get("loc", 0) == 0:
-        shape = float(args[0] if args else kwds["a"])
-        scale = float(kwds.get("scale", args[2] if len(args) > 2 else 1.0))
+    if form == "gamma":
+        shape, scale = value
         q = lam * scale / (1 + lam * scale)     # negative binomial
         log_a = (special.gammaln(k + shape) - special.gammaln(k + 1) - special.gammaln(shape)
                  - shape * np.log1p(lam * scale) + special.xlogy(k, q))
@@ -156,12 +170,12 @@ def _log_after(lam, law, top):
     (None for other laws).  Beyond ``top`` the terms are negligible, as for
     the plain tails."""
     k = np.arange(top + 1, dtype=float)
-    if isinstance(law, float):
-        x = lam * law
+    form, value = _law_form(law)
+    if form == "constant":
+        x = lam * value
         log_pmf = special.xlogy(k, x) - x - special.gammaln(k + 1)
-    elif (getattr(getattr(law, "dist", None), "name", None) == "expon"
-          and not getattr(law, "args", ()) and set(getattr(law, "kwds", {})) <= {"scale"}):
-        m = lam * float(law.mean())
+    elif form == "expon":
+        m = lam * value
         log_pmf = k * (np.log(m) - np.log1p(m)) - np.log1p(m)
     else:
         return None
@@ -173,16 +187,13 @@ def _log_after(lam, law, top):
 def _log_no_arrival(lam, law):
     """log a_0 = log E[exp(-lam S)], the chance of no arrival during a service,
     as a log (a_0 itself underflows at rho ~ 700 with constant service)."""
-    if isinstance(law, float):
-        return -lam * law
-    name = getattr(getattr(law, "dist", None), "name", None)
-    args, kwds = getattr(law, "args", ()), getattr(law, "kwds", {})
-    mean = float(law.mean())
-    if name == "expon" and not args and set(kwds) <= {"scale"}:
-        return -np.log1p(lam * mean)
-    if name == "gamma" and len(args) + len(kwds) >= 1 and kwds.get("loc", 0) == 0:
-        shape = float(args[0] if args else kwds["a"])
-        scale = float(kwds.get("scale", args[2] if len(args) > 2 else 1.0))
+    form, value = _law_form(law)
+    if form == "constant":
+        return -lam * value
+    if form == "expon":
+        return -np.log1p(lam * value)
+    if form == "gamma":
+        shape, scale = value
         return -shape * np.log1p(lam * scale)
     s, w = _quantile_nodes(law)
     return float(special.logsumexp(np.log(w) - lam * s))
