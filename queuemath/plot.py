@@ -200,10 +200,12 @@ def state_distribution(model, ax=None):
     return ax
 
 
-def crosscheck_curve(arrival_rates, service_rate, servers, capacity, *, arrivals=200_000,
-                     seed=0, ax=None):
+def crosscheck_curve(arrival_rates, service_rate, servers, capacity, *, arrivals=None,
+                     rel_precision=0.02, seed=0, ax=None):
     """Simulated M/M/c/K blocking with 95% intervals over the closed-form
-    curve, against the arrival rate.
+    curve, against the arrival rate.  Each point is simulated until its
+    blocking interval is within ``rel_precision`` of the estimate (or with a
+    fixed budget of ``arrivals``; see :func:`queuemath.simulate`).
 
     Returns
     -------
@@ -221,7 +223,8 @@ def crosscheck_curve(arrival_rates, service_rate, servers, capacity, *, arrivals
     ss = np.random.SeedSequence(seed).spawn(lam.size)
     means, lows, highs = [], [], []
     for rate, s in zip(lam, ss):
-        res = simulate(MMcK(rate, mu, c, k), arrivals=arrivals, seed=s)
+        res = simulate(MMcK(rate, mu, c, k), arrivals=arrivals, rel_precision=rel_precision,
+                       quantities="blocking", seed=s)
         means.append(res.blocking.mean)
         lows.append(res.blocking.low)
         highs.append(res.blocking.high)

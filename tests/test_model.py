@@ -88,6 +88,12 @@ def test_summary_is_one_row_per_quantity(model):
                      "description"].startswith("share of")
 
 
+# Small budgets on purpose (plumbing and reproducibility): the
+# SimulationWarning they earn is tested in tests/test_simulate.py.
+SMALL_BUDGET = pytest.mark.filterwarnings("ignore::queuemath.montecarlo.SimulationWarning")
+
+
+@SMALL_BUDGET
 @pytest.mark.parametrize("model", [m for m in MODELS if not m.closed_form],
                          ids=[repr(m) for m in MODELS if not m.closed_form])
 def test_summary_of_a_simulated_model_has_intervals_and_is_reproducible(model):
@@ -111,6 +117,7 @@ def test_summary_of_an_array_model_is_one_row_per_point():
 
 # -- simulate and crosscheck -----------------------------------------------------
 
+@SMALL_BUDGET
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
 def test_every_model_simulates(model):
     res = qm.simulate(model, arrivals=40_000, seed=3)
@@ -124,6 +131,7 @@ def test_every_model_simulates(model):
 
 # 99.99% intervals over at most 9 quantities per model: a correct closed form
 # fails with probability below 9e-4 per model, below 1e-2 over the ten here.
+@SMALL_BUDGET
 @pytest.mark.parametrize("model", [m for m in CLOSED if not m.approximate],
                          ids=[repr(m) for m in CLOSED if not m.approximate])
 def test_crosscheck_covers_every_exact_model(model):
@@ -133,6 +141,7 @@ def test_crosscheck_covers_every_exact_model(model):
     assert cc.all_covered, cc
 
 
+@SMALL_BUDGET
 def test_crosscheck_of_an_approximation_measures_its_error():
     # M/G/c/K by two moments is off by a few percent here (docstring's table);
     # crosscheck simulates the law itself and says so row by row.

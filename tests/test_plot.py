@@ -65,6 +65,7 @@ def test_several_configurations_on_one_axes_are_told_apart():
     (lambda a: plot.crosscheck_curve([0.5, 1.0], 1.0, 1, 4, arrivals=20_000, ax=a), 1),
     (lambda a: plot.storm_transient([tcp.login_storm(50, 1.0, 50.0, 1, 2)], ["b"], ax=a), 1),
 ], ids=["erlang_b", "dimensioning", "crosscheck", "storm"])
+@pytest.mark.filterwarnings("ignore::queuemath.montecarlo.SimulationWarning")   # a small budget
 def test_each_function_draws_on_the_given_axes(draw, lines):
     _, ax = plt.subplots()
     assert draw(ax) is ax

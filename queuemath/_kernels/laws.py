@@ -87,6 +87,10 @@ class Sampler:
     def __init__(self, law):
         self.law = law
 
+    def moments(self):
+        """(mean, squared coefficient of variation), for run-length plans."""
+        return mean(self.law), scv(self.law)
+
     def __call__(self, gen, size):
         if isinstance(self.law, float):
             return np.full(size, self.law)
@@ -98,6 +102,9 @@ class ExponentialSampler:
 
     def __init__(self, rate):
         self.scale = 1.0 / float(rate)
+
+    def moments(self):
+        return self.scale, 1.0
 
     def __call__(self, gen, size):
         return gen.exponential(self.scale, size)

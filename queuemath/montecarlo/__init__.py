@@ -5,10 +5,13 @@ estimate with a confidence interval for every quantity the model has;
 ``crosscheck(model)`` sets them beside the closed forms.  Any model of the
 package can be simulated: it names its engine and the engine's arguments in
 its public ``simulation_spec()``, and its quantities in ``quantities``; the
-quantities that have an estimator below are estimated.  Exponential models
-run on a lean Markov-chain engine, general ones (``MG1K``, ``MGcKApprox``,
-``GGcK``, ``FiniteSourceGGcK``) on a FIFO event engine; both advance many
-replications in lockstep with numpy (see :mod:`queuemath.montecarlo.engine`).
+quantities that have an estimator (:data:`ESTIMATORS`) are estimated.
+Exponential models run on a compiled birth-death engine, general ones
+(``MG1K``, ``MGcKApprox``, ``GGcK``, ``FiniteSourceGGcK``) on a FIFO event
+engine that advances many replications in lockstep with numpy (see
+:mod:`queuemath.montecarlo.engine`).  How long to run comes from the model's
+relaxation time (:mod:`queuemath.montecarlo.plan`), the warm-up and the
+intervals from the data (:mod:`queuemath.montecarlo.stats`).
 
 Scale-out uses any :class:`concurrent.futures.Executor`: a local
 ``ProcessPoolExecutor``, or on a cluster dask.distributed's::
@@ -20,17 +23,36 @@ Scale-out uses any :class:`concurrent.futures.Executor`: a local
 Replications are seeded one by one (``SeedSequence(seed).spawn``), so the
 numbers do not depend on the executor or on how many workers it has.
 """
+import math
+import warnings
+
 import numpy as np
 
 from .. import _validate
 from .._model import QueueModel
 from . import engine as _engine
-from .stats import CrossCheck, Estimate, SimulationResult, estimate
+from .plan import relaxation
+from .stats import (ESTIMATORS, CrossCheck, Estimate, SimulationResult, SimulationWarning,
+                    analyse, replications_needed, troubles)
 
 __all__ = ["simulate", "crosscheck", "ESTIMATORS", "Estimate", "SimulationResult",
-           "CrossCheck"]
+           "CrossCheck", "SimulationWarning", "relaxation"]
 
 _CHUNK = 1024   # replications per task: large enough for lockstep to pay off
+
+#: The run plan (see the README's "How the Monte Carlo module decides how long
+#: to run"): each replication spans WARM + RUN relaxation times, cut into
+#: BATCHES batches; at least MIN_REPLICATIONS replications, each at least
+#: MIN_ARRIVALS arrivals.
+RUN, WARM, BATCHES = 10.0, 3.0, 50
+MIN_REPLICATIONS, MIN_ARRIVALS, MAX_REPLICATIONS = 20, 2000, 4096
+#: Default budgets of a precision-driven run: the compiled Markov engine
+#: does ~5e7 events/s, the general (numpy) engine ~2e6 arrivals/s.
+MAX_ARRIVALS = {"markov": 100_000_000, "general": 10_000_000}
+#: How many times a run whose checks fail is restarted with replications
+#: twice as long; how many times a precision-driven run may add replications
+#: after its main stage.
+LENGTHEN, TOPUPS = 2, 4
 
 
 def _seed_sequence(seed):
@@ -50,41 +72,56 @@ def _positive_int(name, value):
     return int(arr)
 
 
-def _run_chunk(kind, kwargs, seeds, per_rep, warmup):
-    run = _engine.run_markov if kind == "markov" else _engine.run_general
-    return run(seeds=seeds, per_rep=per_rep, warmup=warmup, **kwargs)
+def _run_chunk(kind, kwargs, seeds, batches, batch_size, tick=None, start=None):
+    if kind == "markov":
+        return _engine.run_markov(seeds=seeds, batches=batches, batch_steps=batch_size,
+                                  tick=tick, **kwargs, **(start or {}))
+    return _engine.run_general(seeds=seeds, batches=batches, batch_arrivals=batch_size,
+                               tick=tick, **kwargs)
 
 
-#: How each quantity is estimated from one replication's tallies (see
-#: :mod:`queuemath.montecarlo.engine`): ``d`` the tallies, ``c`` the servers.
-ESTIMATORS = {
-    "blocking": lambda d, c: d["blocked"] / d["counted"],
-    "p_wait": lambda d, c: d["waited"] / d["counted"],
-    "p_abandon": lambda d, c: d["abandoned"] / d["counted"],
-    # customers who leave served: those admitted less those who abandon
-    "throughput": lambda d, c: (d["admitted"] - d["abandoned"]) / d["window"],
-    "utilization": lambda d, c: d["area_busy"] / (c * d["window"]),
-    "mean_in_system": lambda d, c: d["area_n"] / d["window"],
-    "mean_queue": lambda d, c: d["area_q"] / d["window"],
-    "mean_wait": lambda d, c: d["wait_sum"] / d["served"],
-    "mean_response_time": lambda d, c: d["response_sum"] / d["served"],
-    "time_congestion": lambda d, c: d["area_full"] / d["window"],
-    "carried_load": lambda d, c: d["area_busy"] / d["window"],
-}
-
-
-def _estimated(model, spec):
+def _estimated(model, spec, quantities):
     """The model's quantities that a simulation estimates: those with an
-    estimator, less blocking where nothing can be refused (no capacity)."""
-    unlimited = not np.isfinite(spec.arguments.get("k", np.inf))
-    return tuple(q for q in model.quantities
-                 if q in ESTIMATORS and not (q == "blocking" and unlimited)
-                 and not (q == "p_abandon" and not spec.arguments.get("theta")))
+    estimator, less those that cannot happen: blocking without a capacity,
+    waiting without room to wait (Erlang B), abandonment without patience."""
+    a = spec.arguments
+    unlimited = not np.isfinite(a.get("k", np.inf))
+    no_room = a.get("k", np.inf) <= a["c"]
+    skip = set()
+    if unlimited:
+        skip.add("blocking")
+    if no_room:
+        skip |= {"p_wait", "mean_queue", "mean_wait"}
+    if not a.get("theta"):
+        skip.add("p_abandon")
+    names = tuple(q for q in model.quantities if q in ESTIMATORS and q not in skip)
+    if quantities is None:
+        return names
+    asked = (quantities,) if isinstance(quantities, str) else tuple(quantities)
+    for q in asked:
+        if q not in names:
+            raise ValueError(f"quantities: {q!r} is not estimated for {type(model).__name__}; "
+                             f"choose from {', '.join(names)}")
+    return tuple(q for q in names if q in asked)
 
 
-def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=None,
-             confidence=0.95, executor=None, progress=False):
+def _met(est, target):
+    return est.status == "ok" and est.half_width <= target * abs(est.mean)
+
+
+def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, quantities=None,
+             replications=None, warmup=None, seed=None, confidence=0.95, executor=None,
+             progress=False, stationary_start=True):
     r"""Estimate every quantity of ``model`` by simulation, with intervals.
+
+    By default the run is as long as the precision asked needs: replications
+    are added until every quantity's interval half-width is within
+    ``rel_precision`` of its estimate, or ``max_arrivals`` are spent (the
+    result then names the quantities that fell short).  Each replication
+    starts empty and is as long as the model's relaxation time requires
+    (:func:`queuemath.montecarlo.relaxation`); the warm-up discarded is what
+    the data say (MSER); a share never observed gets an upper bound, not a
+    zero-width interval.
 
     Parameters
     ----------
@@ -92,15 +129,27 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
         With scalar parameters (MM1K, MMcK, MMc, Engset, ErlangA, MG1K,
         MGcKApprox, GGcK, FiniteSourceGGcK, tcp.ListenQueue, ...).  Erlang B
         is ``MMcK`` with capacity = servers.
-    arrivals : int, default 1_000_000
-        Total arrivals measured after warm-up, split evenly across the
-        replications (rounded up, so ``result.arrivals`` may be a little more).
+    arrivals : int, optional
+        A fixed budget instead of a precision target: total arrivals,
+        warm-up included, split evenly over the replications.  If it is
+        less than the model needs for honest intervals (20 replications
+        of 13 relaxation times) the replications are kept as long as needed
+        and a :class:`SimulationWarning` says so.
+    rel_precision : float, default 0.01
+        Target half-width of every interval relative to its estimate, in
+        (0, 1); ignored when ``arrivals`` is given.
+    max_arrivals : int, optional
+        Budget of a precision-driven run; default 1e8 for exponential models
+        (compiled engine, a few seconds) and 1e7 for general laws.
+    quantities : str or sequence of str, optional
+        The quantities to estimate (and hold to ``rel_precision``); default
+        all of the model's that a simulation can estimate.
     replications : int, optional
-        Independent replications; default ``arrivals // 2000`` clipped to
-        [16, 4096], so each runs about 2000 arrivals.
+        Independent replications, at least 2; default chosen from the budget
+        (10 to 4096).
     warmup : int, optional
-        Arrivals discarded at the start of each replication (which starts
-        empty); default a tenth of a replication's measured arrivals.
+        Arrivals discarded at the start of each replication; default chosen
+        from the data by MSER (White 1997).
     seed : int or numpy.random.SeedSequence, optional
         Seed of the whole run; None draws fresh entropy.
     confidence : float, default 0.95
@@ -108,29 +157,50 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
     executor : concurrent.futures.Executor, optional
         Runs blocks of replications; results are identical with or without.
     progress : bool, default False
-        Show a tqdm progress bar over blocks of replications.
+        Show a progress bar in arrivals (tqdm; a widget in Jupyter when
+        ipywidgets is installed, ``pip install 'queuemath[notebook]'``).
 
     Returns
     -------
     SimulationResult
-        ``arrivals``, ``replications`` and one :class:`Estimate` per quantity
-        (``mean``, ``low``, ``high``, ``half_width``), for each of the
-        model's ``quantities`` that has an estimator in :data:`ESTIMATORS`
-        (``blocking`` only with a capacity): ``blocking`` (refused over
-        arrivals), ``p_wait`` (admitted and waiting over arrivals),
-        ``p_abandon`` (abandonments over arrivals), ``throughput`` (customers
-        served per unit time), ``utilization``, ``mean_in_system``,
-        ``mean_queue``, ``mean_wait``, ``mean_response_time``,
-        ``time_congestion`` and ``carried_load`` (Engset: time in units of
-        the mean holding time).
+        One :class:`Estimate` per quantity (``mean``, ``low``, ``high``,
+        ``half_width``, ``status``): ``blocking`` (refused over arrivals),
+        ``p_wait`` (admitted and waiting over arrivals), ``p_abandon``
+        (abandonments over arrivals), ``throughput`` (customers served per
+        unit time), ``utilization``, ``mean_in_system``, ``mean_queue``,
+        ``mean_wait``, ``mean_response_time``, ``time_congestion`` and
+        ``carried_load`` (Engset: time in units of the mean holding time);
+        and ``arrivals``, ``replications``, ``warmup``, ``relaxation_time``,
+        ``shortfall``, ``troubles``.
+
+    Warns
+    -----
+    SimulationWarning
+        When the budget ends short of ``rel_precision``, when the run is
+        longer than the ``arrivals`` asked, and when the checks (warm-up at
+        its limit, drift between the halves of the replications, batches
+        correlated over much of a replication) still fail after the
+        replications were made longer.
 
     Notes
     -----
-    Memory is proportional to the number of replications in a block, never
-    to the number of arrivals.  The intervals assume the replications'
-    estimates are near normal, which holds once each replication has a few
-    thousand events; the coverage tests in ``tests/test_simulate.py``
-    measure it.
+    Exponential models run on a compiled birth-death engine that credits
+    each state with its mean holding time (discrete-time conversion:
+    Hordijk, Iglehart & Schassberger 1976); general laws on a FIFO event
+    engine.  Memory is proportional to replications times batches, never
+    to arrivals.  ``tests/test_coverage.py`` measures the intervals'
+    coverage at loads 0.5 to 0.99 (``make coverage`` runs the full budget).
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations", Management Science
+       35(11), 1341-1366, 1989. https://doi.org/10.1287/mnsc.35.11.1341
+    .. [2] K. P. White Jr., "An effective truncation heuristic for bias
+       reduction in simulation output", Simulation 69(6), 323-334, 1997.
+       https://doi.org/10.1177/003754979706900601
+    .. [3] A. Hordijk, D. L. Iglehart, R. Schassberger, "Discrete time
+       methods for simulating continuous time Markov chains", Advances in
+       Applied Probability 8(4), 772-788, 1976. https://doi.org/10.2307/1425934
 
     Examples
     --------
@@ -138,54 +208,176 @@ def simulate(model, *, arrivals=1_000_000, replications=None, warmup=None, seed=
     >>> r = qm.simulate(qm.MM1K(0.9, 1.0, 10), arrivals=200_000, seed=1)
     >>> r.blocking.low < float(qm.MM1K(0.9, 1.0, 10).blocking) < r.blocking.high
     True
+    >>> r = qm.simulate(qm.MMc(3.9, 1.0, 4), rel_precision=0.05, seed=1)
+    >>> r.mean_wait.half_width <= 0.05 * r.mean_wait.mean
+    True
     """
     if not isinstance(model, QueueModel):
         raise ValueError(f"model must be a queuemath model (MM1K, MMcK, GGcK, ...), got "
                          f"{model!r}")
     spec = model.simulation_spec()
     kind, kwargs, servers = spec.engine, spec.arguments, spec.servers
-    names = _estimated(model, spec)
-    arrivals = _positive_int("arrivals", arrivals)
-    if replications is None:
-        replications = int(min(4096, max(16, arrivals // 2000)))
-    replications = _positive_int("replications", replications)
-    if replications < 2:
-        # one replication has no spread to estimate: its interval would be
-        # (-inf, inf), which covers everything and says nothing
-        raise ValueError(f"replications must be at least 2 for a confidence interval, got "
-                         f"{replications}")
-    per_rep = -(-arrivals // replications)
-    if warmup is None:
-        warmup = per_rep // 10
-    warmup = int(_validate.integer("warmup", warmup, minimum=0))
+    names = _estimated(model, spec, quantities)
     conf = float(_validate.probability("confidence", confidence))
+    if replications is not None:
+        replications = _positive_int("replications", replications)
+        if replications < 2:
+            # one replication has no spread to estimate: its interval would be
+            # (-inf, inf), which covers everything and says nothing
+            raise ValueError(f"replications must be at least 2 for a confidence interval, "
+                             f"got {replications}")
+    if warmup is not None:
+        warmup = int(_validate.integer("warmup", warmup, minimum=0))
+    sequential = arrivals is None
+    if sequential:
+        target = float(_validate.probability("rel_precision", rel_precision))
+        budget = _positive_int("max_arrivals",
+                               MAX_ARRIVALS[kind] if max_arrivals is None else max_arrivals)
+    else:
+        arrivals = _positive_int("arrivals", arrivals)
+        budget, target = arrivals, None
     ss = _seed_sequence(seed)
-    seeds = ss.spawn(replications)
-    blocks = [seeds[i:i + _CHUNK] for i in range(0, replications, _CHUNK)]
+
+    plan = relaxation(spec)
+    start = (dict(start_cdf=plan.start_cdf, first_state=plan.first_state)
+             if kind == "markov" and stationary_start else None)
+    relax = math.ceil((RUN + WARM) * plan.relaxation_time * plan.arrival_rate)
+    need = max(MIN_ARRIVALS, relax)
+    notes = []
+    if sequential:
+        reps = replications or MIN_REPLICATIONS
+        # long enough that the replications the budget allows fit in memory
+        per_rep = max(need, math.ceil(budget / MAX_REPLICATIONS))
+        if reps * per_rep > budget:
+            raise ValueError(
+                f"max_arrivals={budget} is too small for {model!r}: its relaxation time is "
+                f"{plan.relaxation_time:.4g} (about {plan.relaxation_time * plan.arrival_rate:.3g}"
+                f" arrivals), so {reps} replications of {RUN + WARM:g} relaxation times need "
+                f"{reps * per_rep} arrivals; raise max_arrivals or lower the load")
+    elif replications is not None:
+        reps, per_rep = replications, -(-arrivals // replications)
+        if per_rep < relax:
+            notes.append(f"replications of {per_rep} arrivals are shorter than the "
+                         f"{relax} ({RUN + WARM:g} relaxation times) this model needs")
+    else:
+        reps = int(min(MAX_REPLICATIONS, max(MIN_REPLICATIONS, arrivals // need)))
+        per_rep = max(relax, -(-arrivals // reps))
+        if per_rep == relax and reps * relax > arrivals:
+            notes.append(f"ran {reps * per_rep} arrivals, more than the {arrivals} asked: "
+                         f"{model!r} relaxes in {plan.relaxation_time:.4g} time units, and "
+                         f"honest intervals need {MIN_REPLICATIONS} replications of "
+                         f"{RUN + WARM:g} relaxation times")
+
     bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(total=replications, unit="replication", desc=type(model).__name__)
-    parts = []
-    if executor is None:
-        for block in blocks:
-            parts.append(_run_chunk(kind, kwargs, block, per_rep, warmup))
-            if bar is not None:
-                bar.update(len(block))
-    else:
-        futures = [executor.submit(_run_chunk, kind, kwargs, block, per_rep, warmup)
-                   for block in blocks]
-        for fut, block in zip(futures, blocks):
-            parts.append(fut.result())
-            if bar is not None:
-                bar.update(len(block))
+        bar = tqdm(total=0, unit="arrival", unit_scale=True, desc=type(model).__name__)
+
+    def run(count, length):
+        batch = -(-length // BATCHES)
+        size = math.ceil(batch * plan.events_per_arrival) if kind == "markov" else batch
+        seeds = ss.spawn(count)
+        if bar is not None:
+            bar.total += count * batch * BATCHES
+            bar.refresh()
+        chunk = _CHUNK if kind == "general" else max(1, min(_CHUNK, -(-count // 16)))
+        blocks = [seeds[i:i + chunk] for i in range(0, count, chunk)]
+        parts = []
+        if executor is None:
+            tick = (lambda n: bar.update(n)) if bar is not None else None
+            for block in blocks:
+                parts.append(_run_chunk(kind, kwargs, block, BATCHES, size, tick, start))
+        else:
+            futures = [executor.submit(_run_chunk, kind, kwargs, block, BATCHES, size, None,
+                                       start)
+                       for block in blocks]
+            for fut in futures:
+                parts.append(fut.result())
+                if bar is not None:
+                    bar.update(float(parts[-1]["counted"].sum()))
+        if bar is not None:
+            # the plan counted arrivals expected; the stage is done whatever came
+            bar.total = bar.n
+            bar.refresh()
+        return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+    def cut_of(tallies):
+        if warmup is None:
+            return None
+        per_batch = tallies["counted"].sum() / tallies["counted"].size
+        return math.ceil(warmup / per_batch) if per_batch > 0 else 0
+
+    tallies = run(reps, per_rep)
+    spent = reps * per_rep
+    lengthened = 0
+    # A precision-driven run sizes its main stage from a pilot and then
+    # discards the pilot: deciding when to stop from the very data that make
+    # the interval (stop when the spread looks small) costs coverage.
+    stage = "pilot" if sequential else "done"
+    topups = 0
+    while True:
+        # a start from empty (general laws) is at least WARM relaxation times away
+        floor = 0 if start else min(BATCHES // 2, math.ceil(
+            BATCHES * WARM * plan.relaxation_time * plan.arrival_rate / per_rep))
+        result = analyse(tallies, names, servers, conf, cut_of(tallies), floor)
+        doubts = troubles(result)
+        have = tallies["counted"].shape[0]
+        longer = {"warmup", "drift", "correlated"} & set(doubts)
+        if longer and sequential and lengthened < LENGTHEN and \
+                spent + 2 * have * per_rep <= budget:
+            # the data contradict the plan: replications twice as long, afresh
+            per_rep *= 2
+            lengthened += 1
+            tallies = run(have, per_rep)
+            spent += have * per_rep
+            continue
+        if stage == "done":
+            break
+        est = result.estimates
+        asked = names if stage == "pilot" else [q for q in names if not _met(est[q], target)]
+        grow = max([(est[q].half_width / (target * abs(est[q].mean))) ** 2
+                    if est[q].status == "ok" else 4.0 for q in asked], default=0.0)
+        want = max(math.ceil(have * min(grow * 1.2, 16.0)),
+                   min(replications_needed(result, names), 16 * have))
+        room = (budget - spent) // per_rep
+        if stage == "pilot":
+            stage = "main"
+            main = min(max(want, MIN_REPLICATIONS), room)
+            if main >= MIN_REPLICATIONS:
+                tallies = run(main, per_rep)
+                spent += main * per_rep
+            else:
+                stage = "done"       # no room for a fresh stage: the pilot is all there is
+            continue
+        # main stage: top-ups while precision or Cochran's rule still asks
+        topups += 1
+        if topups >= TOPUPS:
+            stage = "done"
+        extra = min(want - have, room)
+        if extra <= 0:
+            break
+        more = run(extra, per_rep)
+        spent += extra * per_rep
+        tallies = {k: np.concatenate([tallies[k], more[k]]) for k in tallies}
     if bar is not None:
         bar.close()
-    d = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    per = {name: ESTIMATORS[name](d, servers) for name in names}
-    estimates = {name: estimate(per[name], conf) for name in names}
-    return SimulationResult(estimates, int(d["counted"].sum()), replications, warmup, conf,
-                            model, per)
+
+    reps = tallies["counted"].shape[0]
+    est = result.estimates
+    shortfall = tuple(q for q in names if not _met(est[q], target)) if sequential else ()
+    if shortfall:
+        notes.append(f"{spent} arrivals (budget {budget}) spent short of the relative "
+                     f"precision {target:g} for {', '.join(shortfall)}")
+    notes.extend(doubts.values())
+    for note in notes:
+        warnings.warn(f"{type(model).__name__}: {note}", SimulationWarning, stacklevel=2)
+    counted = tallies["counted"]
+    measured = int(counted[:, result.cut:].sum())
+    warm = int(round(counted[:, :result.cut].sum() / reps))
+    return SimulationResult(est, measured, reps, warm, conf, model, result.per_replication,
+                            relaxation_time=plan.relaxation_time,
+                            rel_precision=target if sequential else None, shortfall=shortfall,
+                            troubles=tuple(doubts.values()), batches=tallies)
 
 
 def crosscheck(model, **simulate_kwargs):
@@ -209,8 +401,8 @@ def crosscheck(model, **simulate_kwargs):
     --------
     >>> import queuemath as qm
     >>> cc = qm.crosscheck(qm.MMcK(7.0, 1.0, 10, 10), arrivals=200_000, seed=2)
-    >>> [r["quantity"] for r in cc.rows][:3]
-    ['blocking', 'p_wait', 'throughput']
+    >>> [r["quantity"] for r in cc.rows][:3]     # Erlang B: nobody waits
+    ['blocking', 'throughput', 'utilization']
     """
     if isinstance(model, QueueModel) and not model.closed_form:
         raise ValueError(f"{type(model).__name__} has no closed form to cross-check "
@@ -221,5 +413,5 @@ def crosscheck(model, **simulate_kwargs):
         exact = float(getattr(model, name))
         est = getattr(result, name)
         rows.append(dict(quantity=name, closed_form=exact, estimate=est.mean, low=est.low,
-                         high=est.high, covered=est.covers(exact)))
+                         high=est.high, covered=est.covers(exact), status=est.status))
     return CrossCheck(rows, result)

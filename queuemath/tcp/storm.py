@@ -221,32 +221,57 @@ def retry_schedule(os="linux", client=None, reset_interval=0.5, reset_retries=3)
 class StormSimulation:
     """Outcome of :func:`simulate_storm`, pooled over replications.
 
-    ``connect_delay``: time from a client's first attempt to its admission
-    into the accept queue, for the clients that got in [s]; ``attempts``:
-    attempts each client made; ``failed_share``: clients that gave up;
-    ``first_try_share``; ``attempt_shares``: share of clients admitted at
-    attempt 1, 2, ...; ``refused_attempts``: mean refused or dropped
-    attempts per replication; ``delay_quantiles``: 50/90/99% and max.
+    ``clients``: clients over all replications; ``failed_share``: clients
+    that gave up; ``first_try_share``; ``attempt_shares``: share of clients
+    admitted at attempt 1, 2, ...; ``refused_attempts``: mean refused or
+    dropped attempts per replication (``per_replication_refused`` each);
+    ``delay_values`` and ``delay_counts``: a client admitted at attempt j
+    waited exactly the retry offset of that attempt (0 for the first), so
+    the time to connect takes these values, this many times;
+    ``delay_quantiles``: 50/90/99% and max of it.  :meth:`interval` gives a
+    confidence interval over the replications.
     """
 
-    def __init__(self, delays, tries, connected, replications):
-        d = np.concatenate(delays)
-        a = np.concatenate(tries)
-        ok = np.concatenate(connected)
-        self.replications = replications
-        self.clients = int(d.size)
-        self.connect_delay = d[ok]
-        self.attempts = a
-        self.failed_share = float(1 - ok.mean()) if d.size else 0.0
-        self.first_try_share = float(np.mean(ok & (a == 1))) if d.size else 0.0
-        top = int(a.max()) if a.size else 0
-        self.attempt_shares = tuple(float(np.mean(ok & (a == i))) for i in range(1, top + 1))
-        self.refused_attempts = float((a.sum() - ok.sum()) / replications)
-        self.per_replication_refused = np.array(
-            [t.sum() - c.sum() for t, c in zip(tries, connected)], dtype=float)
-        qs = np.quantile(self.connect_delay, [0.5, 0.9, 0.99]) if ok.any() else [np.nan] * 3
-        self.delay_quantiles = dict(p50=float(qs[0]), p90=float(qs[1]), p99=float(qs[2]),
-                                    max=float(self.connect_delay.max()) if ok.any() else np.nan)
+    def __init__(self, tallies, offsets, replications):
+        clients = tallies["clients"]
+        admitted = tallies["admitted"]
+        self.replications = int(replications)
+        self._tallies = tallies
+        total = float(clients.sum())
+        self.clients = int(total)
+        self.delay_values = (0.0,) + tuple(float(o) for o in offsets)
+        self.delay_counts = tuple(int(x) for x in admitted.sum(axis=0))
+        ok = sum(self.delay_counts)
+        self.failed_share = float(tallies["failed"].sum() / total) if total else 0.0
+        self.first_try_share = float(self.delay_counts[0] / total) if total else 0.0
+        last = max((i for i, x in enumerate(self.delay_counts) if x), default=-1)
+        self.attempt_shares = tuple(x / total for x in self.delay_counts[:last + 1])
+        self.per_replication_refused = tallies["refused"].copy()
+        self.refused_attempts = float(tallies["refused"].mean())
+        cum = np.cumsum(self.delay_counts)
+
+        def quantile(p):
+            # smallest delay with at least a share p of the connected clients
+            return self.delay_values[int(np.searchsorted(cum, p * ok))] if ok else np.nan
+
+        self.delay_quantiles = dict(p50=quantile(0.5), p90=quantile(0.9), p99=quantile(0.99),
+                                    max=self.delay_values[last] if ok else np.nan)
+
+    def interval(self, name, confidence=0.95):
+        """:class:`~queuemath.montecarlo.Estimate` of ``failed_share``,
+        ``first_try_share`` or ``refused_attempts`` over the replications
+        (each replication is an independent storm); a share never seen gets
+        an upper bound."""
+        from ..montecarlo.stats import estimate
+        t = self._tallies
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = dict(failed_share=t["failed"] / t["clients"],
+                          first_try_share=t["admitted"][:, 0] / t["clients"],
+                          refused_attempts=t["refused"])
+        if name not in values:
+            raise ValueError(f"name must be one of {', '.join(values)}, got {name!r}")
+        conf = float(_validate.probability("confidence", confidence))
+        return estimate(values[name], conf, share=name != "refused_attempts")
 
     def __repr__(self):
         q = self.delay_quantiles
@@ -257,7 +282,7 @@ class StormSimulation:
 
 def simulate_storm(clients, duration, service_rate, workers, backlog, os="linux",
                    somaxconn=None, client=None, retries=True, replications=200, seed=None,
-                   poisson=False, reset_interval=0.5, reset_retries=3):
+                   poisson=False, reset_interval=0.5, reset_retries=3, progress=False):
     r"""Monte Carlo of a login storm with the clients' retries.
 
     ``clients`` clients make their first attempt at independent uniform
@@ -268,10 +293,16 @@ def simulate_storm(clients, duration, service_rate, workers, backlog, os="linux"
     (:func:`retry_schedule`) until it gets in or gives up.  Workers serve
     exponential times at ``service_rate``.
 
+    Each replication runs in compiled code and keeps a few counts, so
+    memory does not grow with clients times replications (a million
+    clients: about 20 s for 200 replications on one core).  ``progress``
+    shows a bar over replications.
+
     Returns
     -------
     StormSimulation
-        Time-to-connect distribution, attempts, and failures.
+        Time-to-connect distribution, attempts, and failures, with
+        :meth:`StormSimulation.interval` for confidence intervals.
 
     Examples
     --------
@@ -286,13 +317,28 @@ def simulate_storm(clients, duration, service_rate, workers, backlog, os="linux"
     c = int(_validate.integer("workers", workers, minimum=1))
     q = int(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn))
     reps = int(_validate.integer("replications", replications, minimum=1))
+    if n > 2 ** 40:
+        raise ValueError(f"clients must be at most 2**40 to simulate, got {clients!r}")
     offsets, _ = retry_schedule(os, client, reset_interval, reset_retries)
     if not retries:
         offsets = ()
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    delays, tries, ok = _storm.simulate(n, t_storm, mu, c, c + q, offsets, ss.spawn(reps),
-                                        poisson)
-    return StormSimulation(delays, tries, ok, reps)
+    try:
+        ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    except (TypeError, ValueError):
+        raise ValueError(f"seed must be None, an integer >= 0, a sequence of them or a "
+                         f"numpy.random.SeedSequence, got {seed!r}") from None
+    bar = tick = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=reps, unit="replication", desc="storm")
+        tick = bar.update
+    try:
+        tallies = _storm.simulate(n, t_storm, mu, c, c + q, offsets, ss.spawn(reps), poisson,
+                                  tick)
+    finally:
+        if bar is not None:
+            bar.close()
+    return StormSimulation(tallies, offsets, reps)
 
 
 class FluidStorm:

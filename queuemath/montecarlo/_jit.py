@@ -1,0 +1,137 @@
+"""Compiled event loops (numba): the birth-death chain and the login storm.
+
+Imported only when a simulation runs, so ``import queuemath`` never loads
+numba.  Each function runs one replication from its own
+``numpy.random.Generator`` (numba draws from the same bit generator, so a
+replication's numbers do not depend on where or beside what it runs).
+Compiled once per machine (``cache=True``).
+"""
+import numba
+import numpy as np
+
+__all__ = ["TALLIES", "birth_death", "storm"]
+
+#: Columns of the birth-death tallies, one row per batch of events.
+TALLIES = ("counted", "blocked", "waited", "abandoned", "window", "area_n", "area_busy",
+           "area_full")
+
+
+@numba.njit(cache=True, nogil=True)
+def birth_death(lam, mu, c, k, sources, theta, gen, n, first_batch, batch_steps, out):
+    """Advance the chain ``out.shape[0]`` batches of ``batch_steps`` events
+    from state ``n``, adding each batch's tallies to its row of ``out``
+    (columns :data:`TALLIES`); returns the state reached.
+
+    An event is an arrival (refused when ``n >= k``), a service completion
+    or an abandonment, with probabilities proportional to their rates at n:
+    arrivals ``lam`` (or ``lam * (sources - n)``, ``sources >= 0``),
+    completions ``mu * min(n, c)``, abandonments ``theta * (n - c)+``.  Time
+    spent in a state is credited with its mean 1/q(n) instead of an
+    exponential draw (discrete-time conversion: the same time averages with
+    less variance; Hordijk, Iglehart & Schassberger 1976).
+    """
+    for r in range(first_batch, out.shape[0]):
+        row = out[r]
+        for _ in range(batch_steps):
+            b = lam * (sources - n) if sources >= 0 else lam
+            busy = n if n < c else c
+            s = mu * busy
+            q = b + s + theta * (n - busy)
+            h = 1.0 / q
+            row[4] += h
+            row[5] += n * h
+            row[6] += busy * h
+            if n >= c:
+                row[7] += h
+            x = gen.random() * q
+            if x < b:
+                row[0] += 1.0
+                if n >= k:
+                    row[1] += 1.0
+                else:
+                    if n >= c:
+                        row[2] += 1.0
+                    n += 1
+            elif x < b + s:
+                n -= 1
+            else:
+                row[3] += 1.0
+                n -= 1
+    return n
+
+
+@numba.njit(cache=True, nogil=True)
+def storm(gen, clients, duration, mu, c, k, offsets, queue, admitted):
+    """One login storm of ``clients`` clients; returns (refused attempts,
+    failed clients) and adds to ``admitted[j]`` the clients admitted at
+    attempt j + 1.
+
+    First attempts come at sorted uniform times in [0, duration), drawn one
+    after the other as order statistics (a Poisson stream is this given a
+    Poisson number of clients).  A refused attempt of retry generation j
+    waits in the FIFO ``queue[j]`` (at least ``clients`` long; it holds
+    first-attempt times: retries of one generation come in the order of the
+    first attempts) until its time first + offsets[j].  Service is
+    exponential, so the next departure is redrawn at every event
+    (memorylessness), and no per-client state is kept beyond the queues.
+    """
+    n_gen = offsets.size
+    head = np.zeros(n_gen, dtype=np.int64)
+    tail = np.zeros(n_gen, dtype=np.int64)
+    inf = np.inf
+    made = 0
+    u = 0.0
+    nxt = inf
+    if clients > 0:
+        u = 1.0 - gen.random() ** (1.0 / clients)
+        nxt = u * duration
+    present = 0
+    refused = 0
+    failed = 0
+    t = 0.0
+    dep = inf
+    while True:
+        # the earliest of: next first attempt, each generation's first retry,
+        # the next departure
+        when = nxt
+        which = -1
+        for j in range(n_gen):
+            if head[j] < tail[j]:
+                tj = queue[j, head[j]] + offsets[j]
+                if tj < when:
+                    when = tj
+                    which = j
+        if dep < when:
+            t = dep
+            present -= 1
+        elif when < inf:
+            t = when
+            if which < 0:
+                first = nxt
+                attempt = 0
+                made += 1
+                if made < clients:
+                    # the next order statistic of the clients - made uniforms left
+                    u = 1.0 - (1.0 - u) * gen.random() ** (1.0 / (clients - made))
+                    nxt = u * duration
+                else:
+                    nxt = inf
+            else:
+                first = queue[which, head[which]]
+                head[which] += 1
+                attempt = which + 1
+            if present < k:
+                present += 1
+                admitted[attempt] += 1
+            else:
+                refused += 1
+                if attempt < n_gen:
+                    queue[attempt, tail[attempt]] = first
+                    tail[attempt] += 1
+                else:
+                    failed += 1
+        else:
+            break
+        busy = present if present < c else c
+        dep = t + gen.standard_exponential() / (mu * busy) if busy > 0 else inf
+    return refused, failed

@@ -1,0 +1,100 @@
+"""Coverage of the Monte Carlo intervals with the settings a user gets.
+
+One run of the procedure is ``qm.simulate(model, seed=s, rel_precision=REL,
+quantities=...)``: every choice in it is the default one (replication
+length from the relaxation time, stationary start or warm-up floor, MSER cut
+with its test, pooled ratio intervals, Cochran's rule, sequential stopping)
+except the precision target, which is looser than the default 0.01 so that
+runs stop earlier -- the harder case for coverage -- and the coverage of
+many runs is affordable.  Quantities rarer than RARE are left out: their
+runs end in an upper bound (tested on its own in tests/test_simulate.py) and
+would spend the whole budget.  ``groups`` runs with independent seeds give
+the share of 95 % intervals that hold the exact value; it must be within
+0.95 +- 0.02.
+
+If the true coverage is exactly 0.95, the count of covering runs is
+Binomial(groups, 0.95); :func:`false_failure_rate` is the probability that
+it leaves the band (per quantity).
+
+Used by ``tests/test_coverage.py`` (a fixed-seed sample) and
+``benchmarks/coverage_matrix.py`` (``make coverage``: every load and model of
+issue 14).
+"""
+import math
+import warnings
+
+import numpy as np
+from scipy import stats
+
+import queuemath as qm
+from queuemath import montecarlo as mc
+
+TARGET, BAND = 0.95, 0.02
+LOADS = (0.5, 0.9, 0.95, 0.975, 0.99)
+REL, RARE = 0.1, 1e-3
+
+
+def observable(model):
+    """The quantities a run estimates, less those rarer than RARE."""
+    names = [q for q in model.quantities if q in mc.ESTIMATORS]
+    return tuple(q for q in names if abs(float(getattr(model, q))) >= RARE)
+
+
+def false_failure_rate(groups, target=TARGET, band=BAND):
+    b = stats.binom(groups, target)
+    lo, hi = math.ceil((target - band) * groups), math.floor((target + band) * groups)
+    return float(b.cdf(lo - 1) + b.sf(hi))
+
+
+def coverage(model, groups, seed, exact=None):
+    """{quantity: (share of ``groups`` default runs whose interval holds the
+    exact value, share of runs whose estimate was not a plain t interval)}.
+    ``exact`` (a model) gives the exact values when ``model`` itself has none
+    (a general-law model with exponential laws)."""
+    exact = exact or model
+    seeds = np.random.SeedSequence(seed).spawn(groups)
+    wanted = observable(exact)
+    hits = bounds = None
+    with warnings.catch_warnings():
+        # a run may say its intervals are doubtful; coverage counts them as given
+        warnings.simplefilter("ignore", mc.SimulationWarning)
+        for s in seeds:
+            r = qm.simulate(model, seed=s, rel_precision=REL,
+                            quantities=[q for q in wanted if q in model.quantities])
+            if hits is None:
+                hits, bounds = dict.fromkeys(r.quantities, 0), dict.fromkeys(r.quantities, 0)
+            for q in r.quantities:
+                est = getattr(r, q)
+                hits[q] += est.covers(float(getattr(exact, q)))
+                bounds[q] += est.status != "ok"
+    return {q: (hits[q] / groups, bounds[q] / groups) for q in hits}
+
+
+def band(groups):
+    """BAND, or wider for fewer than 1000 groups: wide enough that a true
+    coverage of 0.95 leaves it with probability below 4e-3."""
+    return max(BAND, 2.9 * math.sqrt(TARGET * (1 - TARGET) / groups))
+
+
+def within(share, marked, groups=1000):
+    """The test of one quantity: two-sided band for t intervals; where some
+    runs gave an upper bound or a 'few events' interval (conservative by
+    construction), only the lower side."""
+    if marked > 0:
+        return share >= TARGET - band(groups)
+    return abs(share - TARGET) <= band(groups)
+
+
+def models(load):
+    """[(model, exact model or None)]: the models of issue 14 at one load rho
+    (per server), and the general FIFO engine with exponential laws against
+    M/M/1/K."""
+    out = [qm.MM1K(load, 1.0, k) for k in (2, 10, 100, 1000)]
+    out += [qm.MMc(4 * load, 1.0, 4), qm.MMcK(4 * load, 1.0, 4, 20),
+            qm.MMcK(10 * load, 1.0, 10, 10),                            # Erlang B
+            qm.Engset(20, 10, idle_source_load=load / (2 - load)),      # offered ~ load per server
+            qm.ErlangA(10 * load, 1.0, 10, patience_rate=0.2)]
+    out = [(m, None) for m in out]
+    general = qm.GGcK(servers=1, capacity=10, interarrival_time=stats.expon(scale=1 / load),
+                      service_time=stats.expon(scale=1.0))
+    return out + [(general, qm.MM1K(load, 1.0, 10))]

@@ -1,0 +1,32 @@
+"""Coverage of the default Monte Carlo intervals (issue 14): a fixed-seed
+sample of ``make coverage`` (benchmarks/coverage_matrix.py), which runs every load
+0.5 to 0.99 and every model.  See tests/interval_coverage.py for what one run
+is and why."""
+import pytest
+
+import queuemath as qm
+from interval_coverage import band, coverage, false_failure_rate, within
+
+# (model, groups): the cheaper models of the matrix at high load, and a
+# light one (about 2 minutes in all).  With 1000 groups the band 0.95 +- 0.02
+# is left with probability 4e-3 per quantity if the true coverage is 0.95;
+# with 500 the band widens to +- 0.028 for the same rate (band()).
+SAMPLE = [
+    (qm.MM1K(0.5, 1.0, 10), 1000),
+    (qm.MMcK(9.75, 1.0, 10, 10), 1000),                     # Erlang B at 0.975
+    (qm.MMcK(3.8, 1.0, 4, 20), 500),                        # rho 0.95
+    (qm.Engset(20, 10, idle_source_load=0.975 / 1.025), 500),
+]
+
+
+def test_the_band_is_sharp_enough():
+    assert false_failure_rate(1000) < 5e-3
+    assert false_failure_rate(500, band=band(500)) < 5e-3
+
+
+@pytest.mark.parametrize("model, groups", SAMPLE, ids=[repr(m) for m, _ in SAMPLE])
+def test_default_intervals_cover_at_their_level(model, groups):
+    shares = coverage(model, groups, seed=2026)
+    assert shares
+    for name, (share, marked) in shares.items():
+        assert within(share, marked, groups), (name, share, marked)
