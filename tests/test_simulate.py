@@ -249,7 +249,7 @@ def _warns(pattern, call):
 # probability below 8e-3 per model (Bonferroni).  A run may warn (budget
 # spent short of 1%); it may not print a wrong or zero-width interval.
 @pytest.mark.parametrize("model, kw", [
-    (qm.MMc(3.9, 1.0, 4), dict(arrivals=1_000_000)),
+    (qm.MMc(3.9, 1.0, 4), dict(arrivals=1_000_000)),      # raised to the plan, with a warning
     (qm.MMc(3.9, 1.0, 4), {}),
     (qm.MM1K(0.95, 1.0, 100), {}),
     (qm.MMcK(3.9, 1.0, 4, 200), {}),
@@ -295,7 +295,7 @@ def test_a_budget_below_the_relaxation_time_is_refused_or_lengthened():
         qm.simulate(qm.MMc(0.999, 1.0, 1), max_arrivals=10**6)
     r = _warns("more than the 100000 asked",
                lambda: qm.simulate(qm.MMc(3.9, 1.0, 4), arrivals=100_000, seed=1))
-    assert r.arrivals > 1_000_000 and r.replications == 20
+    assert r.arrivals > 1_000_000 and r.replications >= 20
 
 
 def test_relaxation_time_is_the_spectral_gap():

@@ -133,8 +133,9 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         A fixed budget instead of a precision target: total arrivals,
         warm-up included, split evenly over the replications.  If it is
         less than the model needs for honest intervals (20 replications
-        of 13 relaxation times) the replications are kept as long as needed
-        and a :class:`SimulationWarning` says so.
+        of 13 relaxation times, and as many replications as Cochran's rule
+        asks for their skewness) the run is raised to that and a
+        :class:`SimulationWarning` says so.
     rel_precision : float, default 0.01
         Target half-width of every interval relative to its estimate, in
         (0, 1); ignored when ``arrivals`` is given.
@@ -315,6 +316,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     # the interval (stop when the spread looks small) costs coverage.
     stage = "pilot" if sequential else "done"
     topups = 0
+    skewed_note = []
     while True:
         # a start from empty (general laws) is at least WARM relaxation times away
         floor = 0 if start else min(BATCHES // 2, math.ceil(
@@ -332,7 +334,21 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
             spent += have * per_rep
             continue
         if stage == "done":
-            break
+            if sequential or "skew" not in doubts or topups >= TOPUPS:
+                break
+            # a fixed budget too small for the skewness of its replications:
+            # honest intervals need more of them (Cochran's rule), so run them
+            topups += 1
+            extra = min(replications_needed(result, names), MAX_REPLICATIONS) - have
+            if extra <= 0:
+                break
+            if not skewed_note:
+                skewed_note.append(f"ran more replications than the {arrivals} arrivals "
+                                   f"asked allow: their values are skewed and a t interval "
+                                   f"needs more of them (Cochran's rule)")
+            more = run(extra, per_rep)
+            tallies = {k: np.concatenate([tallies[k], more[k]]) for k in tallies}
+            continue
         est = result.estimates
         asked = names if stage == "pilot" else [q for q in names if not _met(est[q], target)]
         grow = max([(est[q].half_width / (target * abs(est[q].mean))) ** 2
@@ -368,6 +384,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     if shortfall:
         notes.append(f"{spent} arrivals (budget {budget}) spent short of the relative "
                      f"precision {target:g} for {', '.join(shortfall)}")
+    notes.extend(skewed_note)
     notes.extend(doubts.values())
     for note in notes:
         warnings.warn(f"{type(model).__name__}: {note}", SimulationWarning, stacklevel=2)
