@@ -8,12 +8,12 @@ import queuemath as qm
 from interval_coverage import band, coverage, false_failure_rate, within
 
 # (model, groups): the cheaper models of the matrix at high load, and a
-# light one (about 2 minutes in all).  With 1000 groups the band 0.95 +- 0.02
-# is left with probability 4e-3 per quantity if the true coverage is 0.95;
-# with 500 the band widens to +- 0.028 for the same rate (band()).
+# light one (about 2 minutes in all).  With 500 groups the band is 0.95 +-
+# 0.028 (band()), left with probability 3e-3 per quantity if the true
+# coverage is 0.95; `make coverage` holds 1000 runs to +- 0.02.
 SAMPLE = [
-    (qm.MM1K(0.5, 1.0, 10), 1000),
-    (qm.MMcK(9.75, 1.0, 10, 10), 1000),                     # Erlang B at 0.975
+    (qm.MM1K(0.5, 1.0, 10), 500),
+    (qm.MMcK(9.75, 1.0, 10, 10), 500),                      # Erlang B at 0.975
     (qm.MMcK(3.8, 1.0, 4, 20), 500),                        # rho 0.95
     (qm.Engset(20, 10, idle_source_load=0.975 / 1.025), 500),
 ]
