@@ -160,6 +160,11 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     progress : bool, default False
         Show a progress bar in arrivals (tqdm; a widget in Jupyter when
         ipywidgets is installed, ``pip install 'queuemath[notebook]'``).
+    stationary_start : bool, default True
+        Exponential models start each replication from the stationary law
+        of their chain, computed from its rates by detailed balance (not
+        from the closed form being checked); False starts them empty, and
+        the warm-up is then what the data say.
 
     Returns
     -------
