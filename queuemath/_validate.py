@@ -138,6 +138,17 @@ def probability(name, value):
     return arr
 
 
+def seed_sequence(seed):
+    """``seed`` as a numpy.random.SeedSequence (None draws fresh entropy)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    try:
+        return np.random.SeedSequence(seed)
+    except (TypeError, ValueError):
+        raise ValueError(f"seed must be None, an integer >= 0, a sequence of them or a "
+                         f"numpy.random.SeedSequence, got {seed!r}") from None
+
+
 def broadcast(**named):
     """Broadcast the named arrays against each other.
 

@@ -55,16 +55,6 @@ MAX_ARRIVALS = {"markov": 100_000_000, "general": 10_000_000}
 LENGTHEN, TOPUPS = 2, 4
 
 
-def _seed_sequence(seed):
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    try:
-        return np.random.SeedSequence(seed)
-    except (TypeError, ValueError):
-        raise ValueError(f"seed must be None, an integer >= 0, a sequence of them or a "
-                         f"numpy.random.SeedSequence, got {seed!r}") from None
-
-
 def _positive_int(name, value):
     arr = _validate.integer(name, value, minimum=1)
     if arr.ndim:
@@ -242,7 +232,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     else:
         arrivals = _positive_int("arrivals", arrivals)
         budget, target = arrivals, None
-    ss = _seed_sequence(seed)
+    ss = _validate.seed_sequence(seed)
 
     plan = relaxation(spec)
     start = (dict(start_cdf=plan.start_cdf, first_state=plan.first_state)

@@ -40,7 +40,8 @@ BLOCK = 1024
 _SEGMENT = 1 << 23
 
 
-def _generators(seeds):
+def generators(seeds):
+    """One PCG64DXSM Generator per SeedSequence (see the module's note)."""
     return [np.random.Generator(np.random.PCG64DXSM(s)) for s in seeds]
 
 
@@ -54,7 +55,7 @@ def run_markov(lam, mu, c, k, sources, seeds, batches, batch_steps, theta=None, 
     ``first_state + 1``, ...; None: empty); ``tick(arrivals)`` (optional)
     hears of progress."""
     from . import _jit                  # numba is imported when a simulation runs
-    gens = _generators(seeds)
+    gens = generators(seeds)
     out = np.zeros((len(gens), batches, len(_jit.TALLIES)))
     per_call = max(1, _SEGMENT // max(int(batch_steps), 1))
     src = -1 if sources is None else int(sources)
@@ -103,7 +104,7 @@ def run_general(arrival, service, c, k, sources, seeds, batches, batch_arrivals,
     customers have all started service.  ``tick(arrivals)`` (optional) hears
     of progress every few thousand steps."""
     per_rep = batches * batch_arrivals
-    gens = _generators(seeds)
+    gens = generators(seeds)
     r = len(gens)
     rows_all = np.arange(r)
     # Separate child streams per purpose keep a replication's arrivals

@@ -62,21 +62,16 @@ def _chain(lam, mu, c, k, sources, theta):
     top_k = math.inf if k is None else float(k)
     if sources is not None:
         top_k = min(top_k, float(sources))
-    if math.isfinite(top_k):
-        top = int(top_k)
-    else:
-        top = 2 * int(c) + 64
-        while True:
-            b, d = _rates(lam, mu, c, theta, sources, top)
-            lp = _log_pi(b, d)
-            # far enough once the last state is negligible and rates fall off
-            if lp[-1] < lp.max() - _TAIL and b[-1] < d[-1]:
-                break
-            if top >= _MAX_STATES:
-                break
-            top *= 2
-    b, d = _rates(lam, mu, c, theta, sources, top)
-    lp = _log_pi(b, d)
+    top = int(top_k) if math.isfinite(top_k) else 2 * int(c) + 64
+    while True:
+        b, d = _rates(lam, mu, c, theta, sources, top)
+        lp = _log_pi(b, d)
+        # an infinite queue is cut where its last state is negligible and the
+        # rates fall off
+        if math.isfinite(top_k) or top >= _MAX_STATES or (
+                lp[-1] < lp.max() - _TAIL and b[-1] < d[-1]):
+            break
+        top *= 2
     keep = np.flatnonzero(lp >= lp.max() - _TAIL)
     lo, hi = int(keep[0]), int(keep[-1])
     return b[lo:hi + 1], d[lo:hi + 1], lp[lo:hi + 1], lo

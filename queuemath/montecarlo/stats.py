@@ -280,21 +280,19 @@ def analyse(tallies, names, servers, confidence, cut=None, floor=0):
                     at_limit |= d >= floor + (nb - floor) // 2 - 1
                     cut = d
     cut = int(min(cut, nb - 2))
-    per = _ratios(tallies, names, servers, cut, nb)
     kept = {k: v[:, cut:].sum(axis=1) for k, v in tallies.items()}
-    est = {}
-    for q in names:
-        num, den = RATIOS[q]
-        est[q] = ratio_estimate(num(kept, servers), den(kept, servers), confidence,
-                                q in SHARES)
     half = cut + (nb - cut) // 2
     first = _ratios(tallies, names, servers, cut, half)
     second = _ratios(tallies, names, servers, half, nb)
-    drift, corr, skew = {}, {}, {}
+    est, per, drift, corr, skew = {}, {}, {}, {}, {}
     n_kept = nb - cut
     for q in names:
         num, den = RATIOS[q]
         y, x = num(kept, servers), den(kept, servers)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per[q] = np.asarray(y / x, dtype=float)
+            batch = num(tallies, servers)[:, cut:] / den(tallies, servers)[:, cut:]
+        est[q] = ratio_estimate(y, x, confidence, q in SHARES)
         if est[q].status == "ok" and x.sum() > 0:
             z = y - (y.sum() / x.sum()) * x
             m2 = float(np.mean((z - z.mean()) ** 2))
@@ -303,15 +301,12 @@ def analyse(tallies, names, servers, confidence, cut=None, floor=0):
         diff = second[q] - first[q]
         if np.isfinite(diff).all() and diff.std(ddof=1) > 0:
             drift[q] = float(diff.mean() / (diff.std(ddof=1) / math.sqrt(reps)))
-        num, den = RATIOS[q]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = num(tallies, servers)[:, cut:] / den(tallies, servers)[:, cut:]
-        if np.isfinite(z).all():
-            within = float(z.var(axis=1, ddof=1).mean())
+        if np.isfinite(batch).all():
+            within = float(batch.var(axis=1, ddof=1).mean())
             if within > 0:
                 # batches the replication mean's variance is worth: 1 for
                 # independent batches, more when neighbours correlate
-                corr[q] = float(n_kept * z.mean(axis=1).var(ddof=1) / within)
+                corr[q] = float(n_kept * batch.mean(axis=1).var(ddof=1) / within)
     return Analysis(est, per, cut, bool(at_limit), drift, corr, nb, skew)
 
 

@@ -8,6 +8,8 @@ reused.
 """
 import numpy as np
 
+from .engine import generators
+
 
 def simulate(n_clients, duration, mu, c, k, offsets, seeds, poisson, tick=None):
     """Replications of a storm; returns {clients, refused, failed: (R,),
@@ -17,7 +19,7 @@ def simulate(n_clients, duration, mu, c, k, offsets, seeds, poisson, tick=None):
     from . import _jit                  # numba is imported when a simulation runs
     offs = np.asarray(offsets, dtype=float)
     reps = len(seeds)
-    gens = [np.random.Generator(np.random.PCG64DXSM(s)) for s in seeds]
+    gens = generators(seeds)
     counts = np.array([g.poisson(n_clients) if poisson else int(round(n_clients)) for g in gens],
                       dtype=np.int64)
     queue = np.empty((offs.size, int(counts.max()) if reps else 0))

@@ -322,11 +322,7 @@ def simulate_storm(clients, duration, service_rate, workers, backlog, os="linux"
     offsets, _ = retry_schedule(os, client, reset_interval, reset_retries)
     if not retries:
         offsets = ()
-    try:
-        ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    except (TypeError, ValueError):
-        raise ValueError(f"seed must be None, an integer >= 0, a sequence of them or a "
-                         f"numpy.random.SeedSequence, got {seed!r}") from None
+    ss = _validate.seed_sequence(seed)
     bar = tick = None
     if progress:
         from tqdm.auto import tqdm
