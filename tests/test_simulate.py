@@ -340,6 +340,37 @@ def test_mser_cuts_a_planted_transient_and_the_checks_name_what_is_wrong():
     assert "skew" in troubles(analyse(_tallies(heavy, counted), ["blocking"], 1, 0.95, cut=0))
 
 
+def test_bootstrap_t_restores_coverage_that_skewness_takes_from_t():
+    # 3000 samples of 20 exponential replication values (skewness 2): the t
+    # interval is known to undercover (about 0.915 here); the symmetric
+    # bootstrap-t (Hall 1988) recovers most of it.  The paired difference
+    # (about 0.024; s.e. about 0.003 from the ~2.5% discordant samples) must
+    # exceed 0.01, and the bootstrap's coverage 0.925 (measured 0.94, s.e.
+    # 0.0044): false-failure rate below 1e-5.  On normal values it must not
+    # widen the interval by more than a few percent (it is a correction, not
+    # a safety factor), and the same data give the same interval.
+    from queuemath.montecarlo.stats import _t_quantile, ratio_estimate
+    rng = np.random.default_rng(2026)
+    n, trials = 20, 3000
+    tq = _t_quantile(0.95, n - 1)
+    hits_t = hits_b = 0
+    for _ in range(trials):
+        y = rng.exponential(size=n)
+        est = ratio_estimate(y, np.ones(n), 0.95)
+        hits_t += abs(y.mean() - 1) <= tq * y.std(ddof=1) / np.sqrt(n)
+        hits_b += est.covers(1.0)
+    assert (hits_b - hits_t) / trials > 0.01
+    assert hits_b / trials > 0.925
+    widen = []
+    for _ in range(300):
+        y = rng.normal(10, 1, 40)
+        widen.append(ratio_estimate(y, np.ones(40), 0.95).half_width
+                     / (_t_quantile(0.95, 39) * y.std(ddof=1) / np.sqrt(40)))
+    assert 1.0 <= np.mean(widen) < 1.03
+    y, x = rng.exponential(size=50), rng.uniform(1, 2, 50)
+    assert ratio_estimate(y, x, 0.95) == ratio_estimate(y.copy(), x.copy(), 0.95)
+
+
 def test_an_empty_start_is_cut_where_the_data_say():
     # General engine (starts empty) near saturation: the warm-up discarded is
     # at least the planned floor and the estimate holds the exact M/M/1/K value
