@@ -89,6 +89,24 @@ def nonnegative(name, value):
     return arr
 
 
+def duration(name, value):
+    """A time >= 0; infinity is allowed (the limit of a law)."""
+    arr = as_float_array(name, value)
+    bad = np.isnan(arr) | (arr < 0)
+    if np.any(bad):
+        first_bad(name, arr, bad, "a time >= 0")
+    return arr
+
+
+def level(name, value):
+    """A probability level in [0, 1] (a quantile's p)."""
+    arr = as_float_array(name, value)
+    bad = ~((arr >= 0) & (arr <= 1))
+    if np.any(bad):
+        first_bad(name, arr, bad, "a probability in [0, 1]")
+    return arr
+
+
 def positive(name, value):
     """A finite float > 0 (service rates)."""
     x = _scalar_value(value)

@@ -10,6 +10,7 @@ import numpy as np
 from . import _validate
 from ._kernels import erlang as _ke
 from ._kernels import special as _special
+from ._kernels import waiting as _kw
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
 __all__ = ["erlang_c", "log_erlang_c", "MMc"]
@@ -301,3 +302,144 @@ class MMc(QueueModel):
         with np.errstate(invalid="ignore"):
             sl = -np.expm1(log_c - mu * np.where(stable, c - a, 0.0) * t)
         return self._output(np.where(stable, sl, 0.0), "service_level")
+
+    # -- time laws -------------------------------------------------------------
+    def _broadcast(self, name, value, check):
+        v = check(name, value)
+        return _validate.broadcast(**{name: v, "arrival_rate": self._lam})[0]
+
+    def _log_wait_sf(self, t):
+        log_c, mu, gap = (np.broadcast_to(v, t.shape)
+                          for v in (self._log_c, self._mu, self._gap))
+        stable = gap > 0
+        with np.errstate(invalid="ignore"):
+            # C exp(-(c mu - lambda) t), the rate from the rates (see _gap)
+            out = log_c - mu * np.where(stable, gap, 0.0) * t
+        out = np.where(t == np.inf, np.where(stable, -np.inf, 0.0), out)
+        return np.where(stable, out, 0.0)
+
+    def log_wait_sf(self, t):
+        r""":math:`\log P(W_q > t) = \log C - (c\mu - \lambda)t`, finite far
+        below the smallest double; 0 where unstable (every wait grows without
+        bound).
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0 (``inf`` allowed), broadcast against the
+            parameters. [s]
+
+        References
+        ----------
+        .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
+           "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.3.
+        """
+        return self._output(self._log_wait_sf(self._broadcast("t", t, _validate.duration)),
+                            "log_wait_sf")
+
+    def wait_sf(self, t):
+        r""":math:`P(W_q > t) = C e^{-(c\mu-\lambda)t}` (see :meth:`log_wait_sf`)."""
+        t = self._broadcast("t", t, _validate.duration)
+        with np.errstate(under="ignore"):
+            return self._output(np.exp(self._log_wait_sf(t)), "wait_sf")
+
+    def wait_cdf(self, t):
+        r""":math:`P(W_q \le t)`, the service level of :meth:`service_level`."""
+        t = self._broadcast("t", t, _validate.duration)
+        return self._output(-np.expm1(self._log_wait_sf(t)), "wait_cdf")
+
+    def wait_quantile(self, p):
+        r"""Smallest t with :math:`P(W_q \le t) \ge p`:
+        :math:`\max(0, \log(C/(1-p))/(c\mu - \lambda))`; ``inf`` where
+        unstable (p > 0) or at p = 1.
+
+        Parameters
+        ----------
+        p : array_like
+            Level in [0, 1], broadcast against the parameters.
+
+        Examples
+        --------
+        >>> q = MMc(3.9, 1.0, 4)
+        >>> round(float(q.wait_cdf(q.wait_quantile(0.99))), 12)
+        0.99
+        """
+        p = self._broadcast("p", p, _validate.level)
+        log_c, mu, gap = (np.broadcast_to(v, p.shape)
+                          for v in (self._log_c, self._mu, self._gap))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (log_c - np.log1p(-p)) / (mu * gap)
+        t = np.where(p == 1, np.inf, np.maximum(t, 0.0))
+        t = np.where(gap > 0, t, np.where(p > 0, np.inf, 0.0))
+        return self._output(np.where(np.isnan(t), 0.0, t), "wait_quantile")
+
+    def _log_response_sf(self, t):
+        log_c, mu, gap = (np.broadcast_to(v, t.shape)
+                          for v in (self._log_c, self._mu, self._gap))
+        # P(W > t) = e^{-mu t} [1 + C mu t psi(z)], z = (c mu - lambda - mu) t,
+        # psi(z) = (1 - e^-z)/z: the wait's exponential convolved with the
+        # service's, written so that c mu - lambda = mu costs no digits
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            z = mu * (gap - 1.0) * t
+            log_psi = np.where(z > 0, _special.log1mexp(-np.abs(z)) - np.log(np.abs(z)),
+                               _special.log_expm1(np.abs(z)) - np.log(np.abs(z)))
+            log_psi = np.where(z == 0, 0.0, log_psi)
+            extra = log_c + np.log(mu * t) + log_psi
+            out = -mu * t + np.logaddexp(0.0, extra)
+        out = np.where(t == 0, 0.0, out)
+        out = np.where(t == np.inf, -np.inf, out)
+        return np.where(gap > 0, np.minimum(out, 0.0), 0.0)
+
+    def response_time_cdf(self, t):
+        r""":math:`P(W \le t)` for the time in system :math:`W = W_q + S`:
+
+        .. math:: P(W > t) = e^{-\mu t}\left(1 + C\mu t\,
+                  \frac{1 - e^{-(c\mu - \lambda - \mu)t}}{(c\mu - \lambda - \mu)t}\right),
+
+        the limit :math:`e^{-\mu t}(1 + C\mu t)` where
+        :math:`c\mu - \lambda = \mu`.  0 where unstable.
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0, broadcast against the parameters. [s]
+
+        References
+        ----------
+        .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
+           "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.3.
+        """
+        t = self._broadcast("t", t, _validate.duration)
+        return self._output(-np.expm1(self._log_response_sf(t)), "response_time_cdf")
+
+    def response_time_quantile(self, p):
+        r"""Smallest t with :math:`P(W \le t) \ge p` (see
+        :meth:`response_time_cdf`); ``inf`` where unstable or at p = 1.
+
+        Parameters
+        ----------
+        p : array_like
+            Level in [0, 1], broadcast against the parameters.
+        """
+        p = self._broadcast("p", p, _validate.level)
+        shape = p.shape
+        mu = np.broadcast_to(self._mu, shape).ravel()
+        stable = np.broadcast_to(self._gap > 0, shape).ravel()
+        pf = p.ravel()
+        with np.errstate(divide="ignore"):
+            target = np.log1p(-pf)
+        out = np.where((pf == 1) | (~stable & (pf > 0)), np.inf, 0.0)
+        live = np.flatnonzero((pf > 0) & (pf < 1) & stable)
+        if live.size:
+            def evaluate(idx, t):
+                at = np.zeros(shape).ravel()
+                sel = live[idx]
+                at[sel] = t
+                at = at.reshape(shape)
+                lt = self._log_response_sf(at).ravel()[sel]
+                lw = self._log_wait_sf(at).ravel()[sel]
+                # d/dt log P(W > t) = -mu (1 - P(Wq > t)/P(W > t))
+                return lt, -mu[sel] * -np.expm1(np.minimum(lw - lt, 0.0))
+            out[live] = _kw.solve_falling(evaluate, target[live], -target[live] / mu[live])
+        return self._output(out.reshape(shape), "response_time_quantile")
+

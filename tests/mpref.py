@@ -270,3 +270,75 @@ def erlang_a(lam, mu, c, theta, k=None, t=None):
                     served += ts[j] * g
             out["service_level"] = (z + served) / total
         return out
+
+
+def _queue_weights(lam, mu, c, k):
+    """(rho, Z, m) as mpf: weights of the M/M/c/K states relative to state c,
+    Z the states below c summed, rho^j the queue state c + j."""
+    c, k = int(c), int(k)
+    lam, mu = mp.mpf(lam), mp.mpf(mu)
+    a = lam / mu
+    _, log_z = _b_exact_a(c, a)
+    return a / c, mp.exp(log_z), k - c
+
+
+def mmck_wait_tail(lam, mu, c, k, t):
+    """State by state: (log P(Wq > t | admitted), condition number) for FIFO
+    M/M/c/K.  An admitted customer who finds c + j present waits
+    Erlang(j + 1, c mu), whose tail is P(Poisson(x) <= j), x = c mu t; so the
+    tail is sum_i pmf(i; x) sum_{j=i}^{m-1} rho^j over the Poisson terms,
+    summed term by term where pmf(i; x) is above e^-1000 of its peak.  The
+    condition number 1 + |log P| + x h + |log rho| (m - 1) (h the hazard in
+    units of x) bounds how much the value moves under one rounding of each
+    input."""
+    c, k = int(c), int(k)
+    with mp.workdps(_dps(lam, mu, c, k, t) + 20):
+        rho, z, m = _queue_weights(lam, mu, c, k)
+        if m == 0:
+            return -mp.inf, 1.0
+        x = c * mp.mpf(mu) * mp.mpf(t)
+        if rho == 1:
+            admitted = z + m
+        else:
+            admitted = z + (1 - rho ** m) / (1 - rho)
+        spread = 45 * mp.sqrt(max(x, 1)) + 50
+        lo = int(max(0, min(x, m - 1) - spread))
+        hi = int(min(m - 1, x + spread))
+        term = mp.exp(-x + lo * mp.log(x) - mp.loggamma(lo + 1)) if x > 0 else mp.mpf(lo == 0)
+        total = dens = mp.mpf(0)
+        for i in range(lo, hi + 1):
+            if i > lo:
+                term = term * x / i
+            tail = (m - i) if rho == 1 else (rho ** i - rho ** m) / (1 - rho)
+            total += term * tail
+            dens += term * rho ** i
+        if total == 0:
+            return -mp.inf, 1.0
+        log_p = mp.log(total) - mp.log(admitted)
+        cond = 1 + abs(log_p) + x * dens / total + abs(mp.log(rho)) * (m - 1)
+        return log_p, float(cond)
+
+
+def mmck_response_tail(lam, mu, c, k, t):
+    """State by state: log P(W > t | admitted), W = wait + service, FIFO
+    M/M/c/K.  From n < c present: the service alone, e^{-mu t}.  From c + j
+    present (c > 1): Erlang(j + 1, c mu) + Exp(mu), whose tail is
+    Q(j+1, c mu t) + e^{-mu t} (c/(c-1))^{j+1} P(j+1, (c-1) mu t) (the
+    convolution integral done by hand); with c = 1, Erlang(j + 2, mu)."""
+    c, k = int(c), int(k)
+    with mp.workdps(_dps(lam, mu, c, k, t) + 30):
+        rho, z, m = _queue_weights(lam, mu, c, k)
+        mu_, t_ = mp.mpf(mu), mp.mpf(t)
+        total = z * mp.exp(-mu_ * t_)
+        admitted = z
+        for j in range(m):
+            w = rho ** j
+            if c == 1:
+                r = mp.gammainc(j + 2, mu_ * t_, mp.inf, regularized=True)
+            else:
+                r = (mp.gammainc(j + 1, c * mu_ * t_, mp.inf, regularized=True)
+                     + mp.exp(-mu_ * t_) * (mp.mpf(c) / (c - 1)) ** (j + 1)
+                     * mp.gammainc(j + 1, 0, (c - 1) * mu_ * t_, regularized=True))
+            total += w * r
+            admitted += w
+        return mp.log(total) - mp.log(admitted)

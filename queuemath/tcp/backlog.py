@@ -213,6 +213,21 @@ def _forward(name):
     return property(get, doc=get.__doc__)
 
 
+def _forward_method(name):
+    def call(self, value):
+        return getattr(self.model, name)(value)
+    call.__name__ = name
+    call.__doc__ = (f"{name} of the accept queue's M/M/c/K (see "
+                    f":meth:`queuemath.MMcK.{name}`): the law of an accepted connection.")
+    return call
+
+
+#: The time laws of an accepted connection's wait in the accept queue (its
+#: accept delay) and of its time to be served, as MMcK has them.
+TIME_LAWS = ("wait_sf", "log_wait_sf", "wait_cdf", "wait_quantile", "response_time_cdf",
+             "response_time_quantile")
+
+
 class ListenQueue(QueueModel):
     r"""A listening socket's accept queue as an M/M/c/K queue.
 
@@ -294,6 +309,8 @@ class ListenQueue(QueueModel):
 
     for _name in MMcK.quantities:
         locals()[_name] = _forward(_name)
+    for _name in TIME_LAWS:
+        locals()[_name] = _forward_method(_name)
     del _name
 
     def __init__(self, arrival_rate, service_rate, servers=None, *, backlog, os="linux",
@@ -367,6 +384,28 @@ class ListenQueue(QueueModel):
     def state_probabilities(self):
         """The M/M/c/K stationary law (see :meth:`queuemath.MMcK.state_probabilities`)."""
         return self.model.state_probabilities()
+
+    def arrival_state_probabilities(self):
+        """What a connection attempt finds (PASTA: the stationary law)."""
+        return self.model.arrival_state_probabilities()
+
+    def accept_delay_cdf(self, t):
+        """P(accept delay <= t) of an accepted connection: its wait in the
+        accept queue until a worker calls accept() (alias of ``wait_cdf``,
+        see :meth:`queuemath.MMcK.log_wait_sf`). [t in s]"""
+        return self.model.wait_cdf(t)
+
+    def accept_delay_quantile(self, p):
+        """The p-quantile of the accept delay of an accepted connection
+        (alias of ``wait_quantile``). [s]
+
+        Examples
+        --------
+        >>> q = ListenQueue(180.0, 50.0, 4, backlog=128)
+        >>> round(float(q.accept_delay_cdf(q.accept_delay_quantile(0.99))), 9)
+        0.99
+        """
+        return self.model.wait_quantile(p)
 
 
 class BacklogAdvice(namedtuple("BacklogAdvice",

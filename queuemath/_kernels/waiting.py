@@ -1,0 +1,306 @@
+r"""Waiting-time laws of FIFO Markovian queues (private kernel).
+
+An admitted customer of M/M/c/K who finds c + j present (0 <= j < m = K - c)
+waits for j + 1 departures at the rate c mu of the busy servers: an
+Erlang(j + 1, c mu) time.  The arrival-seen law of the queue states is
+:math:`\propto \rho^j`, so in units of :math:`x = c\mu t` the tail of the wait
+is a multiple of
+
+.. math::
+
+    S(x) = \sum_{j=0}^{m-1} \rho^j Q(j+1, x)
+         = \frac{e^{-(1-\rho)x}\, Q(m, \rho x) - \rho^m Q(m, x)}{1 - \rho},
+
+with :math:`Q(n, x) = P(\mathrm{Poisson}(x) < n)` the regularised upper
+incomplete gamma function (swap the sums: :math:`\sum_{i<m} e^{-x}x^i/i!
+\sum_{j=i}^{m-1}\rho^j`).  Its derivative is :math:`-e^{-(1-\rho)x}Q(m,\rho
+x)`, the density of the wait.  The closed form costs two incomplete gamma
+functions whatever m, but it is a difference: exact where its two terms
+differ by a factor of two or more, and evaluated otherwise (rho near 1, and
+the far tail where both terms tend to the same Poisson term) from sums of
+positive terms only:
+
+* far tail, :math:`x, \rho x \ge 2m`: :math:`S = p_{m-1}(x)\rho^{m-1}
+  \sum_l (m-1)_l (\rho x)^{-l} \sum_{i \le l} \rho^i`, the falling factorials
+  shrinking by at least a half per term (at most 64 terms);
+* elsewhere: :math:`S(x) = \int_x^\infty e^{-(1-\rho)u} Q(m, \rho u)\,du`, a
+  log-concave integrand, by Gauss-Legendre panels over which its log moves
+  by about 2 (a bounded number of panels: O(1) per point).
+
+:math:`\log Q(n, x)` comes from the Erlang B kernel, :math:`\log Q(n, x) =
+\log p_{n-1}(x) - \log B(n-1, x)` (Loader's Poisson term and Erlang B, exact
+for millions of servers), or :math:`\log(1 - P(n, x))` far below the mean.
+
+References
+----------
+.. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, *Fundamentals
+   of Queueing Theory*, 4th ed., Wiley, 2008, sec. 2.5 (waiting times in
+   finite queues: a mixture of Erlang laws over the arrival-seen states).
+.. [2] NIST Digital Library of Mathematical Functions, sec. 8.2 and 8.4
+   (incomplete gamma functions and Poisson sums). https://dlmf.nist.gov/8.4
+"""
+import numpy as np
+
+from . import special as _special
+from . import temme as _temme
+
+__all__ = ["log_q", "log_s", "log_density", "log_convolved", "solve_log_s",
+           "solve_falling"]
+
+_LN2 = 0.6931471805599453
+_GL_T, _GL_W = np.polynomial.legendre.leggauss(20)
+_TAIL = 40.0        # panels stop when what is left is below e^-40 of the total
+_PANELS = 400       # a bound the step rule never reaches (about 60 at most)
+
+
+def log_q(n, x):
+    """log Q(n, x) = log P(Poisson(x) <= n - 1), n >= 1 integer-valued, x >= 0
+    (float arrays of one shape)."""
+    n, x = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(x, dtype=float))
+    out = np.zeros(n.shape)
+    one = (n == 1) & (x > 0)
+    out[one] = -x[one]
+    rest = (n > 1) & (x > 0)
+    c = n - 1
+    far = rest & (x < c - 6.0 * np.sqrt(c))
+    if far.any():
+        # Q close to 1: log1p of the small tail P keeps every digit
+        out[far] = np.log1p(-_temme.gamma_pq(n[far], x[far])[0])
+    near = rest & ~far
+    if near.any():
+        cc, xx = c[near], x[near]
+        lb = _special.log_erlang_b_parts(cc, xx, want_all=False)[0]
+        out[near] = _special.log_poisson_pmf(cc, xx) - lb
+    out[np.isinf(x)] = -np.inf
+    return out
+
+
+def log_density(L, m, x):
+    """log of -dS/dx = e^{-(1-rho)x} Q(m, rho x)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.expm1(L) * x + log_q(m, np.exp(L) * x)
+
+
+def _log_s0(L, m):
+    """log S(0) = log sum_{j<m} rho^j, either side of rho = 1."""
+    with np.errstate(invalid="ignore"):
+        return np.where(L <= 0, _special.log_geometric_sum(np.minimum(L, 0.0), m),
+                        (m - 1) * np.maximum(L, 0.0)
+                        + _special.log_geometric_sum(-np.maximum(L, 0.0), m))
+
+
+def _series(L, m, x):
+    """Far tail (x, rho x >= 2m): positive series, see the module notes."""
+    rho = np.exp(L)
+    total = np.ones(x.shape)
+    a = np.ones(x.shape)
+    g = np.ones(x.shape)
+    for l in range(64):
+        a = a * np.maximum(m - 1 - l, 0.0) / (rho * x)
+        g = 1.0 + rho * g
+        total = total + a * g
+    return _special.log_poisson_pmf(m - 1, x) + (m - 1) * L + np.log(total)
+
+
+def _phi(L, m, u):
+    """log integrand, its slope and curvature at u (the integrand is
+    e^{-(1-rho)u} Q(m, rho u); d/du log Q(m, y) = -B(m-1, y))."""
+    rho = np.exp(L)
+    y = rho * u
+    c = m - 1
+    lb = _special.log_erlang_b_parts(c, np.maximum(y, 1e-300), want_all=False)[0]
+    b = np.exp(lb)
+    slope = np.expm1(L) - rho * b
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # d B / d a = B (c/a - 1 + B)
+        db = np.where(b > 0, b * (np.exp(np.log(c) - np.log(np.maximum(y, 1e-300))) - 1 + b),
+                      0.0)
+    curv = -rho * rho * db
+    return np.expm1(L) * u + log_q(m, y), slope, curv
+
+
+def _peak(L, m, kappa, lo, hi):
+    """Where the log-concave integrand peaks on [lo, hi]: its slope
+    kappa - (1 - rho) - rho B(m - 1, rho u) falls with u, so bisect on it."""
+    rho = np.exp(L)
+    slope = lambda u: kappa + np.expm1(L) - rho * np.exp(          # noqa: E731
+        _special.log_erlang_b_parts(m - 1, np.maximum(rho * u, 1e-300), want_all=False)[0])
+    width = np.sqrt(np.maximum(m - 1, 1.0)) / rho
+    up = slope(lo) > 0                       # rising at lo: the peak is further on
+    a, b = lo.copy(), np.where(np.isfinite(hi), hi, np.maximum(2 * (m - 1) / rho, lo) + 1)
+    # an infinite end: the slope is negative past about m/rho (B near 1)
+    for _ in range(200):
+        mid = 0.5 * (a + b)
+        rising = slope(mid) > 0
+        a, b = np.where(rising, mid, a), np.where(rising, b, mid)
+        if np.all(b - a <= 1e-3 * np.minimum(np.maximum(1.0, b), width) + (b <= a)):
+            break
+    return np.where(up, np.minimum(a, hi), lo)
+
+
+def _march(L, m, kappa, start, stop, direction):
+    """log of the integral of the integrand from ``start`` towards ``stop``
+    (direction +1 or -1), starting at its peak so that it only falls: panels
+    over which its log moves by about 2, until the rest is below e^-40 of the
+    total (at most f/|slope| for a log-concave function) or ``stop``."""
+    n = start.size
+    u = start.astype(float).copy()
+    total = np.full(n, -np.inf)
+    live = np.flatnonzero((stop - u) * direction > 0)
+    rho = np.exp(L)
+    centre = (m - 1) / rho                # where Q(m, rho u) falls from 1 to 0
+    width = np.sqrt(np.maximum(m - 1, 1.0)) / rho
+    for _ in range(_PANELS):
+        if live.size == 0:
+            return total
+        Ll, ml, ul, kl = L[live], m[live], u[live], kappa[live]
+        _, slope, curv = _phi(Ll, ml, ul)
+        slope = slope + kl
+        with np.errstate(divide="ignore"):
+            h = 2.0 / np.maximum(np.maximum(np.abs(slope), np.sqrt(np.abs(curv))), 1e-300)
+        # never jump over the fall of Q: at most half the way to it
+        gap = (centre[live] - ul) * direction
+        h = np.where(gap > width[live], np.minimum(h, np.maximum(0.5 * gap, width[live])), h)
+        # near the fall, panels no longer than the distance to it (so that
+        # they grow geometrically away from it), and a width at most
+        h = np.minimum(h, np.maximum(np.abs(gap), width[live]))
+        h = np.minimum(h, (stop[live] - ul) * direction)
+        nodes = ul[:, None] + direction * 0.5 * h[:, None] * (1.0 + _GL_T)
+        shape = nodes.shape
+        lf = log_density(np.broadcast_to(Ll[:, None], shape).ravel(),
+                         np.broadcast_to(ml[:, None], shape).ravel(),
+                         nodes.ravel()).reshape(shape) + kl[:, None] * nodes
+        top = lf.max(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            panel = top + np.log(0.5 * h * (np.exp(lf - top[:, None]) @ _GL_W))
+        panel = np.where(np.isfinite(top), panel, -np.inf)
+        total[live] = np.logaddexp(total[live], panel)
+        u[live] = ul + direction * h
+        end_phi, end_slope, _ = _phi(Ll, ml, u[live])
+        end_phi = end_phi + kl * u[live]
+        end_slope = (end_slope + kl) * direction
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest = end_phi - np.log(np.abs(end_slope))
+        done = (((end_slope < 0) & (rest < total[live] - _TAIL)) | ~np.isfinite(end_phi)
+                | ((stop[live] - u[live]) * direction <= 0))
+        live = live[~done]
+    raise RuntimeError("waiting-time quadrature did not converge")   # pragma: no cover
+
+
+def _quadrature(L, m, x, end=None, kappa=None):
+    """log of the integral of e^{kappa u} times the density from x to ``end``
+    (default infinity): outwards from the integrand's peak (it stays
+    log-concave for any kappa), see _march."""
+    stop = np.full(x.size, np.inf) if end is None else end.astype(float)
+    kap = np.zeros(x.size) if kappa is None else kappa.astype(float)
+    peak = _peak(L, m, kap, x.astype(float), stop)
+    ahead = _march(L, m, kap, peak, stop, 1.0)
+    behind = _march(L, m, kap, peak, x.astype(float), -1.0)
+    return np.logaddexp(ahead, behind)
+
+
+def log_convolved(L, m, c, x):
+    """log of int_0^x e^{u/c} e^{-(1-rho)u} Q(m, rho u) du: the waits that end
+    before x, each followed by the rest of the tagged service (rate mu = c mu
+    / c in units of c mu t); used for the response time."""
+    L, m, c, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, c, x)))
+    shape = L.shape
+    out = np.full(L.size, -np.inf)
+    pos = np.flatnonzero((x > 0).ravel())
+    if pos.size:
+        out[pos] = _quadrature(L.ravel()[pos], m.ravel()[pos], np.zeros(pos.size),
+                               end=x.ravel()[pos], kappa=1.0 / c.ravel()[pos])
+    return out.reshape(shape)
+
+
+def log_s(L, m, x):
+    """log S(x) for log rho = L, m >= 1 queue places (float arrays of one
+    shape, x >= 0); see the module notes for the routes."""
+    L, m, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, x)))
+    shape = L.shape
+    L, m, x = L.ravel(), m.ravel(), x.ravel()
+    out = np.empty(L.shape)
+    todo = np.ones(L.shape, dtype=bool)
+    zero = x == 0
+    out[zero] = _log_s0(L[zero], m[zero])
+    todo &= ~zero
+    one = todo & (m == 1)
+    out[one] = -x[one]                    # S = Q(1, x) = e^-x whatever rho
+    todo &= ~one
+    inf = todo & np.isinf(x)
+    out[inf] = -np.inf
+    todo &= ~inf
+    if todo.any():
+        idx = np.flatnonzero(todo)
+        Li, mi, xi = L[idx], m[idx], x[idx]
+        delta = -np.expm1(Li)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            t1 = delta * -xi + log_q(mi, np.exp(Li) * xi)
+            t2 = mi * Li + log_q(mi, xi)
+            below = Li < 0
+            diff = np.where(below, t2 - t1, t1 - t2)
+            big = np.where(below, t1, t2)
+            direct = big + _special.log1mexp(np.minimum(diff, 0.0)) - np.log(np.abs(delta))
+        ok = (diff <= -_LN2) & (Li != 0) & np.isfinite(direct)
+        res = np.where(ok, direct, np.nan)
+        far = ~ok & (xi >= 2 * mi) & (np.exp(Li) * xi >= 2 * mi)
+        if far.any():
+            res[far] = _series(Li[far], mi[far], xi[far])
+        quad = ~ok & ~far
+        if quad.any():
+            res[quad] = _quadrature(Li[quad], mi[quad], xi[quad])
+        out[idx] = res
+    return out.reshape(shape)
+
+
+def solve_falling(evaluate, target, x0, iterations=200):
+    """x >= 0 with f(x) = target for functions f falling in x, elementwise
+    (target < f(0) everywhere): ``evaluate(idx, x)`` gives (f, df/dx) at x
+    for the points ``idx``.  Newton's method kept inside a bracket, with
+    bisection (doubling while no upper end is known) where a step would
+    leave it; stops at a relative step of 4 ulps."""
+    target = np.asarray(target, dtype=float).ravel()
+    x = np.asarray(x0, dtype=float).ravel().copy()
+    lo = np.zeros(x.shape)
+    hi = np.full(x.shape, np.inf)
+    live = np.arange(x.size)
+    for _ in range(iterations):
+        if live.size == 0:
+            return x
+        xl = x[live]
+        f, df = evaluate(live, xl)
+        g = f - target[live]
+        lo[live] = np.where(g > 0, np.maximum(lo[live], xl), lo[live])
+        hi[live] = np.where(g <= 0, np.minimum(hi[live], xl), hi[live])
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            new = xl - g / df
+        inside = (new > lo[live]) & (new < hi[live]) & np.isfinite(new)
+        mid = np.where(np.isfinite(hi[live]), 0.5 * (lo[live] + hi[live]), 2 * lo[live] + 1)
+        # a residual within the rounding of f (about eps (|f| + |x f'|)) is
+        # converged: x cannot be pinned down further from f's digits
+        noise = 8e-16 * (1.0 + np.abs(target[live]) + np.abs(xl * df))
+        settled = np.abs(g) <= noise
+        new = np.where(settled, xl, np.where(inside, new, mid))
+        x[live] = new
+        done = (settled | (np.abs(new - xl) <= 4e-16 * np.abs(new))
+                | (hi[live] - lo[live] <= 4e-16 * np.where(np.isfinite(hi[live]), hi[live], -1)))
+        live = live[~done]
+    raise RuntimeError("quantile search did not converge")   # pragma: no cover
+
+
+def solve_log_s(L, m, target):
+    """The x >= 0 with log S(x) = target (< log S(0)), elementwise."""
+    L, m, target = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, target)))
+    shape = L.shape
+    L, m, target = L.ravel(), m.ravel(), target.ravel()
+    s0 = _log_s0(L, m)
+
+    def evaluate(idx, x):
+        ls = log_s(L[idx], m[idx], x)
+        return ls, -np.exp(log_density(L[idx], m[idx], x) - ls)
+    # start at the mean wait of those who wait (J + 1 phases, J the
+    # truncated geometric number ahead): the right scale on either side of 1
+    jm = np.where(L <= 0, _special.truncated_geometric_mean(np.minimum(L, 0.0), m - 1),
+                  (m - 1) - _special.truncated_geometric_mean(-np.maximum(L, 0.0), m - 1))
+    x0 = (1.0 + jm) * np.maximum(s0 - target, 0.1)
+    return solve_falling(evaluate, target, x0).reshape(shape)

@@ -1,0 +1,161 @@
+"""Waiting- and response-time laws (issue 15): M/M/c/K, M/M/1/K, M/M/c.
+
+References are mpmath sums over the arrival-seen states (tests/mpref.py),
+not the closed form the code uses; tolerances are a few ulps times the
+value's condition number (how much it moves when each input is rounded).
+"""
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+import queuemath as qm
+from mpref import mmck_response_tail, mmck_wait_tail
+
+EPS = 2.0 ** -52
+
+
+def _close(got, ref, cond, ulps=64):
+    """|got - ref| within ulps x eps x the condition number (log form)."""
+    return abs(mp.mpf(got) - ref) <= ulps * EPS * cond
+
+
+# (arrival_rate, service_rate, servers, capacity, times): loads 0.5 to 1.5,
+# 1 +- 1e-9 and exactly 1, c = 1, 170, 171, 1e4, K - c up to 1e6, tails far
+# below the smallest double.
+WAIT_POINTS = [
+    *[(rho, 1.0, 1, k, (0.1, 1.0, 10.0, 100.0, 1e3))
+      for rho in (0.5, 0.9, 0.99, 1.0, 1 - 1e-9, 1 + 1e-9, 1.5) for k in (2, 10, 1000)],
+    (0.5, 1.0, 1, 10, (2000.0,)),                      # log P about -1900
+    (0.95 * 170, 1.0, 170, 220, (0.01, 0.1, 0.5)),
+    (171.0, 1.0, 171, 221, (0.01, 0.1, 0.5)),
+    (0.99 * 1e4, 1.0, 10_000, 10_200, (1e-3, 1e-2, 3e-2)),
+    ((1 - 1e-9) * 1e4, 1.0, 10_000, 10_200, (1e-3, 1e-2, 3e-2)),
+    (4 * (1 - 1e-9), 1.0, 4, 100_004, (1e4, 2.5e4, 2.6e4, 5e4)),
+    (4 * 1.001, 1.0, 4, 100_004, (2e4, 2.5e4, 3e4)),
+    (4 * (1 + 1e-9), 1.0, 4, 100_004, (2.5e-4, 7500.0, 12_500.0)),   # peak inside
+    (4.0, 1.0, 4, 1_000_004, (2.5e5,)),                # rho = 1, m = 1e6, x = m
+]
+WAIT_CASES = [(lam, mu, c, k, t) for lam, mu, c, k, ts in WAIT_POINTS for t in ts]
+
+
+@pytest.mark.parametrize("lam, mu, c, k, t", WAIT_CASES)
+def test_wait_tail_matches_the_state_by_state_sum(lam, mu, c, k, t):
+    q = qm.MMcK(lam, mu, c, k)
+    ref, cond = mmck_wait_tail(lam, mu, c, k, t)
+    got = q.log_wait_sf(t)
+    assert _close(got, ref, cond), (got, float(ref), cond)
+    if ref > -700:
+        assert math.isclose(q.wait_sf(t), float(mp.exp(ref)), rel_tol=64 * EPS * cond)
+
+
+@pytest.mark.parametrize("lam, mu, c, k, t", [
+    (0.9, 1.0, 1, 10, 5.0), (1.0, 1.0, 1, 50, 30.0), (1.5, 1.0, 1, 20, 18.0),
+    (1.8, 1.0, 2, 12, 3.0), (3.9, 1.0, 4, 60, 20.0), (4.0, 1.0, 4, 60, 40.0),
+    (6.0, 1.0, 4, 40, 15.0), (0.95 * 170, 1.0, 170, 230, 0.3), (3.0, 2.0, 3, 3, 0.7),
+])
+def test_response_tail_matches_the_state_by_state_sum(lam, mu, c, k, t):
+    ref = mmck_response_tail(lam, mu, c, k, t)
+    got = qm.MMcK(lam, mu, c, k)._log_response_sf(np.array(float(t)))
+    assert abs(mp.mpf(float(got)) - ref) <= 1e-13 * max(1, abs(ref)) * (1 + mu * t)
+    assert math.isclose(qm.MMcK(lam, mu, c, k).response_time_cdf(t),
+                        float(-mp.expm1(ref)), rel_tol=1e-12)
+
+
+def test_wait_at_zero_is_the_admitted_share_that_waits():
+    for q in (qm.MM1K(0.9, 1.0, 10), qm.MMcK(3.9, 1.0, 4, 200), qm.MMcK(9.0, 1.0, 10, 12),
+              qm.MMcK(171.0, 1.0, 171, 300)):
+        assert math.isclose(q.wait_sf(0.0), q.p_wait / (1 - q.blocking), rel_tol=1e-13)
+        assert math.isclose(q.wait_cdf(0.0), 1 - q.p_wait / (1 - q.blocking), rel_tol=1e-12)
+        assert q.wait_sf(np.inf) == 0.0 and q.wait_cdf(np.inf) == 1.0
+
+
+def test_nobody_waits_without_room_or_arrivals():
+    for q in (qm.MMcK(7.0, 1.0, 10, 10), qm.MMcK(0.0, 1.0, 2, 5)):
+        assert q.log_wait_sf(1.0) == -np.inf and q.wait_cdf(0.0) == 1.0
+        assert q.wait_quantile(0.999) == 0.0
+    erlang_b = qm.MMcK(7.0, 2.0, 10, 10)
+    # the response time is the service time alone
+    assert math.isclose(erlang_b.response_time_cdf(1.0), -math.expm1(-2.0), rel_tol=1e-15)
+
+
+QUANTILE_MODELS = [qm.MM1K(0.9, 1.0, 10), qm.MM1K(1.0, 1.0, 1000), qm.MM1K(1.5, 1.0, 50),
+                   qm.MMcK(3.9, 1.0, 4, 200), qm.MMcK(0.99 * 170, 1.0, 170, 400),
+                   qm.MMcK(4 * (1 - 1e-9), 1.0, 4, 100_004), qm.MMcK(2.0, 1.0, 1, 10)]
+
+
+@pytest.mark.parametrize("q", QUANTILE_MODELS, ids=repr)
+def test_quantiles_round_trip(q):
+    no_wait = 1 - q.p_wait / (1 - q.blocking)
+    ps = np.array([0.5, 0.9, 0.95, 0.99, 0.999, 1 - 1e-12])
+    t = q.wait_quantile(ps)
+    waits = ps > no_wait
+    assert np.all(t[~waits] == 0)
+    assert np.all(np.diff(t) >= 0)
+    # log P(W > t) = log(1 - p) to the rounding of the law at t
+    got = q.log_wait_sf(t[waits])
+    assert np.allclose(got, np.log1p(-ps[waits]), rtol=0, atol=1e-11)
+    assert q.wait_quantile(1.0) == np.inf and q.wait_quantile(0.0) == 0.0
+    r = q.response_time_quantile(ps[:4])
+    assert np.all(r >= t[:4])
+    assert np.allclose(q.response_time_cdf(r), ps[:4], rtol=0, atol=1e-11)
+
+
+def test_broadcasts_times_against_parameters():
+    q = qm.MMcK(np.array([[0.5], [0.9], [1.2]]), 1.0, 2, np.array([4, 8, 16, 32]))
+    t = q.wait_cdf(1.0)
+    assert t.shape == (3, 4)
+    grid = qm.MMcK(0.9, 1.0, 2, 8).wait_cdf(np.array([[0.0, 1.0], [2.0, 3.0]]))
+    assert grid.shape == (2, 2) and np.all(np.diff(grid.ravel()) > 0)
+    assert math.isclose(t[1, 1], qm.MMcK(0.9, 1.0, 2, 8).wait_cdf(1.0), rel_tol=1e-15)
+    assert q.wait_quantile(0.99).shape == (3, 4)
+    with pytest.raises(ValueError, match="do not broadcast"):
+        q.wait_cdf(np.ones(5))
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda q: q.wait_cdf(-1.0), "t"), (lambda q: q.wait_sf(np.nan), "t"),
+    (lambda q: q.wait_quantile(1.5), "p"), (lambda q: q.response_time_quantile(-0.1), "p"),
+    (lambda q: q.log_wait_sf("soon"), "t"),
+])
+def test_bad_times_and_levels_are_named(call, match):
+    for q in (qm.MMcK(3.0, 1.0, 4, 10), qm.MMc(3.0, 1.0, 4)):
+        with pytest.raises(ValueError, match=match):
+            call(q)
+
+
+def test_mmc_time_laws():
+    # pyworkforce's published example: 100 calls in 30 min, 3 min each
+    # (A = 10 erlangs), 14 agents, 20 s target: service level 0.8884
+    q = qm.MMc(10 / 180, 1 / 180, 14)
+    assert round(q.wait_cdf(20.0), 4) == 0.8884
+    assert q.wait_cdf(20.0) == q.service_level(20.0)
+    # response time: e^{-mu t}(1 + C mu t (1 - e^{-z})/z), z = (c mu - lam - mu) t,
+    # against mpmath at a point with z = 0 and a few others
+    for lam, mu, c, t in [(1.0, 1.0, 2, 0.7), (3.9, 1.0, 4, 12.0), (3.0, 2.0, 2, 0.4),
+                          (10.0, 1.0, 11, 3.0)]:
+        with mp.workdps(40):
+            cc = mp.mpf(qm.erlang_c(c, lam / mu))     # checked against mpmath in test_delay
+            theta = c * mp.mpf(mu) - lam
+            if theta == mu:
+                ref = mp.exp(-mu * t) * (1 + cc * mu * t)
+            else:
+                ref = ((1 - cc) * mp.exp(-mu * t)
+                       + cc * (theta * mp.exp(-mu * t) - mu * mp.exp(-theta * t)) / (theta - mu))
+        got = -math.expm1(math.log1p(-qm.MMc(lam, mu, c).response_time_cdf(t)))
+        assert math.isclose(1 - got, float(ref), rel_tol=1e-13)
+    # the M/M/c/K laws tend to M/M/c's as K grows
+    big = qm.MMcK(3.9, 1.0, 4, 4000)
+    mmc = qm.MMc(3.9, 1.0, 4)
+    for p in (0.5, 0.9, 0.99):
+        assert math.isclose(big.wait_quantile(p), mmc.wait_quantile(p), rel_tol=1e-12)
+        assert math.isclose(big.response_time_quantile(p), mmc.response_time_quantile(p),
+                            rel_tol=1e-12)
+    unstable = qm.MMc(5.0, 1.0, 4)
+    assert unstable.wait_sf(100.0) == 1.0 and unstable.wait_quantile(0.5) == np.inf
+
+
+def test_arrivals_see_the_time_average_law():
+    q = qm.MMcK(3.9, 1.0, 4, 30)
+    assert np.array_equal(q.arrival_state_probabilities(), q.state_probabilities())
