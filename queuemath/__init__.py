@@ -21,6 +21,7 @@ from .finite import MM1K, MMcK
 from .general import FiniteSourceGGcK, GGcK
 from .loss import Engset, erlang_b, log_erlang_b
 from .mg1k import MG1K
+from .staffing import max_capacity_for_wait, servers_for_mean_wait, servers_for_service_level
 from .montecarlo import crosscheck, simulate
 from .transient import birth_death_transient
 from .twomoment import MGcKApprox
@@ -34,6 +35,7 @@ __all__ = [
     "erlang_b", "log_erlang_b", "erlang_c", "log_erlang_c",
     "erlang_b_servers", "erlang_b_load", "erlang_c_servers", "min_capacity",
     "max_arrival_rate", "capacity_frontier", "blocking_sensitivity",
+    "servers_for_service_level", "servers_for_mean_wait", "max_capacity_for_wait",
     "birth_death_transient",
 ]
 
