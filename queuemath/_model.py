@@ -53,6 +53,9 @@ QUANTITY_INFO = {
     "time_congestion": ("share of time all servers are busy", ""),
     "log_time_congestion": ("natural log of time_congestion", ""),
     "carried_load": ("mean number of busy servers", "erlang"),
+    "var_in_system": ("variance of the number present", ""),
+    "var_queue": ("variance of the number waiting", ""),
+    "var_wait": ("variance of the wait in queue of an admitted customer", "s^2"),
 }
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _validate
 from ._kernels import erlang as _ke
+from ._kernels import finite as _kf
 from ._kernels import special as _special
 from ._kernels import waiting as _kw
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
@@ -166,7 +167,8 @@ class MMc(QueueModel):
     """
 
     quantities = ("p_wait", "log_p_wait", "throughput", "utilization", "mean_in_system",
-                  "mean_queue", "mean_wait", "mean_response_time", "offered_load")
+                  "mean_queue", "mean_wait", "mean_response_time", "offered_load",
+                  "var_in_system", "var_queue", "var_wait")
 
     arrival_rate = Parameter(r":math:`\lambda`. [1/s]")
     service_rate = Parameter(r":math:`\mu` of one server. [1/s]")
@@ -276,6 +278,31 @@ class MMc(QueueModel):
     def mean_in_system(self):
         r""":math:`L_q + A`; ``inf`` where unstable."""
         return self._mean_queue() + self._a
+
+    @cached_property
+    def _variances(self):
+        stable = self._stable
+        out = _kf.mmc_variances(np.where(stable, self._a, 0.0), self._c,
+                                np.where(stable, self._gap, 1.0), self._log_c)
+        return [np.where(stable, v, np.inf) for v in out]
+
+    @quantity
+    def var_in_system(self):
+        r"""Variance of the number present; ``inf`` where unstable."""
+        return self._variances[0]
+
+    @quantity
+    def var_queue(self):
+        r"""Variance of the number waiting,
+        :math:`C\rho(1 + \rho(1 - C))/(1-\rho)^2`; ``inf`` where unstable."""
+        return self._variances[1]
+
+    @quantity
+    def var_wait(self):
+        r"""Variance of the wait, :math:`C(2 - C)/(c\mu - \lambda)^2`;
+        ``inf`` where unstable. [s^2]"""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self._variances[2] / (self._mu * self._gap) ** 2
 
     def service_level(self, target_time):
         r"""Probability that an arrival waits at most ``target_time``.

@@ -114,7 +114,8 @@ class MMcK(QueueModel):
 
     quantities = ("blocking", "log_blocking", "p_wait", "p_empty", "throughput",
                   "utilization", "mean_in_system", "mean_queue", "mean_wait",
-                  "mean_response_time", "offered_load")
+                  "mean_response_time", "offered_load", "var_in_system", "var_queue",
+                  "var_wait")
 
     arrival_rate = Parameter(r":math:`\lambda`. [1/s]")
     service_rate = Parameter(r":math:`\mu` of one server. [1/s]")
@@ -234,6 +235,30 @@ class MMcK(QueueModel):
     def mean_response_time(self):
         r""":math:`W_q + 1/\mu`, per admitted customer. [s]"""
         return _kf.mean_wait(self._logs, self._lam) + 1 / self._mu
+
+    @cached_property
+    def _variances(self):
+        return _kf.variances(self._a, self._c, self._k, self._logs)
+
+    @quantity
+    def var_in_system(self):
+        r"""Variance of the number present N, from positive pieces: the idle
+        servers :math:`(c - N)^+` (a truncated Poisson law) and the queue
+        :math:`(N - c)^+` (a truncated geometric law) never overlap, so
+        :math:`\mathrm{Var}\,N = \mathrm{Var}\,N_q + \mathrm{Var}\,I + 2E[I]E[N_q]`."""
+        return self._variances[0]
+
+    @quantity
+    def var_queue(self):
+        r"""Variance of the number waiting :math:`N_q = (N - c)^+`."""
+        return self._variances[1]
+
+    @quantity
+    def var_wait(self):
+        r"""Variance of the wait of an admitted customer: 0 with probability
+        :math:`1 - P(W_q > 0)`, else :math:`J + 1` exponential phases of rate
+        :math:`c\mu`, J the truncated geometric number found waiting. [s^2]"""
+        return self._variances[2] / (self._c * self._mu) ** 2
 
     def state_probabilities(self):
         r"""Stationary probabilities :math:`p_0, \dots, p_K`.

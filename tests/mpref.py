@@ -342,3 +342,32 @@ def mmck_response_tail(lam, mu, c, k, t):
             total += w * r
             admitted += w
         return mp.log(total) - mp.log(admitted)
+
+
+def mmck_variances(lam, mu, c, k):
+    """(Var N, Var N_q, Var W_q) of M/M/c/K as mpf, state by state: the
+    weights a^n/n! (n <= c) and a^c/c! rho^(n-c) summed with n and n^2; the
+    wait of a customer admitted with c + j present is Erlang(j + 1, c mu),
+    mean (j + 1)/(c mu), second moment (j + 1)(j + 2)/(c mu)^2."""
+    c, k = int(c), int(k)
+    with mp.workdps(_dps(lam, mu, c, k) + 30):
+        lam, mu = mp.mpf(lam), mp.mpf(mu)
+        a = lam / mu
+        rho = a / c
+        # weights relative to state c, from c downwards and upwards
+        w = {c: mp.mpf(1)}
+        for n in range(c - 1, -1, -1):
+            w[n] = w[n + 1] * (n + 1) / a
+        for n in range(c + 1, k + 1):
+            w[n] = w[n - 1] * rho
+        total = mp.fsum(w.values())
+        e1 = mp.fsum(n * v for n, v in w.items()) / total
+        e2 = mp.fsum(n * n * v for n, v in w.items()) / total
+        q1 = mp.fsum((n - c) * v for n, v in w.items() if n > c) / total
+        q2 = mp.fsum((n - c) ** 2 * v for n, v in w.items() if n > c) / total
+        admitted = total - w[k]
+        theta = c * mu
+        w1 = mp.fsum((n - c + 1) * v for n, v in w.items() if c <= n < k) / admitted / theta
+        w2 = (mp.fsum((n - c + 1) * (n - c + 2) * v for n, v in w.items() if c <= n < k)
+              / admitted / theta ** 2)
+        return e2 - e1 ** 2, q2 - q1 ** 2, w2 - w1 ** 2

@@ -12,7 +12,10 @@ module                    what it computes
                           ratios (continued fractions, incomplete gamma/beta),
                           geometric sums
 :mod:`.erlang`            Erlang C, Engset call congestion and its fixed point
-:mod:`.finite`            the M/M/c/K law in log space (blocking, means, states)
+:mod:`.finite`            the M/M/c/K law in log space (blocking, means, states,
+                          variances)
+:mod:`.waiting`           waiting-time laws: incomplete-gamma closed form,
+                          positive series and panel quadrature, quantiles
 :mod:`.impatience`        Erlang A (M/M/c+M, M/M/c/K+M) and its service level
 :mod:`.embedded`          M/G/1/K through the embedded chain at departures
 :mod:`.twomoment`         the two-moment M/G/c/K approximation

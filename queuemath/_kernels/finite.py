@@ -11,7 +11,8 @@ import numpy as np
 from . import special as _special
 from . import temme as _temme
 
-__all__ = ["log_rho", "log_rho_rates", "mmck_blocking_rates", "log_rho_sum", "mm1k_blocking",
+__all__ = ["variances", "mmc_variances", "truncated_poisson_var", "log_rho", "log_rho_rates",
+           "mmck_blocking_rates", "log_rho_sum", "mm1k_blocking",
            "mmck_blocking", "mmck_logs", "busy", "admitted_share", "log_capacity_slack",
            "mean_queue", "mean_in_system", "mean_wait", "log_state", "state_probabilities"]
 
@@ -325,3 +326,97 @@ def state_probabilities(a, c, k, logs):
     with np.errstate(under="ignore"):
         p = np.exp(log_state(A, C, K, n, flat))
     return p / p.sum(axis=-1, keepdims=True)
+
+
+def truncated_poisson_var(a, c, log_b, log_z, log_d1, log_d2):
+    """Variance of the Poisson(a) law truncated to {0..c}: a (1 - B - B**2 D)
+    on the light side (a <= c), where every piece is of the size of the
+    result; (D2 (1 + Z) - D**2)/(1 + Z)**2 on the heavy side, where the law
+    sits near c (relative to state c: D, D2 the idle moments, Z the states
+    below)."""
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        d1 = np.exp(log_d1)
+        light = a * (-np.expm1(log_b + np.log1p(np.exp(log_b + log_d1))))
+        t0 = np.exp(np.logaddexp(0.0, log_z))
+        heavy = (np.exp(log_d2) * t0 - d1 * d1) / (t0 * t0)
+    return np.maximum(np.where(a <= c, light, heavy), 0.0)
+
+
+def variances(a, c, k, logs):
+    """(Var N, Var N_q, Var W_q * (c mu)**2) of M/M/c/K, W_q the wait of an
+    admitted customer (in units of 1/(c mu)), from positive pieces:
+
+    * N_q = (N - c)^+ is 0 or, given N >= c, a truncated geometric J on
+      {0..m}: Var = P_g Var J + P_g (1 - P_g) (E J)**2, 1 - P_g = p_c Z;
+    * I = (c - N)^+ is 0 or, given N <= c, c - X with X truncated Poisson:
+      Var I = P_lo Var X + P_lo (1 - P_lo) (D/(1+Z))**2, 1 - P_lo = p_c rho G(m);
+    * Var N = Var N_q + Var I + 2 E[I] E[N_q] (I N_q = 0);
+    * an admitted customer waits with probability w0, J' + 1 phases with J'
+      truncated geometric on {0..m-1}: Var = w0 (Var J' + E J' + 1)
+      + w0 (1 - w0) (E J' + 1)**2.
+    """
+    m = (k - c).astype(float)
+    L = logs["L"]
+    Lm = -np.abs(L)                  # the variance is the same mirrored
+    log_pc, log_z, log_b = logs["log_pc"], logs["log_z"], logs["log_b"]
+    zero = a == 0
+    aa = np.where(zero, 1.0, a)
+    log_d1 = _special.log_idle_ratio(c, aa, log_z)
+    log_d2 = _special.log_idle_square_ratio(c, aa, log_z)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        p_g = np.exp(logs["log_p_ge_c"])
+        not_g = np.exp(log_pc + log_z)
+        mean_j = logs["queue_mean"]
+        var_j = _special.truncated_geometric_var(Lm, m)
+        var_q = p_g * var_j + p_g * not_g * mean_j ** 2
+        log_t0 = np.logaddexp(0.0, log_z)            # 1 + Z, which may overflow
+        p_lo = np.exp(log_pc + log_t0)
+        g_m = np.where(L <= 0, _special.log_geometric_sum(np.minimum(L, 0.0), m),
+                       (m - 1) * np.maximum(L, 0.0)
+                       + _special.log_geometric_sum(-np.maximum(L, 0.0), m))
+        not_lo = np.where(m > 0, np.exp(log_pc + L + g_m), 0.0)
+        var_x = truncated_poisson_var(aa, c, log_b, log_z, log_d1, log_d2)
+        e_idle_lo = np.exp(log_d1 - log_t0)
+        var_i = p_lo * var_x + p_lo * not_lo * e_idle_lo ** 2
+        e_i = np.exp(log_pc + log_d1)
+        var_n = var_q + var_i + 2 * e_i * p_g * mean_j
+        w0 = np.exp(np.minimum(logs["log_p_wait"] - logs["log_admit"], 0.0))
+        not_w0 = np.exp(log_pc + log_z - logs["log_admit"])
+        mean_jw = np.where(Lm == L, _special.truncated_geometric_mean(Lm, m - 1),
+                           (m - 1) - _special.truncated_geometric_mean(Lm, m - 1))
+        var_jw = _special.truncated_geometric_var(Lm, m - 1)
+        var_w = np.where(m > 0, w0 * (var_jw + mean_jw + 1) + w0 * not_w0 * (mean_jw + 1) ** 2,
+                         0.0)
+    return tuple(np.where(zero, 0.0, v) for v in (var_n, var_q, var_w))
+
+
+def mmc_variances(a, c, gap, log_c):
+    """(Var N, Var N_q, Var W_q (c mu - lambda)**2) of a stable M/M/c
+    (``gap`` = c - A from the rates, ``log_c`` = log Erlang C), as
+    :func:`variances` with m infinite: N_q is 0 or geometric,
+    Var N_q = C rho (1 + rho (1 - C))/(1 - rho)**2; the wait is 0 or
+    exponential, Var W_q = C (2 - C)/(c mu - lambda)**2; the idle servers as
+    in :func:`variances`, with p_c = C (1 - rho) and P(N > c) = C rho."""
+    zero = a == 0
+    aa = np.where(zero, 1.0, a)
+    log_b, log_z, _ = _special.log_erlang_b_parts(c, aa)
+    log_d1 = _special.log_idle_ratio(c, aa, log_z)
+    log_d2 = _special.log_idle_square_ratio(c, aa, log_z)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        cc = np.exp(log_c)
+        rho = aa / c
+        omr = gap / c                                   # 1 - rho from the rates
+        var_q = cc * rho * (1 + rho * (1 - cc)) / omr ** 2
+        e_q = cc * rho / omr
+        p_c = cc * omr
+        log_t0 = np.logaddexp(0.0, log_z)            # 1 + Z, which may overflow
+        var_x = truncated_poisson_var(aa, c, log_b, log_z, log_d1, log_d2)
+        e_idle_lo = np.exp(log_d1 - log_t0)
+        # P(N <= c) = 1 - C rho, exact as such unless C rho is near 1
+        p_lo = np.where(cc * rho < 0.5, -np.expm1(log_c + np.log(rho)),
+                        np.exp(np.log(p_c) + log_t0))
+        var_i = p_lo * var_x + p_lo * cc * rho * e_idle_lo ** 2
+        var_n = var_q + var_i + 2 * gap * e_q
+        var_w = cc * (2 - cc)
+    return tuple(np.where(zero, 0.0, v) for v in (var_n, var_q, var_w))
+

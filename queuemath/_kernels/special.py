@@ -313,6 +313,108 @@ def legendre_cf_and_slope(c, a, depth=60):
     return f, fp
 
 
+def legendre_cf_slope_curvature(c, a, depth=60):
+    """(f, f', f'') of Legendre's fraction in a, by forward differentiation
+    of every level (see legendre_cf_and_slope), for a - c >= 3 sqrt(c)."""
+    base = a - c + 1
+    f = base + 2.0 * depth
+    fp = np.ones(np.shape(f))
+    fpp = np.zeros(np.shape(f))
+    for n in range(depth, 0, -1):
+        num = np.maximum(c - n, 0.0) * n
+        fpp = -num * (fpp / f - 2.0 * fp * fp / (f * f)) / f
+        fp = 1.0 - (num / f) * (fp / f)
+        f = num / f + (base + 2.0 * (n - 1))
+    return f, fp, fpp
+
+
+def log_idle_square_ratio(c, a, log_z=None):
+    """log D2, D2 = sum_{n<c} (c - n)**2 a**n/n! / (a**c/c!) for a > 0 (the
+    second moment of the idle servers, relative to state c; see
+    log_idle_ratio for D, the first).
+
+    With Z and D, D2 = (c - a) D + a Z (from the Poisson factorial moments
+    sum n w_n = a Z, sum n(n-1) w_n = a**2 Z - a c, w_n = a**n c!/(n! a**c)),
+    positive terms for a <= c.  Above c: term by term for c <= 64; from
+    Legendre's fraction, D2 = -a dD/da = a**2 c (2 f'**2 - f f'')/f**3 - D,
+    for a >= c + 3 sqrt(c); the subtraction in between.
+    """
+    c = np.asarray(c, dtype=float)
+    a = np.asarray(a, dtype=float)
+    if log_z is None:
+        _, log_z, _ = log_erlang_b_parts(c, a)
+    log_d = log_idle_ratio(c, a, log_z)
+    out = np.empty(c.shape)
+    light = a <= c
+    few = ~light & (c <= 64)
+    cf = ~light & ~few & (a - c >= _CF_SIGMAS * np.sqrt(c))
+    mid = ~light & ~few & ~cf
+    with np.errstate(divide="ignore"):
+        if light.any():
+            out[light] = np.logaddexp(np.log(c[light] - a[light]) + log_d[light],
+                                      np.log(a[light]) + log_z[light])
+    if few.any():
+        cc, aa = c[few], a[few]
+        t = np.ones(cc.shape)
+        d = np.zeros(cc.shape)
+        for j in range(1, int(cc.max()) + 1):
+            t = t * np.maximum(cc - j + 1, 0.0) / aa
+            d += j * j * t
+        out[few] = np.log(d)
+    if cf.any():
+        cc, aa = c[cf], a[cf]
+        f, fp, fpp = legendre_cf_slope_curvature(cc, aa)
+        d2 = aa * aa * cc * (2 * fp * fp - f * fpp) / (f * f * f) - np.exp(log_d[cf])
+        out[cf] = np.log(d2)
+    if mid.any():
+        cc, aa = c[mid], a[mid]
+        out[mid] = np.log(aa * np.exp(log_z[mid]) - (aa - cc) * np.exp(log_d[mid]))
+    return out
+
+
+def truncated_geometric_var(log_ratio, top):
+    """Variance of j on {0, ..., top} with weights r**j, r = exp(log_ratio)
+    <= 1: k(y) - n**2 k(n y), n = top + 1, y = -log r, with
+    k(y) = 1/(4 sinh(y/2)**2) - 1/y**2 = -h'(y) (h of
+    truncated_geometric_mean): the 1/y**2 poles cancel analytically, so it
+    tends to (n**2 - 1)/12 as r -> 1 with full precision.  For y >= 1/2 the
+    moments are summed directly instead (k itself would cancel)."""
+    L = np.asarray(log_ratio, dtype=float)
+    n = np.asarray(top, dtype=float) + 1
+    L, n = np.broadcast_arrays(L, n)
+    y = -L
+
+    def k(v):
+        out = np.empty(v.shape)
+        small = v < 0.5          # the 8-term series' error < 1e-17 there
+        if small.any():
+            v2 = v[small] ** 2
+            acc = np.zeros(v2.shape)
+            for i in reversed(range(len(_H_COEF))):
+                acc = acc * v2 - (2 * i + 1) * _H_COEF[i]
+            out[small] = acc
+        big = ~small
+        if big.any():
+            with np.errstate(over="ignore"):
+                out[big] = 0.25 / np.sinh(0.5 * v[big]) ** 2 - 1.0 / v[big] ** 2
+        return out
+    out = np.zeros(L.shape)
+    near = y < 0.5
+    if near.any():
+        with np.errstate(invalid="ignore", over="ignore"):
+            out[near] = k(y[near]) - n[near] ** 2 * k(n[near] * y[near])
+    steep = (y >= 0.5) & np.isfinite(y) & (n > 1)
+    if steep.any():
+        # r <= e^-1/2: the weight sits on the first values; two passes over
+        # at most 84 of them (the rest below e^-42) add positive terms only
+        yy, nn = y[steep], n[steep]
+        j = np.arange(84.0)[:, None]
+        w = np.where(j < nn, np.exp(-j * yy), 0.0)
+        mean = (j * w).sum(axis=0) / w.sum(axis=0)
+        out[steep] = ((j - mean) ** 2 * w).sum(axis=0) / w.sum(axis=0)
+    return np.maximum(out, 0.0)
+
+
 def log_idle_ratio(c, a, log_z=None):
     """log D, D = sum_{n<c} (c - n) a**n/n! / (a**c/c!) for a > 0: the
     Erlang loss system's mean idle servers c - a(1 - B) divided by B.

@@ -20,6 +20,8 @@ differ by a factor of two or more, and evaluated otherwise (rho near 1, and
 the far tail where both terms tend to the same Poisson term) from sums of
 positive terms only:
 
+* m <= 64: the swapped sum itself, at most 64 positive terms;
+
 * far tail, :math:`x, \rho x \ge 2m`: :math:`S = p_{m-1}(x)\rho^{m-1}
   \sum_l (m-1)_l (\rho x)^{-l} \sum_{i \le l} \rho^i`, the falling factorials
   shrinking by at least a half per term (at most 64 terms);
@@ -100,6 +102,27 @@ def _series(L, m, x):
         g = 1.0 + rho * g
         total = total + a * g
     return _special.log_poisson_pmf(m - 1, x) + (m - 1) * L + np.log(total)
+
+
+_FEW = 64     # up to this many queue places the sum is taken term by term
+
+
+def _few(L, m, x):
+    """log S(x) for m <= _FEW: -x + log sum_{i<m} x^i/i! h(i), h(i) =
+    sum_{j=i}^{m-1} rho^j, a log-sum of at most 64 positive terms."""
+    from scipy.special import gammaln
+    i = np.arange(_FEW, dtype=float)
+    ii = np.broadcast_to(i, (x.size, _FEW))
+    mm, LL = m[:, None], L[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        top = mm - ii                                   # terms in h(i)
+        log_h = np.where(LL <= 0,
+                         ii * LL + _special.log_geometric_sum(np.minimum(LL, 0.0), top),
+                         (mm - 1) * LL + _special.log_geometric_sum(-np.maximum(LL, 0.0), top))
+        log_t = np.where(ii == 0, 0.0, ii * np.log(x)[:, None]) - gammaln(ii + 1) + log_h
+    log_t = np.where(ii < mm, log_t, -np.inf)
+    peak = log_t.max(axis=1)
+    return -x + peak + np.log(np.exp(log_t - peak[:, None]).sum(axis=1))
 
 
 def _phi(L, m, u):
@@ -230,6 +253,10 @@ def log_s(L, m, x):
     inf = todo & np.isinf(x)
     out[inf] = -np.inf
     todo &= ~inf
+    few = todo & (m <= _FEW)
+    if few.any():
+        out[few] = _few(L[few], m[few], x[few])
+        todo &= ~few
     if todo.any():
         idx = np.flatnonzero(todo)
         Li, mi, xi = L[idx], m[idx], x[idx]

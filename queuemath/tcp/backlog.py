@@ -389,6 +389,95 @@ class ListenQueue(QueueModel):
         """What a connection attempt finds (PASTA: the stationary law)."""
         return self.model.arrival_state_probabilities()
 
+    def _attempts(self, client):
+        from .storm import retry_schedule      # storm imports this module
+        offsets, _ = retry_schedule(self.os, client=client)
+        return np.array((0.0,) + tuple(float(o) for o in offsets))
+
+    def connect_time_cdf(self, t, *, client=None):
+        r"""P(a client is connected within t of its first SYN), retries
+        included: the field report's "could not connect for minutes" as a
+        law.
+
+        Attempt j (0 for the first) goes out at the OS retry offset
+        :math:`o_j` (:func:`queuemath.tcp.retry_schedule`: Linux drops the
+        SYN and the client retransmits with exponential backoff; Windows
+        resets and a Windows client retries a few times).  Each attempt is
+        assumed to meet an independent stationary state, so it is refused
+        with probability B = ``blocking`` and, if admitted, waits the accept
+        delay W (:meth:`accept_delay_cdf`):
+
+        .. math:: P(T \le t) = \sum_j B^j (1 - B)\, P(W \le t - o_j).
+
+        The law is defective: a client refused at every attempt gives up,
+        with probability :math:`B^{n+1}`.  The independence assumption is
+        the steady-state one; in a burst, refusals cluster and this is
+        optimistic (:func:`queuemath.tcp.simulate_storm` has no such
+        assumption).
+
+        Parameters
+        ----------
+        t : array_like
+            Time since the first SYN, at least 0. [s]
+        client : str, optional
+            The client's stack, as :func:`queuemath.tcp.retry_schedule`.
+
+        Examples
+        --------
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os="linux")
+        >>> round(float(q.connect_time_cdf(0.5)), 4)        # connected within 0.5 s
+        0.916
+        >>> round(float(q.connect_time_cdf(1.5)), 4)        # ... or after one retransmit
+        0.9929
+        """
+        t = _validate.duration("t", t)
+        b = np.asarray(self.model.blocking, dtype=float)
+        t, b = _validate.broadcast(t=t, arrival_rate=b)
+        offsets = self._attempts(client)
+        total = np.zeros(t.shape)
+        for j, o in enumerate(offsets):
+            late = np.maximum(t - o, 0.0)
+            share = np.asarray(self.model.wait_cdf(late), dtype=float)
+            total = total + np.where(t >= o, b ** j * (1 - b) * share, 0.0)
+        return self._output(total, "connect_time_cdf")
+
+    def connect_time_quantile(self, p, *, client=None):
+        """The p-quantile of the time to connect (see :meth:`connect_time_cdf`);
+        ``inf`` where a share p is never reached (clients that give up).
+
+        Parameters
+        ----------
+        p : array_like
+            Level in [0, 1].
+        client : str, optional
+            The client's stack, as :func:`queuemath.tcp.retry_schedule`.
+
+        Examples
+        --------
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os="linux")
+        >>> round(float(q.connect_time_quantile(0.99)), 3)    # seconds
+        1.16
+        """
+        p = _validate.level("p", p)
+        b = np.asarray(self.model.blocking, dtype=float)
+        p, b = _validate.broadcast(p=p, arrival_rate=b)
+        offsets = self._attempts(client)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reached = -np.expm1(len(offsets) * np.log(b))      # 1 - B^(n+1)
+        never = p > reached
+        q = np.where(never, 0.0, np.minimum(p / np.where(reached > 0, reached, 1.0), 1.0))
+        lo = np.zeros(p.shape)
+        hi = offsets[-1] + np.asarray(self.model.wait_quantile(q), dtype=float)
+        hi = np.where(np.isfinite(hi), hi, offsets[-1] + 1.0)
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            ok = np.asarray(self.connect_time_cdf(mid, client=client)) >= p
+            lo, hi = np.where(ok, lo, mid), np.where(ok, mid, hi)
+            if np.all(hi - lo <= 4e-16 * hi):
+                break
+        out = np.where(never, np.inf, np.where(p == 0, 0.0, hi))
+        return self._output(out, "connect_time_quantile")
+
     def accept_delay_cdf(self, t):
         """P(accept delay <= t) of an accepted connection: its wait in the
         accept queue until a worker calls accept() (alias of ``wait_cdf``,

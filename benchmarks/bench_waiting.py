@@ -1,0 +1,60 @@
+"""Waiting-time quantiles at scale (issue 15): ``MMcK(...).wait_quantile(0.99)``
+on mixed points against ``MMcK(...).blocking`` on the same points, side by
+side in one run (the issue's target: within 3x).
+
+    python benchmarks/bench_waiting.py [points]       # default 1e6
+
+Points: servers log-uniform in 1..1e4, queue places log-uniform in 1..1e6,
+load per server uniform in 0.5..1.5 (a tenth of them within 1e-6 of 1).
+Prints seconds for each, their ratio, and the share of points whose wait
+tail took the positive-term routes (far-tail series or panel quadrature)
+rather than the closed form.
+"""
+import sys
+import time
+
+import numpy as np
+
+import queuemath as qm
+from queuemath._kernels import waiting as _kw
+
+
+def points(n, seed=15):
+    rng = np.random.default_rng(seed)
+    c = np.floor(np.exp(rng.uniform(0, np.log(1e4), n)))
+    m = np.floor(np.exp(rng.uniform(0, np.log(1e6), n)))
+    rho = rng.uniform(0.5, 1.5, n)
+    near = rng.random(n) < 0.1
+    rho[near] = 1 + rng.uniform(-1e-6, 1e-6, near.sum())
+    return rho * c, c, c + m
+
+
+def main(n):
+    lam, c, k = points(n)
+    t0 = time.perf_counter()
+    blocking = qm.MMcK(lam, 1.0, c, k).blocking
+    t_block = time.perf_counter() - t0
+    calls = {"quad": 0, "series": 0}
+    quad, series = _kw._quadrature, _kw._series
+
+    def count_quad(L, *a, **kw):
+        calls["quad"] += L.size
+        return quad(L, *a, **kw)
+
+    def count_series(L, *a):
+        calls["series"] += L.size
+        return series(L, *a)
+    _kw._quadrature, _kw._series = count_quad, count_series
+    t0 = time.perf_counter()
+    quantile = qm.MMcK(lam, 1.0, c, k).wait_quantile(0.99)
+    t_quant = time.perf_counter() - t0
+    _kw._quadrature, _kw._series = quad, series
+    print(f"{n} points: blocking {t_block:.2f} s, wait_quantile(0.99) {t_quant:.2f} s, "
+          f"ratio {t_quant / t_block:.1f}x (target 3x)")
+    print(f"wait-tail evaluations by quadrature {calls['quad']}, by series {calls['series']} "
+          f"(over all Newton steps); blocking finite {np.isfinite(blocking).all()}, "
+          f"quantiles finite {np.isfinite(quantile).mean():.3f}")
+
+
+if __name__ == "__main__":
+    main(int(float(sys.argv[1])) if len(sys.argv) > 1 else 1_000_000)
