@@ -22,9 +22,9 @@ positive terms only:
 
 * m <= 64: the swapped sum itself, at most 64 positive terms;
 
-* far tail, :math:`x, \rho x \ge 2m`: :math:`S = p_{m-1}(x)\rho^{m-1}
-  \sum_l (m-1)_l (\rho x)^{-l} \sum_{i \le l} \rho^i`, the falling factorials
-  shrinking by at least a half per term (at most 64 terms);
+* far tail, :math:`x, \rho x \ge 1.25(m-1)`: :math:`S = p_{m-1}(x)\rho^{m-1}
+  \sum_l (m-1)_l (\rho x)^{-l} \sum_{i \le l} \rho^i`, the terms shrinking
+  by 0.8 or more each (at most 200 terms);
 * elsewhere: :math:`S(x) = \int_x^\infty e^{-(1-\rho)u} Q(m, \rho u)\,du`, a
   log-concave integrand, by Gauss-Legendre panels over which its log moves
   by about 2 (a bounded number of panels: O(1) per point).
@@ -91,16 +91,26 @@ def _log_s0(L, m):
                         + _special.log_geometric_sum(-np.maximum(L, 0.0), m))
 
 
+#: The far-tail series is used where x and rho x are at least this many
+#: times m - 1: its terms then shrink by 0.8 or more each, so _SERIES_TERMS
+#: of them leave less than 1e-17 (0.8**200 * 200 < 1e-17).
+_SERIES_FROM, _SERIES_TERMS = 1.25, 200
+
+
 def _series(L, m, x):
-    """Far tail (x, rho x >= 2m): positive series, see the module notes."""
+    """Far tail (x, rho x >= 1.25 (m - 1)): positive series, see the module
+    notes; stops once the last terms added are below 1e-17 of the sum."""
     rho = np.exp(L)
     total = np.ones(x.shape)
     a = np.ones(x.shape)
     g = np.ones(x.shape)
-    for l in range(64):
+    for l in range(_SERIES_TERMS):
         a = a * np.maximum(m - 1 - l, 0.0) / (rho * x)
         g = 1.0 + rho * g
-        total = total + a * g
+        term = a * g
+        total = total + term
+        if l >= 8 and np.all(term <= 1e-17 * total):
+            break
     return _special.log_poisson_pmf(m - 1, x) + (m - 1) * L + np.log(total)
 
 
@@ -270,7 +280,8 @@ def log_s(L, m, x):
             direct = big + _special.log1mexp(np.minimum(diff, 0.0)) - np.log(np.abs(delta))
         ok = (diff <= -_LN2) & (Li != 0) & np.isfinite(direct)
         res = np.where(ok, direct, np.nan)
-        far = ~ok & (xi >= 2 * mi) & (np.exp(Li) * xi >= 2 * mi)
+        far = (~ok & (xi >= _SERIES_FROM * (mi - 1))
+               & (np.exp(Li) * xi >= _SERIES_FROM * (mi - 1)))
         if far.any():
             res[far] = _series(Li[far], mi[far], xi[far])
         quad = ~ok & ~far
