@@ -50,8 +50,8 @@ MIN_REPLICATIONS, MIN_ARRIVALS, MAX_REPLICATIONS = 20, 2000, 4096
 #: does ~5e7 events/s, the general (numpy) engine ~2e6 arrivals/s.
 MAX_ARRIVALS = {"markov": 100_000_000, "general": 10_000_000}
 #: How many times a run whose checks fail is restarted with replications
-#: twice as long; how many times a precision-driven run may add replications
-#: after its main stage.
+#: twice as long; how many fresh stages a precision-driven run may run after
+#: its main stage.
 LENGTHEN, TOPUPS = 2, 4
 
 
@@ -95,6 +95,14 @@ def _estimated(model, spec, quantities):
     return tuple(q for q in names if q in asked)
 
 
+def _VARIANCE_MARGIN(replications):
+    """(n-1)/chi2_{0.1, n-1}: the factor from a variance estimate on n
+    replications to its upper 90 % confidence bound."""
+    from scipy.special import chdtri
+    n = max(int(replications), 2)
+    return (n - 1) / float(chdtri(n - 1, 0.9))
+
+
 def _met(est, target):
     return est.status == "ok" and est.half_width <= target * abs(est.mean)
 
@@ -104,10 +112,12 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
              progress=False, stationary_start=True):
     r"""Estimate every quantity of ``model`` by simulation, with intervals.
 
-    By default the run is as long as the precision asked needs: replications
-    are added until every quantity's interval half-width is within
-    ``rel_precision`` of its estimate, or ``max_arrivals`` are spent (the
-    result then names the quantities that fell short).  Each replication
+    By default the run is as long as the precision asked needs: a pilot
+    sizes a fresh main stage (and, while the target is missed, further fresh
+    stages, each sized from the one before) until every quantity's interval
+    half-width is within ``rel_precision`` of its estimate, or
+    ``max_arrivals`` are spent (the result then names the quantities that
+    fell short).  Each replication
     starts empty and is as long as the model's relaxation time requires
     (:func:`queuemath.montecarlo.relaxation`); the warm-up discarded is what
     the data say (MSER); a share never observed gets an upper bound, not a
@@ -345,31 +355,31 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
             tallies = {k: np.concatenate([tallies[k], more[k]]) for k in tallies}
             continue
         est = result.estimates
-        asked = names if stage == "pilot" else [q for q in names if not _met(est[q], target)]
+        # A stage is judged on the precision asked only.  Its own skewness
+        # sizes the next stage (Cochran's rule) but never rejects it: runs
+        # accepted for a small sample skewness are those without an outlier,
+        # whose spread is underestimated (measured: 0.937 coverage for Erlang
+        # B at 0.95 against 0.953 for the same replications taken as they come).
+        if stage != "pilot" and all(_met(est[q], target) for q in names):
+            break
         grow = max([(est[q].half_width / (target * abs(est[q].mean))) ** 2
-                    if est[q].status == "ok" else 4.0 for q in asked], default=0.0)
-        want = max(math.ceil(have * min(grow * 1.2, 16.0)),
+                    if est[q].status == "ok" else 4.0 for q in names], default=0.0)
+        # Size the next stage for the variance's upper 90 % bound, not its
+        # estimate, so that it meets the target at once in most runs
+        want = max(math.ceil(have * min(grow * _VARIANCE_MARGIN(have), 16.0)),
                    min(replications_needed(result, names), 16 * have))
         room = (budget - spent) // per_rep
-        if stage == "pilot":
-            stage = "main"
-            main = min(max(want, MIN_REPLICATIONS), room)
-            if main >= MIN_REPLICATIONS:
-                tallies = run(main, per_rep)
-                spent += main * per_rep
-            else:
-                stage = "done"       # no room for a fresh stage: the pilot is all there is
-            continue
-        # main stage: top-ups while precision or Cochran's rule still asks
-        topups += 1
-        if topups >= TOPUPS:
-            stage = "done"
-        extra = min(want - have, room)
-        if extra <= 0:
-            break
-        more = run(extra, per_rep)
-        spent += extra * per_rep
-        tallies = {k: np.concatenate([tallies[k], more[k]]) for k in tallies}
+        fresh = min(max(want, MIN_REPLICATIONS), room)
+        if stage != "pilot":
+            topups += 1
+        if fresh < MIN_REPLICATIONS or topups > TOPUPS:
+            break                    # no room for a fresh stage: this one is all there is
+        # Every stage is fresh and sized from the ones before it only:
+        # appending to a stage until its spread looks small enough would stop
+        # on the runs whose spread was underestimated.
+        stage = "main"
+        tallies = run(fresh, per_rep)
+        spent += fresh * per_rep
     if bar is not None:
         bar.close()
 
