@@ -372,8 +372,8 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         fresh = min(max(want, MIN_REPLICATIONS), room)
         if stage != "pilot":
             topups += 1
-        if fresh < MIN_REPLICATIONS or topups > TOPUPS:
-            break                    # no room for a fresh stage: this one is all there is
+        if fresh < MIN_REPLICATIONS or topups > TOPUPS or (stage != "pilot" and fresh <= have):
+            break     # no room for a larger fresh stage: this one is all there is
         # Every stage is fresh and sized from the ones before it only:
         # appending to a stage until its spread looks small enough would stop
         # on the runs whose spread was underestimated.
