@@ -449,24 +449,7 @@ class MMc(QueueModel):
             Level in [0, 1], broadcast against the parameters.
         """
         p = self._broadcast("p", p, _validate.level)
-        shape = p.shape
-        mu = np.broadcast_to(self._mu, shape).ravel()
-        stable = np.broadcast_to(self._gap > 0, shape).ravel()
-        pf = p.ravel()
-        with np.errstate(divide="ignore"):
-            target = np.log1p(-pf)
-        out = np.where((pf == 1) | (~stable & (pf > 0)), np.inf, 0.0)
-        live = np.flatnonzero((pf > 0) & (pf < 1) & stable)
-        if live.size:
-            def evaluate(idx, t):
-                at = np.zeros(shape).ravel()
-                sel = live[idx]
-                at[sel] = t
-                at = at.reshape(shape)
-                lt = self._log_response_sf(at).ravel()[sel]
-                lw = self._log_wait_sf(at).ravel()[sel]
-                # d/dt log P(W > t) = -mu (1 - P(Wq > t)/P(W > t))
-                return lt, -mu[sel] * -np.expm1(np.minimum(lw - lt, 0.0))
-            out[live] = _kw.solve_falling(evaluate, target[live], -target[live] / mu[live])
-        return self._output(out.reshape(shape), "response_time_quantile")
+        out = _kw.response_quantile(self._log_response_sf, self._log_wait_sf, self._mu, p,
+                                    defined=self._gap > 0)
+        return self._output(out, "response_time_quantile")
 

@@ -502,26 +502,8 @@ class MMcK(QueueModel):
         0.95
         """
         p = self._level("p", p)
-        shape = p.shape
-        mu = np.broadcast_to(self._mu, shape).ravel()
-        with np.errstate(divide="ignore"):
-            target = np.log1p(-p).ravel()
-        out = np.where(p.ravel() == 1, np.inf, 0.0)
-        live = np.flatnonzero((p.ravel() > 0) & (p.ravel() < 1))
-        if live.size:
-            flat_t = np.zeros(shape)
-
-            def evaluate(idx, t):
-                at = flat_t.copy().ravel()
-                sel = live[idx]
-                at[sel] = t
-                lt = self._log_response_sf(at.reshape(shape)).ravel()[sel]
-                lw = self._log_wait_sf(at.reshape(shape)).ravel()[sel]
-                # d/dt log P(W > t) = -mu (1 - P(Wq > t)/P(W > t))
-                return lt, -mu[sel] * -np.expm1(np.minimum(lw - lt, 0.0))
-            t0 = -target[live] / mu[live]       # the quantile of the service alone
-            out[live] = _kw.solve_falling(evaluate, target[live], t0)
-        return self._output(out.reshape(shape), "response_time_quantile")
+        out = _kw.response_quantile(self._log_response_sf, self._log_wait_sf, self._mu, p)
+        return self._output(out, "response_time_quantile")
 
 class MM1K(MMcK):
     r"""The M/M/1/K queue: one exponential server, room for K in all.

@@ -313,6 +313,16 @@ def legendre_cf_and_slope(c, a, depth=60):
     return f, fp
 
 
+def _idle_routes(c, a):
+    """The idle moments' routes: light (a <= c, positive terms), few (c <=
+    64, term by term), cf (a >= c + 3 sqrt(c), Legendre's fraction), mid
+    (the subtraction in between)."""
+    light = a <= c
+    few = ~light & (c <= 64)
+    cf = ~light & ~few & (a - c >= _CF_SIGMAS * np.sqrt(c))
+    return light, few, cf, ~light & ~few & ~cf
+
+
 def legendre_cf_slope_curvature(c, a, depth=60):
     """(f, f', f'') of Legendre's fraction in a, by forward differentiation
     of every level (see legendre_cf_and_slope), for a - c >= 3 sqrt(c)."""
@@ -345,10 +355,7 @@ def log_idle_square_ratio(c, a, log_z=None):
         _, log_z, _ = log_erlang_b_parts(c, a)
     log_d = log_idle_ratio(c, a, log_z)
     out = np.empty(c.shape)
-    light = a <= c
-    few = ~light & (c <= 64)
-    cf = ~light & ~few & (a - c >= _CF_SIGMAS * np.sqrt(c))
-    mid = ~light & ~few & ~cf
+    light, few, cf, mid = _idle_routes(c, a)
     with np.errstate(divide="ignore"):
         if light.any():
             out[light] = np.logaddexp(np.log(c[light] - a[light]) + log_d[light],
@@ -432,10 +439,7 @@ def log_idle_ratio(c, a, log_z=None):
     if log_z is None:
         _, log_z, _ = log_erlang_b_parts(c, a)
     out = np.empty(c.shape)
-    light = a <= c
-    few = ~light & (c <= 64)
-    cf = ~light & ~few & (a - c >= _CF_SIGMAS * np.sqrt(c))
-    mid = ~light & ~few & ~cf
+    light, few, cf, mid = _idle_routes(c, a)
     with np.errstate(divide="ignore"):
         if light.any():
             out[light] = np.logaddexp(np.log(c[light]),

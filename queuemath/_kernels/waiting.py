@@ -47,7 +47,7 @@ from . import special as _special
 from . import temme as _temme
 
 __all__ = ["log_q", "log_s", "log_density", "log_convolved", "solve_log_s",
-           "solve_falling"]
+           "solve_falling", "response_quantile"]
 
 _LN2 = 0.6931471805599453
 _GL_T, _GL_W = np.polynomial.legendre.leggauss(20)
@@ -342,3 +342,31 @@ def solve_log_s(L, m, target):
                   (m - 1) - _special.truncated_geometric_mean(-np.maximum(L, 0.0), m - 1))
     x0 = (1.0 + jm) * np.maximum(s0 - target, 0.1)
     return solve_falling(evaluate, target, x0).reshape(shape)
+
+
+def response_quantile(log_response_sf, log_wait_sf, mu, p, defined=None):
+    """p-quantiles of the time in system W = Wq + S, S exponential of rate
+    ``mu`` (an array of p's shape), for levels ``p`` of any shape: 0 at p = 0,
+    ``inf`` at p = 1 and where ``defined`` is False (an unstable queue).
+    ``log_response_sf(t)`` and ``log_wait_sf(t)`` take arrays of p's shape.
+    Newton on log P(W > t), whose slope is -mu (1 - P(Wq > t)/P(W > t)),
+    from the quantile of S alone."""
+    shape = p.shape
+    pf = p.ravel()
+    ok = np.ones(pf.shape, dtype=bool) if defined is None else np.broadcast_to(
+        defined, shape).ravel()
+    out = np.where((pf == 1) | (~ok & (pf > 0)), np.inf, 0.0)
+    live = np.flatnonzero((pf > 0) & (pf < 1) & ok)
+    if live.size:
+        m = np.broadcast_to(mu, shape).ravel()[live]
+        target = np.log1p(-pf[live])
+
+        def evaluate(idx, t):
+            grid = np.zeros(pf.shape)
+            grid[live[idx]] = t
+            grid = grid.reshape(shape)
+            lt = log_response_sf(grid).ravel()[live[idx]]
+            lw = log_wait_sf(grid).ravel()[live[idx]]
+            return lt, -m[idx] * -np.expm1(np.minimum(lw - lt, 0.0))
+        out[live] = solve_falling(evaluate, target, -target / m)
+    return out.reshape(shape)
