@@ -313,6 +313,16 @@ def legendre_cf_and_slope(c, a, depth=60):
     return f, fp
 
 
+def _idle_terms(c, a, power):
+    """sum_{j=1}^{c} j**power t_j, t_j = c!/((c-j)! a**j), term by term (c <= 64)."""
+    t = np.ones(c.shape)
+    d = np.zeros(c.shape)
+    for j in range(1, int(c.max()) + 1):
+        t = t * np.maximum(c - j + 1, 0.0) / a
+        d += j ** power * t
+    return d
+
+
 def _idle_routes(c, a):
     """The idle moments' routes: light (a <= c, positive terms), few (c <=
     64, term by term), cf (a >= c + 3 sqrt(c), Legendre's fraction), mid
@@ -361,13 +371,7 @@ def log_idle_square_ratio(c, a, log_z=None):
             out[light] = np.logaddexp(np.log(c[light] - a[light]) + log_d[light],
                                       np.log(a[light]) + log_z[light])
     if few.any():
-        cc, aa = c[few], a[few]
-        t = np.ones(cc.shape)
-        d = np.zeros(cc.shape)
-        for j in range(1, int(cc.max()) + 1):
-            t = t * np.maximum(cc - j + 1, 0.0) / aa
-            d += j * j * t
-        out[few] = np.log(d)
+        out[few] = np.log(_idle_terms(c[few], a[few], 2))
     if cf.any():
         cc, aa = c[cf], a[cf]
         f, fp, fpp = legendre_cf_slope_curvature(cc, aa)
@@ -445,13 +449,7 @@ def log_idle_ratio(c, a, log_z=None):
             out[light] = np.logaddexp(np.log(c[light]),
                                       np.log(c[light] - a[light]) + log_z[light])
     if few.any():
-        cc, aa = c[few], a[few]
-        t = np.ones(cc.shape)
-        d = np.zeros(cc.shape)
-        for j in range(1, int(cc.max()) + 1):
-            t = t * np.maximum(cc - j + 1, 0.0) / aa
-            d += j * t
-        out[few] = np.log(d)
+        out[few] = np.log(_idle_terms(c[few], a[few], 1))
     if cf.any():
         cc, aa = c[cf], a[cf]
         f, fp = legendre_cf_and_slope(cc, aa)
