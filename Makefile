@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mg1k.py
 	$(BIN)/python benchmarks/bench_erlang_a.py
 	$(BIN)/python benchmarks/bench_mgck_approx.py
+	$(BIN)/python benchmarks/bench_waiting.py
 
 # Adversarial budget (~10 minutes on 2 cores, 5000 points per family): every public quantity against
 # mpmath at random points; writes benchmarks/accuracy.md, fails above 1e-12.

@@ -1,8 +1,10 @@
 """queuemath: exact, vectorised queueing formulas for capacity analysts.
 
 Closed forms for loss and finite-queue systems (Erlang B and C, M/M/1/K,
-M/M/c/K, M/M/c, Engset, Erlang A with impatient customers, M/G/1/K) and their
-inverses, accurate to double precision from one server to millions, at any
+M/M/c/K, M/M/c, Engset, Erlang A with impatient customers, M/G/1/K), the
+waiting- and response-time laws with their percentiles, and the inverses
+(servers, capacity, load, staffing for time targets), accurate to double
+precision from one server to millions, at any
 load, in log form where the plain value underflows; a Monte Carlo module
 that cross-checks them (:func:`simulate`, :func:`crosscheck`); every model
 on one contract (``quantities``, ``summary()``, :func:`compare`).
