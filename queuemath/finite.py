@@ -392,8 +392,43 @@ class MMcK(QueueModel):
         >>> q = MMcK(3.0, 1.0, 4, 10)
         >>> round(float(q.wait_cdf(0.0)), 6) == round(1 - float(q.wait_sf(0.0)), 6)
         True
+
+        Notes
+        -----
+        Where the law is below 1/2 (most admitted customers still waiting:
+        an overloaded queue early on) it is not formed as 1 minus the tail,
+        which would leave rounding of the tail's log in place of values far
+        below it, but from positive terms: the atom
+        :math:`P(N < c)/(1 - p_K)` plus the integral of the density from 0
+        to t.
         """
-        return self._output(-np.expm1(self._log_wait_sf(self._time("t", t))), "wait_cdf")
+        t = self._time("t", t)
+        log_sf = np.asarray(self._log_wait_sf(t), dtype=float)
+        out = np.array(-np.expm1(log_sf), dtype=float)
+        low = log_sf > -np.log(2.0)
+        if low.any():
+            with np.errstate(under="ignore"):
+                out[low] = np.exp(self._log_wait_cdf_low(t, low))
+        return self._output(out, "wait_cdf")
+
+    def _log_wait_cdf_low(self, t, where):
+        """log P(Wq <= t | admitted) at the points ``where`` from positive
+        terms: log of P(N < c)/(1 - p_K) + K0 int_0^x density."""
+        logs = self._logs
+        shape = t.shape
+        L, m, log_k0, _ = (v[where] for v in self._wait_parts(shape))
+        c, mu = (np.broadcast_to(v, shape)[where] for v in (self._c, self._mu))
+        log_none = np.broadcast_to(logs["log_pc"] + logs["log_z"] - logs["log_admit"],
+                                   shape)[where]
+        x = c * mu * t[where]
+        part = np.full(x.shape, -np.inf)
+        one = (m == 1) & (x > 0)
+        part[one] = _special.log1mexp(-x[one])                 # int_0^x e^-u du
+        many = (m > 1) & (x > 0)
+        if many.any():
+            part[many] = _kw.integrate_density(L[many], m[many], x[many])
+        with np.errstate(invalid="ignore"):
+            return np.minimum(np.logaddexp(log_none, log_k0 + part), 0.0)
 
     def wait_quantile(self, p):
         r"""The p-quantile of the wait of an admitted customer:

@@ -371,3 +371,25 @@ def mmck_variances(lam, mu, c, k):
         w2 = (mp.fsum((n - c + 1) * (n - c + 2) * v for n, v in w.items() if c <= n < k)
               / admitted / theta ** 2)
         return e2 - e1 ** 2, q2 - q1 ** 2, w2 - w1 ** 2
+
+
+def mmck_wait_cdf(lam, mu, c, k, t):
+    """State by state: P(Wq <= t | admitted) of FIFO M/M/c/K as mpf, from
+    positive terms: the states below c (nobody waits) plus, for c + j
+    present, P(Erlang(j + 1, c mu) <= t) = P(Poisson(x) >= j + 1), summed
+    downwards from j = m - 1 by adding Poisson terms."""
+    c, k = int(c), int(k)
+    with mp.workdps(_dps(lam, mu, c, k, t) + 20):
+        rho, z, m = _queue_weights(lam, mu, c, k)
+        x = c * mp.mpf(mu) * mp.mpf(t)
+        admitted = z + (m if rho == 1 else (1 - rho ** m) / (1 - rho))
+        if m == 0 or x == 0:
+            return z / admitted
+        upper = mp.gammainc(m, 0, x, regularized=True)      # P(Poisson(x) >= m)
+        pmf = mp.exp(-x + (m - 1) * mp.log(x) - mp.loggamma(m))   # at m - 1
+        total = mp.mpf(0)
+        for j in range(m - 1, -1, -1):
+            total += rho ** j * upper                      # upper = P(Poisson >= j + 1)
+            upper += pmf                                   # now P(Poisson >= j)
+            pmf = pmf * j / x                              # pmf at j - 1
+        return (z + total) / admitted

@@ -241,3 +241,42 @@ def test_connect_time_law_against_independent_attempts():
         share = np.mean(when <= t)
         se = np.sqrt(share * (1 - share) / n)
         assert abs(share - q.connect_time_cdf(t)) <= 5 * se + 1e-12, (t, share)
+
+
+def test_random_points_keep_the_laws_invariants():
+    # 200 seeded points over the whole domain (c to 1e4, K - c to 1e6, load
+    # 0.01 to 5 with a quarter within 1e-6 of 1): no NaN, probabilities in
+    # [0, 1], the law rising in t, its log never above 0, and the p99
+    # quantile's round trip.
+    rng = np.random.default_rng(15)
+    n = 200
+    c = np.floor(np.exp(rng.uniform(0, np.log(1e4), n)))
+    k = c + np.floor(np.exp(rng.uniform(0, np.log(1e6), n)))
+    rho = np.exp(rng.uniform(np.log(0.01), np.log(5.0), n))
+    near = rng.random(n) < 0.25
+    rho[near] = 1 + rng.uniform(-1e-6, 1e-6, near.sum())
+    q = qm.MMcK(rho * c, 1.0, c, k)
+    t99 = q.wait_quantile(0.99)
+    assert np.all(np.isfinite(t99)) and np.all(t99 >= 0)
+    grid = t99[:, None] * np.array([0.0, 0.25, 0.5, 1.0, 2.0, 8.0])
+    cdf = qm.MMcK((rho * c)[:, None], 1.0, c[:, None], k[:, None]).wait_cdf(grid)
+    assert np.all((cdf >= 0) & (cdf <= 1)) and np.all(np.diff(cdf, axis=1) >= -1e-15)
+    log_sf = qm.MMcK(rho * c, 1.0, c, k).log_wait_sf(t99)
+    waits = q.p_wait / (1 - q.blocking) > 0.01
+    assert np.all(log_sf <= 0)
+    assert np.allclose(log_sf[waits], np.log(0.01), rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("lam, c, k, t", [(2.0, 1, 50, 0.0), (2.0, 1, 50, 5.0),
+                                          (2.0, 1, 50, 20.0), (8.0, 4, 300, 10.0),
+                                          (3.0, 1, 2000, 100.0), (1.5, 1, 5000, 1e3)])
+def test_an_overloaded_queue_keeps_its_small_cdf(lam, c, k, t):
+    # most admitted customers wait long: P(Wq <= t) is tiny, and must not
+    # be 1 minus a tail that rounds (it was 4.5e-13 for a true 1e-1600)
+    from mpref import mmck_wait_cdf
+    cdf = mmck_wait_cdf(lam, 1.0, c, k, t)
+    got = qm.MMcK(lam, 1.0, c, k).wait_cdf(t)
+    if cdf < 1e-300:
+        assert got < 1e-290
+    else:
+        assert abs(got - cdf) <= 1e-12 * cdf, (got, float(cdf))

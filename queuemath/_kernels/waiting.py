@@ -46,7 +46,7 @@ import numpy as np
 from . import special as _special
 from . import temme as _temme
 
-__all__ = ["log_q", "log_s", "log_density", "log_convolved", "solve_log_s",
+__all__ = ["log_q", "log_s", "log_density", "log_convolved", "integrate_density", "solve_log_s",
            "solve_falling", "response_quantile"]
 
 _LN2 = 0.6931471805599453
@@ -230,6 +230,12 @@ def _quadrature(L, m, x, end=None, kappa=None):
     ahead = _march(L, m, kap, peak, stop, 1.0)
     behind = _march(L, m, kap, peak, x.astype(float), -1.0)
     return np.logaddexp(ahead, behind)
+
+
+def integrate_density(L, m, x):
+    """log of int_0^x e^{-(1-rho)u} Q(m, rho u) du (m >= 2, x > 0): the
+    waits that end by x, from positive terms only."""
+    return _quadrature(L, m, np.zeros(x.size), end=np.asarray(x, dtype=float))
 
 
 def log_convolved(L, m, c, x):
