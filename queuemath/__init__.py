@@ -28,7 +28,7 @@ from .montecarlo import crosscheck, simulate
 from .transient import birth_death_transient
 from .twomoment import MGcKApprox
 
-__version__ = "0.3.0"
+__version__ = "0.4.0.dev0"
 
 __all__ = [
     "QueueModel", "compare", "simulate", "crosscheck",
