@@ -359,7 +359,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         # sizes the next stage (Cochran's rule) but never rejects it: runs
         # accepted for a small sample skewness are those without an outlier,
         # whose spread is underestimated (measured: 0.937 coverage for Erlang
-        # B at 0.95 against 0.953 for the same replications taken as they come).
+        # B at 0.95 against 0.95 for fixed-size runs of replications as long).
         if stage != "pilot" and all(_met(est[q], target) for q in names):
             break
         grow = max([(est[q].half_width / (target * abs(est[q].mean))) ** 2
