@@ -36,7 +36,7 @@ fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz.py
 
 # Coverage of the default Monte Carlo intervals at loads 0.5-0.99 for every
-# model of issue 14 (1000 runs each; about an hour on 2 cores); writes
+# model of issue 14 (1000 runs each; 2 to 3 hours on 2 cores); writes
 # benchmarks/coverage.md, fails outside 0.95 +- 0.02.  `make test` runs a
 # fixed-seed sample (tests/test_coverage.py).
 coverage: $(STAMP)
