@@ -216,6 +216,12 @@ class QueueModel:
     def _output(self, value, name=None):
         return _validate.output(value, self._index, name)
 
+    def _argument(self, name, value, check):
+        """A method's argument (a time, a level) validated by ``check`` and
+        broadcast against the model's parameters."""
+        arr = check(name, value)
+        return _validate.broadcast(**{name: arr, "the parameters": np.zeros(self._shape)})[0]
+
     def _scalars(self, *names):
         """The named numeric parameters as Python floats; a ValueError naming
         the first one that is an array (simulation takes one point)."""

@@ -331,10 +331,6 @@ class MMc(QueueModel):
         return self._output(np.where(stable, sl, 0.0), "service_level")
 
     # -- time laws -------------------------------------------------------------
-    def _broadcast(self, name, value, check):
-        v = check(name, value)
-        return _validate.broadcast(**{name: v, "arrival_rate": self._lam})[0]
-
     def _log_wait_sf(self, t):
         log_c, mu, gap = (np.broadcast_to(v, t.shape)
                           for v in (self._log_c, self._mu, self._gap))
@@ -361,18 +357,18 @@ class MMc(QueueModel):
         .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
            "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.3.
         """
-        return self._output(self._log_wait_sf(self._broadcast("t", t, _validate.duration)),
+        return self._output(self._log_wait_sf(self._argument("t", t, _validate.duration)),
                             "log_wait_sf")
 
     def wait_sf(self, t):
         r""":math:`P(W_q > t) = C e^{-(c\mu-\lambda)t}` (see :meth:`log_wait_sf`)."""
-        t = self._broadcast("t", t, _validate.duration)
+        t = self._argument("t", t, _validate.duration)
         with np.errstate(under="ignore"):
             return self._output(np.exp(self._log_wait_sf(t)), "wait_sf")
 
     def wait_cdf(self, t):
         r""":math:`P(W_q \le t)`, the service level of :meth:`service_level`."""
-        t = self._broadcast("t", t, _validate.duration)
+        t = self._argument("t", t, _validate.duration)
         return self._output(-np.expm1(self._log_wait_sf(t)), "wait_cdf")
 
     def wait_quantile(self, p):
@@ -391,7 +387,7 @@ class MMc(QueueModel):
         >>> round(float(q.wait_cdf(q.wait_quantile(0.99))), 12)
         0.99
         """
-        p = self._broadcast("p", p, _validate.level)
+        p = self._argument("p", p, _validate.level)
         log_c, mu, gap = (np.broadcast_to(v, p.shape)
                           for v in (self._log_c, self._mu, self._gap))
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -436,7 +432,7 @@ class MMc(QueueModel):
         .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
            "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.3.
         """
-        t = self._broadcast("t", t, _validate.duration)
+        t = self._argument("t", t, _validate.duration)
         return self._output(-np.expm1(self._log_response_sf(t)), "response_time_cdf")
 
     def response_time_quantile(self, p):
@@ -448,7 +444,7 @@ class MMc(QueueModel):
         p : array_like
             Level in [0, 1], broadcast against the parameters.
         """
-        p = self._broadcast("p", p, _validate.level)
+        p = self._argument("p", p, _validate.level)
         out = _kw.response_quantile(self._log_response_sf, self._log_wait_sf, self._mu, p,
                                     defined=self._gap > 0)
         return self._output(out, "response_time_quantile")

@@ -294,14 +294,6 @@ class MMcK(QueueModel):
         return self.state_probabilities()
 
     # -- time laws -------------------------------------------------------------
-    def _time(self, name, value):
-        t = _validate.duration(name, value)
-        return _validate.broadcast(**{name: t, "arrival_rate": self._lam})[0]
-
-    def _level(self, name, value):
-        p = _validate.level(name, value)
-        return _validate.broadcast(**{name: p, "arrival_rate": self._lam})[0]
-
     def _wait_parts(self, shape):
         """(log rho, m, log K0, log P(W > 0 | admitted)) broadcast to ``shape``;
         K0 = p_c/(1 - p_K), so that P(W > t | admitted) = K0 S(c mu t)."""
@@ -362,7 +354,7 @@ class MMcK(QueueModel):
         >>> bool(abs(q.wait_sf(0.0) - q.p_wait / (1 - q.blocking)) < 1e-15)
         True
         """
-        return self._output(self._log_wait_sf(self._time("t", t)), "log_wait_sf")
+        return self._output(self._log_wait_sf(self._argument("t", t, _validate.duration)), "log_wait_sf")
 
     def wait_sf(self, t):
         r""":math:`P(W_q > t)` for an admitted customer (see
@@ -374,8 +366,9 @@ class MMcK(QueueModel):
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
         """
+        t = self._argument("t", t, _validate.duration)
         with np.errstate(under="ignore"):
-            return self._output(np.exp(self._log_wait_sf(self._time("t", t))), "wait_sf")
+            return self._output(np.exp(self._log_wait_sf(t)), "wait_sf")
 
     def wait_cdf(self, t):
         r""":math:`P(W_q \le t)` for an admitted customer: the atom
@@ -402,7 +395,7 @@ class MMcK(QueueModel):
         :math:`P(N < c)/(1 - p_K)` plus the integral of the density from 0
         to t.
         """
-        t = self._time("t", t)
+        t = self._argument("t", t, _validate.duration)
         log_sf = np.asarray(self._log_wait_sf(t), dtype=float)
         out = np.array(-np.expm1(log_sf), dtype=float)
         low = log_sf > -np.log(2.0)
@@ -456,7 +449,7 @@ class MMcK(QueueModel):
         >>> round(float(q.wait_cdf(t)), 12)
         0.99
         """
-        p = self._level("p", p)
+        p = self._argument("p", p, _validate.level)
         L, m, log_k0, log_w0 = self._wait_parts(p.shape)
         c, mu = (np.broadcast_to(v, p.shape) for v in (self._c, self._mu))
         out = np.zeros(p.shape)
@@ -513,7 +506,7 @@ class MMcK(QueueModel):
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
         """
-        return self._output(-np.expm1(self._log_response_sf(self._time("t", t))),
+        return self._output(-np.expm1(self._log_response_sf(self._argument("t", t, _validate.duration))),
                             "response_time_cdf")
 
     def response_time_quantile(self, p):
@@ -536,7 +529,7 @@ class MMcK(QueueModel):
         >>> round(float(q.response_time_cdf(q.response_time_quantile(0.95))), 12)
         0.95
         """
-        p = self._level("p", p)
+        p = self._argument("p", p, _validate.level)
         out = _kw.response_quantile(self._log_response_sf, self._log_wait_sf, self._mu, p)
         return self._output(out, "response_time_quantile")
 

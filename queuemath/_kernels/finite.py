@@ -42,12 +42,13 @@ def log_rho_rates(lam, mu, c):
         return np.where(near, np.log1p(-gap / np.where(near, s, 1.0)), far)
 
 
-def log_rho_sum(L, m):
-    """log(sum_{j=1}^{m} rho**j), rho = exp(L); -inf for m = 0."""
+def log_rho_sum(L, m, first=1):
+    """log(sum_{j=first}^{first+m-1} rho**j), rho = exp(L), either side of
+    rho = 1; -inf for m = 0."""
     with np.errstate(invalid="ignore"):
-        # ratio <= 1 side: rho * g(rho, m); rho > 1: rho**m g(1/rho, m).
-        return np.where(L <= 0, L + _special.log_geometric_sum(np.minimum(L, 0), m),
-                        m * L + _special.log_geometric_sum(-np.maximum(L, 0), m))
+        # ratio <= 1 side: rho**first g(rho, m); rho > 1: rho**last g(1/rho, m).
+        return np.where(L <= 0, first * L + _special.log_geometric_sum(np.minimum(L, 0), m),
+                        (first + m - 1) * L + _special.log_geometric_sum(-np.maximum(L, 0), m))
 
 
 def mm1k_blocking(a, k, L=None):
@@ -141,8 +142,7 @@ def mmck_logs(a, c, k, L=None, da=None):
                               upper_k - log_w_k)
         # P(n <= c) = 1 / (1 + B sum_{j=1}^m rho**j)
         log_p_le_c = -np.logaddexp(0.0, log_b + log_rho_sum(L, m))
-    qm = np.where(le1, _special.truncated_geometric_mean(Lm, m),
-                  m - _special.truncated_geometric_mean(Lp, m))
+    qm = _special.geometric_mean(L, m)
     zero = a == 0
     # A = 0: everything sits in state 0 (the formulas above give 0 * inf).
     log_admit = np.where(zero, 0.0, log_admit)
@@ -371,10 +371,8 @@ def variances(a, c, k, logs):
         var_q = p_g * var_j + p_g * not_g * mean_j ** 2
         log_t0 = np.logaddexp(0.0, log_z)            # 1 + Z, which may overflow
         p_lo = np.exp(log_pc + log_t0)
-        g_m = np.where(L <= 0, _special.log_geometric_sum(np.minimum(L, 0.0), m),
-                       (m - 1) * np.maximum(L, 0.0)
-                       + _special.log_geometric_sum(-np.maximum(L, 0.0), m))
-        not_lo = np.where(m > 0, np.exp(log_pc + L + g_m), 0.0)
+        # P(N > c) = p_c sum_{j=1}^{m} rho^j
+        not_lo = np.where(m > 0, np.exp(log_pc + log_rho_sum(L, m)), 0.0)
         var_x = truncated_poisson_var(aa, c, log_b, log_z, log_d1, log_d2)
         e_idle_lo = np.exp(log_d1 - log_t0)
         var_i = p_lo * var_x + p_lo * not_lo * e_idle_lo ** 2
@@ -382,8 +380,7 @@ def variances(a, c, k, logs):
         var_n = var_q + var_i + 2 * e_i * p_g * mean_j
         w0 = np.exp(np.minimum(logs["log_p_wait"] - logs["log_admit"], 0.0))
         not_w0 = np.exp(log_pc + log_z - logs["log_admit"])
-        mean_jw = np.where(Lm == L, _special.truncated_geometric_mean(Lm, m - 1),
-                           (m - 1) - _special.truncated_geometric_mean(Lm, m - 1))
+        mean_jw = _special.geometric_mean(L, m - 1)
         var_jw = _special.truncated_geometric_var(Lm, m - 1)
         var_w = np.where(m > 0, w0 * (var_jw + mean_jw + 1) + w0 * not_w0 * (mean_jw + 1) ** 2,
                          0.0)

@@ -383,6 +383,15 @@ def log_idle_square_ratio(c, a, log_z=None):
     return out
 
 
+def geometric_mean(log_ratio, top):
+    """Mean of j on {0, ..., top} with weights r**j for r = exp(log_ratio) on
+    either side of 1: truncated_geometric_mean below, its mirror image
+    top - (mean with ratio 1/r) above."""
+    L = np.asarray(log_ratio, dtype=float)
+    return np.where(L <= 0, truncated_geometric_mean(np.minimum(L, 0.0), top),
+                    top - truncated_geometric_mean(-np.maximum(L, 0.0), top))
+
+
 def truncated_geometric_var(log_ratio, top):
     """Variance of j on {0, ..., top} with weights r**j, r = exp(log_ratio)
     <= 1: k(y) - n**2 k(n y), n = top + 1, y = -log r, with

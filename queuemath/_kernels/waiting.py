@@ -43,6 +43,7 @@ References
 """
 import numpy as np
 
+from . import finite as _finite
 from . import special as _special
 from . import temme as _temme
 
@@ -85,10 +86,7 @@ def log_density(L, m, x):
 
 def _log_s0(L, m):
     """log S(0) = log sum_{j<m} rho^j, either side of rho = 1."""
-    with np.errstate(invalid="ignore"):
-        return np.where(L <= 0, _special.log_geometric_sum(np.minimum(L, 0.0), m),
-                        (m - 1) * np.maximum(L, 0.0)
-                        + _special.log_geometric_sum(-np.maximum(L, 0.0), m))
+    return _finite.log_rho_sum(L, m, first=0)
 
 
 #: The far-tail series is used where x and rho x are at least this many
@@ -126,9 +124,7 @@ def _few(L, m, x):
     mm, LL = m[:, None], L[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         top = mm - ii                                   # terms in h(i)
-        log_h = np.where(LL <= 0,
-                         ii * LL + _special.log_geometric_sum(np.minimum(LL, 0.0), top),
-                         (mm - 1) * LL + _special.log_geometric_sum(-np.maximum(LL, 0.0), top))
+        log_h = _finite.log_rho_sum(LL, top, first=ii)
         log_t = np.where(ii == 0, 0.0, ii * np.log(x)[:, None]) - gammaln(ii + 1) + log_h
     log_t = np.where(ii < mm, log_t, -np.inf)
     peak = log_t.max(axis=1)
@@ -344,8 +340,7 @@ def solve_log_s(L, m, target):
         return ls, -np.exp(log_density(L[idx], m[idx], x) - ls)
     # start at the mean wait of those who wait (J + 1 phases, J the
     # truncated geometric number ahead): the right scale on either side of 1
-    jm = np.where(L <= 0, _special.truncated_geometric_mean(np.minimum(L, 0.0), m - 1),
-                  (m - 1) - _special.truncated_geometric_mean(-np.maximum(L, 0.0), m - 1))
+    jm = _special.geometric_mean(L, m - 1)
     x0 = (1.0 + jm) * np.maximum(s0 - target, 0.1)
     return solve_falling(evaluate, target, x0).reshape(shape)
 
