@@ -393,3 +393,126 @@ def mmck_wait_cdf(lam, mu, c, k, t):
             upper += pmf                                   # now P(Poisson >= j)
             pmf = pmf * j / x                              # pmf at j - 1
         return (z + total) / admitted
+
+
+# -- M/M/c/K/N (finite sources) ---------------------------------------------
+
+def _fs_log_term(n, big_n, c, log_beta):
+    """log of prod_{i<n} (N - i) beta / min(i + 1, c): the defining product
+    of the birth-death chain, by log-gamma."""
+    n = int(n)
+    low = min(n, c)
+    return (mp.loggamma(big_n + 1) - mp.loggamma(big_n - n + 1) - mp.loggamma(low + 1)
+            - (n - low) * mp.log(c) + n * log_beta)
+
+
+def finite_source_law(big_n, c, k, beta, full=False):
+    """(first state, log weights of the window, log normaliser) of the
+    M/M/c/K/N law (K <= N) by its defining product, summed over the states
+    whose weight is within e^-150 of the largest (the window is widened
+    until both ends are below that, or reach 0 and K); ``full``: every
+    state 0..K."""
+    big_n, c, k = int(big_n), int(c), int(k)
+    log_beta = mp.log(mp.mpf(beta))
+    # the mode: the last n whose ratio (N - n + 1) beta / min(n, c) is >= 1
+    lo, hi = 0, k
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if (big_n - mid + 1) * mp.mpf(beta) / min(mid, c) >= 1:
+            lo = mid
+        else:
+            hi = mid - 1
+    mode = lo
+    top = _fs_log_term(mode, big_n, c, log_beta)
+    h = 64
+    while True:
+        a, b = max(0, mode - h), min(k, mode + h)
+        ok_a = a == 0 or _fs_log_term(a, big_n, c, log_beta) < top - 150
+        ok_b = b == k or _fs_log_term(b, big_n, c, log_beta) < top - 150
+        if full:
+            a, b = 0, k
+            break
+        if ok_a and ok_b:
+            break
+        h *= 2
+    logs = []
+    cur = _fs_log_term(a, big_n, c, log_beta) - top
+    for n in range(a, b + 1):
+        logs.append(cur)
+        if n < b:
+            cur += mp.log((big_n - n) * mp.mpf(beta) / min(n + 1, c))
+    norm = mp.log(mp.fsum(mp.exp(v) for v in logs))
+    return a, logs, norm, top
+
+
+def finite_source(gamma, mu, big_n, c, k=None):
+    """Dict of M/M/c/K/N quantities as mpf, from the law summed state by
+    state: log p_K, P(N >= c), log call congestion (the law with N - 1 sources), L,
+    L_q, Var N, Var N_q, busy servers, log P(wait | admitted)."""
+    big_n, c = int(big_n), int(c)
+    k = big_n if k is None else min(int(k), big_n)
+    with mp.workdps(_dps(big_n, k) + 30):
+        beta = mp.mpf(gamma) / mp.mpf(mu)
+        a, logs, norm, _ = finite_source_law(big_n, c, k, beta)
+        ps = [mp.exp(v - norm) for v in logs]
+        ns = range(a, a + len(ps))
+        mean = mp.fsum(n * p for n, p in zip(ns, ps))
+        lq = mp.fsum(max(n - c, 0) * p for n, p in zip(ns, ps))
+        out = dict(
+            log_p_full=(logs[-1] - norm if a + len(ps) - 1 == k else
+                                 _fs_log_term(k, big_n, c, mp.log(beta))
+                                 - _fs_log_term(a, big_n, c, mp.log(beta)) + logs[0] - norm),
+            mean_in_system=mean, mean_queue=lq,
+            var_in_system=mp.fsum((n - mean) ** 2 * p for n, p in zip(ns, ps)),
+            var_queue=mp.fsum((max(n - c, 0) - lq) ** 2 * p for n, p in zip(ns, ps)),
+            busy=mp.fsum(min(n, c) * p for n, p in zip(ns, ps)),
+            time_congestion=mp.fsum(p for n, p in zip(ns, ps) if n >= c))
+        if k <= big_n - 1:
+            a1, l1, n1, t1 = finite_source_law(big_n - 1, c, k, beta)
+            lb = _fs_log_term(k, big_n - 1, c, mp.log(beta)) - t1 - n1
+            out["log_blocking"] = lb
+        else:
+            out["log_blocking"] = -mp.inf
+        return out
+
+
+def finite_source_admitted(gamma, mu, big_n, c, k=None, full=False):
+    """(first state, probabilities) of what an admitted request sees: the law
+    with N - 1 sources on 0..K-1 (arrival theorem), as mpf."""
+    big_n, c = int(big_n), int(c)
+    k = big_n if k is None else min(int(k), big_n)
+    beta = mp.mpf(gamma) / mp.mpf(mu)
+    if big_n == 1:
+        return 0, [mp.mpf(1)]
+    a, logs, norm, _ = finite_source_law(big_n - 1, c, min(k - 1, big_n - 1), beta, full)
+    return a, [mp.exp(v - norm) for v in logs]
+
+
+def finite_source_wait_tail(gamma, mu, big_n, c, k, t):
+    """log P(Wq > t | admitted), state by state: sum over the admitted
+    arrival-seen law of P(Erlang(n - c + 1, c mu) > t)."""
+    with mp.workdps(_dps(big_n, t) + 30):
+        a, ps = finite_source_admitted(gamma, mu, big_n, c, k)
+        x = int(c) * mp.mpf(mu) * mp.mpf(t)
+        total = mp.fsum(p * mp.gammainc(n - c + 1, x, mp.inf, regularized=True)
+                        for n, p in zip(range(a, a + len(ps)), ps) if n >= c)
+        return mp.log(total) if total > 0 else -mp.inf
+
+
+def finite_source_response_tail(gamma, mu, big_n, c, k, t):
+    """log P(W > t | admitted), W = wait + service: from n < c the service
+    alone; from n >= c, P(Erlang(j + 1, c mu) + Exp(mu) > t), j = n - c, by
+    numerical integration of the convolution (no closed form)."""
+    with mp.workdps(30):
+        a, ps = finite_source_admitted(gamma, mu, big_n, c, k)
+        mu_, t_, cmu = mp.mpf(mu), mp.mpf(t), int(c) * mp.mpf(mu)
+        total = mp.mpf(0)
+        for n, p in zip(range(a, a + len(ps)), ps):
+            if n < c:
+                total += p * mp.exp(-mu_ * t_)
+                continue
+            j = n - c
+            dens = lambda u: cmu ** (j + 1) * u ** j * mp.exp(-cmu * u) / mp.factorial(j)  # noqa: E731
+            conv = mp.quad(lambda u: dens(u) * mp.exp(-mu_ * (t_ - u)), [0, t_])
+            total += p * (mp.gammainc(j + 1, cmu * t_, mp.inf, regularized=True) + conv)
+        return mp.log(total)
