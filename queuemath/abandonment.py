@@ -11,7 +11,9 @@ import numpy as np
 
 from . import _validate
 from ._kernels import impatience as _ia
+from ._kernels import served as _served
 from ._kernels import special as _special
+from ._kernels import waiting as _kw
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
 __all__ = ["ErlangA"]
@@ -157,10 +159,12 @@ class ErlangA(QueueModel):
     """
 
     quantities = ("blocking", "log_blocking", "p_wait", "p_abandon", "throughput",
-                  "utilization", "mean_in_system", "mean_queue", "mean_wait", "offered_load")
+                  "utilization", "mean_in_system", "mean_queue", "mean_wait", "offered_load",
+                  "var_in_system", "var_queue", "var_wait")
     descriptions = {"p_wait": "share of arrivals that are admitted and wait for a server",
                     "throughput": "customers served per unit time (abandonments excluded)",
-                    "mean_wait": "mean time an admitted customer waits (served or not)"}
+                    "mean_wait": "mean time an admitted customer waits (served or not)",
+                    "var_wait": "variance of the wait of a served customer"}
 
     arrival_rate = Parameter(r":math:`\lambda`. [1/s]")
     service_rate = Parameter(r":math:`\mu` of one server. [1/s]")
@@ -364,3 +368,246 @@ class ErlangA(QueueModel):
              for k, v in self._parts.items()}
         sl = _ia.service_level(*params, t, p)
         return self._output(sl.reshape(shape), "service_level")
+
+    # -- laws of the served customers' wait ------------------------------------------
+    def _flat(self, arr):
+        return np.broadcast_to(arr, self._lam.shape).ravel()
+
+    @cached_property
+    def _served(self):
+        """Per point: None (no arrivals), an MMc/MMcK (patient: theta = 0) or
+        the kernel's ServedWait."""
+        from .delay import MMc
+        from .finite import MMcK
+        p = self._parts
+        out = []
+        for i in range(self._lam.size):
+            lam, mu, c = (float(self._flat(v)[i]) for v in (self._lam, self._mu, self._c))
+            theta, k = float(self._flat(self._theta)[i]), float(self._flat(self._k)[i])
+            if lam == 0:
+                out.append(None)
+            elif theta == 0:
+                out.append(MMc(lam, mu, int(c)) if not np.isfinite(k) else
+                           MMcK(lam, mu, int(c), int(k)))
+            else:
+                log_z = float(p["r_z"][i] + p["log_s"][i])
+                out.append(_served.ServedWait(
+                    *(float(self._flat(v)[i]) for v in (self._rho, self._omr, self._eps,
+                                                         self._a_pat, self._x, self._theta,
+                                                         self._cmu)),
+                    k - c, log_z))
+        return out
+
+    def _each_time(self, name, value, check, fn):
+        arr = self._argument(name, value, check)
+        idx = np.broadcast_to(np.arange(self._lam.size).reshape(self._lam.shape), arr.shape)
+        out = np.array([fn(self._served[i], float(v)) for i, v in zip(idx.ravel(), arr.ravel())],
+                       dtype=float)
+        return out.reshape(arr.shape)
+
+    @staticmethod
+    def _point_log_sf(s, t):
+        if s is None:
+            return -np.inf
+        if isinstance(s, _served.ServedWait):
+            return min(s.log_tail(t) - s.log_served(), 0.0)
+        return float(s.log_wait_sf(t))
+
+    def log_wait_sf(self, t):
+        r""":math:`\log P(W > t)`, W the wait of a *served* customer (one who
+        reaches a server; those refused or who abandon are left out), finite
+        far below the smallest double.
+
+        A customer admitted with j waiting ahead reaches a server after the
+        hypoexponential time V with rates :math:`c\mu + i\theta`, i = j..0,
+        if its patience lasts; :math:`e^{-\theta V}` is Beta(a, j + 1)
+        distributed (a = :math:`c\mu/\theta`), so
+        :math:`P(V > t, \text{served}) = \frac{a}{a+j+1}
+        I_{e^{-\theta t}}(a+1, j+1)`, and without a capacity the sum over j
+        has a closed form in the incomplete gamma function (see
+        :mod:`queuemath._kernels.served`).  With ``patience_rate=0`` this is
+        the M/M/c or M/M/c/K wait.
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0, broadcast against the parameters. [s]
+
+        References
+        ----------
+        .. [1] O. Garnett, A. Mandelbaum, M. Reiman, "Designing a call center
+           with impatient customers," Manufacturing & Service Operations
+           Management 4(3), 2002, 208-227.  doi:10.1287/msom.4.3.208.7753
+
+        Examples
+        --------
+        >>> q = ErlangA(4.5, 1.0, 4, patience_rate=0.5)
+        >>> t = q.wait_quantile(0.9)
+        >>> round(float(q.wait_cdf(t)), 12)
+        0.9
+        """
+        return self._output(self._each_time("t", t, _validate.duration, self._point_log_sf),
+                            "log_wait_sf")
+
+    def wait_sf(self, t):
+        r""":math:`P(W > t)` for a served customer (see :meth:`log_wait_sf`).
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0, broadcast against the parameters. [s]
+        """
+        with np.errstate(under="ignore"):
+            return self._output(np.exp(self._each_time("t", t, _validate.duration,
+                                                        self._point_log_sf)), "wait_sf")
+
+    def wait_cdf(self, t):
+        r""":math:`P(W \le t)` for a served customer:
+        ``service_level(t) / service_level(inf)``, both sums of positive
+        terms (the share of all arrivals served within t over the share
+        ever served).
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0, broadcast against the parameters. [s]
+        """
+        t = self._argument("t", t, _validate.duration)
+        within = np.asarray(self.service_level(t), dtype=float)
+        ever = np.asarray(self.service_level(np.full(t.shape, np.inf)), dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.where(ever > 0, np.minimum(within / ever, 1.0), 1.0)
+        return self._output(out, "wait_cdf")
+
+    @staticmethod
+    def _point_quantile(s, p):
+        if s is None or p == 0:
+            return 0.0
+        if not isinstance(s, _served.ServedWait):
+            return float(s.wait_quantile(p))
+        log_w0 = s.log_tail(0.0) - s.log_served()
+        target = np.log1p(-p) if p < 1 else -np.inf
+        if target >= log_w0:
+            return 0.0
+        if p == 1:
+            return np.inf
+        served = s.log_served()
+
+        def evaluate(idx, x):
+            f = np.array([s.log_tail(v) - served for v in x])
+            d = np.array([s.log_density(v) - served for v in x])
+            return f, -np.exp(d - f)
+        x0 = np.array([max(log_w0 - target, 0.1) / s.cmu])
+        return float(_kw.solve_falling(evaluate, np.array([target]), x0)[0])
+
+    def wait_quantile(self, p):
+        r"""The p-quantile of the wait of a served customer: the smallest t with
+        :math:`P(W \le t) \ge p`; 0 where at least a share p of the served
+        did not wait, ``inf`` at p = 1 where some wait.
+
+        Parameters
+        ----------
+        p : array_like
+            Level in [0, 1], broadcast against the parameters.
+
+        Returns
+        -------
+        float or ndarray
+            [s]
+        """
+        return self._output(self._each_time("p", p, _validate.level, self._point_quantile),
+                            "wait_quantile")
+
+    def _point_log_response_sf(self, s, t, mu):
+        if s is None:
+            return -mu * t
+        if not isinstance(s, _served.ServedWait):
+            return float(np.log1p(-s.response_time_cdf(t))) if t < np.inf else -np.inf
+        if np.isinf(t):
+            return -np.inf
+        from scipy import integrate
+        served = s.log_served()
+        log_sf = s.log_tail(t) - served
+        log_none = s.log_z - served - mu * t      # reached a server at once
+        # waits that ended at v < t, then the rest of the service
+        peak = max(s.log_density(v) - served - mu * (t - v) for v in (0.0, 0.5 * t, t))
+
+        def f(v):
+            return np.exp(s.log_density(v) - served - mu * (t - v) - peak)
+        ended, _ = integrate.quad(f, 0.0, t, epsabs=0.0, epsrel=1e-13, limit=200)
+        with np.errstate(divide="ignore"):
+            log_ended = peak + np.log(ended)
+        return min(np.logaddexp(np.logaddexp(log_sf, log_none), log_ended), 0.0)
+
+    def _log_response_sf(self, t):
+        t = self._argument("t", t, _validate.duration)
+        idx = np.broadcast_to(np.arange(self._lam.size).reshape(self._lam.shape), t.shape)
+        mu = self._flat(self._mu)
+        out = [self._point_log_response_sf(self._served[i], float(v), float(mu[i]))
+               for i, v in zip(idx.ravel(), t.ravel())]
+        return np.array(out, dtype=float).reshape(t.shape)
+
+    def response_time_cdf(self, t):
+        r""":math:`P(W + S \le t)` for a served customer, S its service time:
+        :math:`P(W > t) + P(W = 0)e^{-\mu t} + \int_0^t f_W(v)e^{-\mu(t-v)}dv`
+        (adaptive quadrature of the served wait's density).
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0, broadcast against the parameters. [s]
+        """
+        return self._output(-np.expm1(self._log_response_sf(t)), "response_time_cdf")
+
+    def response_time_quantile(self, p):
+        r"""The p-quantile of the time in system of a served customer (see
+        :meth:`response_time_cdf`); 0 at p = 0, ``inf`` at p = 1.
+
+        Parameters
+        ----------
+        p : array_like
+            Level in [0, 1], broadcast against the parameters.
+
+        Returns
+        -------
+        float or ndarray
+            [s]
+        """
+        p = self._argument("p", p, _validate.level)
+        wait = lambda t: self._each_time("t", t, _validate.duration,  # noqa: E731
+                                         self._point_log_sf)
+        out = _kw.response_quantile(self._log_response_sf, wait,
+                                    np.broadcast_to(self._mu, p.shape), p)
+        return self._output(out, "response_time_quantile")
+
+    @cached_property
+    def _variances(self):
+        out = np.zeros((3, self._lam.size))
+        for i, s in enumerate(self._served):
+            if s is None:
+                continue
+            if not isinstance(s, _served.ServedWait):
+                out[:, i] = [s.var_in_system, s.var_queue, s.var_wait]
+                continue
+            c = float(self._flat(self._c)[i])
+            a_off = float(self._flat(self._a)[i])
+            out[:2, i] = _served.law_variances(s, c, a_off)
+            out[2, i] = s.wait_moments()[1]
+        return out
+
+    @quantity
+    def var_in_system(self):
+        """Variance of the number present (time average)."""
+        return self._get(self._variances[0])
+
+    @quantity
+    def var_queue(self):
+        """Variance of the number waiting (time average)."""
+        return self._get(self._variances[1])
+
+    @quantity
+    def var_wait(self):
+        r"""Variance of the wait of a served customer (the law of
+        :meth:`wait_cdf`; ``mean_wait`` is over every admitted customer,
+        served or not). [s^2]"""
+        return self._get(self._variances[2])

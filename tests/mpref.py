@@ -516,3 +516,91 @@ def finite_source_response_tail(gamma, mu, big_n, c, k, t):
             conv = mp.quad(lambda u: dens(u) * mp.exp(-mu_ * (t_ - u)), [0, t_])
             total += p * (mp.gammainc(j + 1, cmu * t_, mp.inf, regularized=True) + conv)
         return mp.log(total)
+
+
+# -- Erlang A: the served customers' wait -------------------------------------
+
+def erlang_a_law(lam, mu, c, theta, k=None, cut=70):
+    """p_0, p_1, ... of Erlang A by the birth-death product (to K, or while
+    the weights are above 10^-cut of the largest)."""
+    lam, mu, theta = mp.mpf(lam), mp.mpf(mu), mp.mpf(theta)
+    w = [mp.mpf(1)]
+    n = 0
+    while True:
+        n += 1
+        if k is not None and n > k:
+            break
+        w.append(w[-1] * lam / (min(n, c) * mu + max(n - c, 0) * theta))
+        if k is None and n > c and w[-1] < mp.mpf(10) ** -cut * max(w):
+            break
+    z = mp.fsum(w)
+    return [v / z for v in w]
+
+
+def _hypo(mu, c, theta, j):
+    """Rates lambda_i = c mu + i theta (i = 0..j) of the stages a customer
+    with j waiting ahead passes before reaching a server, and the partial
+    fraction weights C_i = prod_{k != i} lambda_k/(lambda_k - lambda_i) of
+    their sum's density, f_V(v) = sum_i C_i lambda_i e^{-lambda_i v}."""
+    lam = [c * mu + i * theta for i in range(j + 1)]
+    weights = []
+    for i, li in enumerate(lam):
+        w = mp.mpf(1)
+        for k, lk in enumerate(lam):
+            if k != i:
+                w *= lk / (lk - li)
+        weights.append(w)
+    return lam, weights
+
+
+def erlang_a_served(lam, mu, c, theta, k=None, t=None, mu_service=None):
+    """First principles for the served customers of Erlang A: with j ahead
+    the time to reach a server V is hypoexponential (partial fractions of its
+    density, at a precision raised for their alternating terms) and the
+    customer is served if its Exp(theta) patience outlasts V:
+    P(V > t, served) = int_t^inf f_V(v) e^{-theta v} dv, E[V^n e^{-theta V}]
+    likewise.  With ``mu_service`` the response time R = V + S of the served
+    instead: P(R > t, served) adds int_0^t f_V(v) e^{-theta v}
+    e^{-mu (t - v)} dv.  Returns a dict: log P(W > t | served) (or of R),
+    the served wait's mean and variance, Var N and Var N_q."""
+    p0 = erlang_a_law(lam, mu, c, theta, k, cut=45)
+    ts = [] if t is None else list(t) if isinstance(t, (list, tuple)) else [t]
+    with mp.workdps(40 + 2 * len(p0)):
+        p = erlang_a_law(lam, mu, c, theta, k, cut=45)
+        mu_, th = mp.mpf(mu), mp.mpf(theta)
+        ns = range(len(p))
+        mean_n = mp.fsum(n * v for n, v in zip(ns, p))
+        mean_q = mp.fsum(max(n - c, 0) * v for n, v in zip(ns, p))
+        out = dict(var_in_system=mp.fsum((n - mean_n) ** 2 * v for n, v in zip(ns, p)),
+                   var_queue=mp.fsum((max(n - c, 0) - mean_q) ** 2 * v for n, v in zip(ns, p)))
+        served = m1 = m2 = mp.mpf(0)
+        tails = [mp.mpf(0) for _ in ts]
+        for n, v in zip(ns, p):
+            if k is not None and n >= k:
+                continue                    # refused
+            if n < c:
+                served += v
+                for i, t_ in enumerate(ts):
+                    tails[i] += v * (mp.exp(-mp.mpf(mu_service) * t_) if mu_service else 0)
+                continue
+            rates, weights = _hypo(mu_, c, th, n - c)
+            for li, ci in zip(rates, weights):
+                g = li + th
+                served += v * ci * li / g
+                m1 += v * ci * li / g ** 2
+                m2 += v * ci * 2 * li / g ** 3
+                for i, t_ in enumerate(ts):
+                    t_ = mp.mpf(t_)
+                    tails[i] += v * ci * li / g * mp.exp(-g * t_)
+                    if mu_service:
+                        ms = mp.mpf(mu_service)
+                        d = g - ms
+                        inner = t_ if d == 0 else -mp.expm1(-d * t_) / d
+                        tails[i] += v * ci * li * mp.exp(-ms * t_) * inner
+        mean_w = m1 / served
+        out["mean_wait_served"] = mean_w
+        out["var_wait"] = m2 / served - mean_w ** 2
+        logs = [mp.log(x / served) if x > 0 else -mp.inf for x in tails]
+        if t is not None:
+            out["log_wait_sf"] = logs if isinstance(t, (list, tuple)) else logs[0]
+        return out

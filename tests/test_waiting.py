@@ -284,3 +284,50 @@ def test_an_overloaded_queue_keeps_its_small_cdf(lam, c, k, t):
         assert got < 1e-290
     else:
         assert abs(got - cdf) <= 1e-12 * cdf, (got, float(cdf))
+
+
+# -- Erlang A: the wait of served customers --------------------------------------------
+
+ERLANG_A_POINTS = [
+    (4.5, 1.0, 4, 0.5, None, (0.1, 1.0, 5.0, 300.0)),      # 300: log P about -1350
+    (3.2, 1.0, 4, 0.5, 8, (0.2, 2.0, 200.0)),
+    (6.0, 1.0, 3, 2.0, None, (0.05, 0.5)),
+    (2.0, 1.0, 1, 0.2, 12, (1.0, 10.0)),
+]
+
+
+@pytest.mark.parametrize("lam, mu, c, theta, k, ts", ERLANG_A_POINTS)
+def test_erlang_a_served_wait_matches_the_phase_type_absorption(lam, mu, c, theta, k, ts):
+    from mpref import erlang_a_served
+    q = qm.ErlangA(lam, mu, c, k, patience_rate=theta)
+    ref = erlang_a_served(lam, mu, c, theta, k, list(ts))
+    for t, r in zip(ts, ref["log_wait_sf"]):
+        got = q.log_wait_sf(t)
+        assert abs(got - float(r)) <= 1e-13 * (1 + abs(float(r))), (t, got, float(r))
+    for name in ("var_in_system", "var_queue", "var_wait"):
+        assert math.isclose(getattr(q, name), float(ref[name]), rel_tol=1e-13), name
+    # served customers reach a server within t: service_level over its limit
+    t = q.wait_quantile(0.9)
+    assert math.isclose(q.wait_cdf(t), 0.9, rel_tol=1e-12)
+    assert math.isclose(q.wait_cdf(t) + q.wait_sf(t), 1.0, rel_tol=1e-14)
+    r = q.response_time_quantile(0.9)
+    assert math.isclose(q.response_time_cdf(r), 0.9, rel_tol=1e-11)
+
+
+@pytest.mark.parametrize("lam, mu, c, theta, k, t", [
+    (4.5, 1.0, 4, 0.5, None, 2.5), (3.2, 1.0, 4, 0.5, 8, 1.0), (2.0, 1.0, 1, 0.2, 12, 6.0)])
+def test_erlang_a_response_time_matches_the_phase_type_law(lam, mu, c, theta, k, t):
+    from mpref import erlang_a_served
+    q = qm.ErlangA(lam, mu, c, k, patience_rate=theta)
+    ref = erlang_a_served(lam, mu, c, theta, k, t, mu_service=mu)["log_wait_sf"]
+    assert abs(q.response_time_cdf(t) - float(-mp.expm1(ref))) < 1e-14
+
+
+@pytest.mark.parametrize("k", [None, 12])
+def test_erlang_a_without_patience_is_the_patient_queue(k):
+    q = qm.ErlangA(3.2, 1.0, 4, k, patience_rate=0.0)
+    ref = qm.MMc(3.2, 1.0, 4) if k is None else qm.MMcK(3.2, 1.0, 4, k)
+    t = np.array([0.0, 0.5, 3.0])
+    np.testing.assert_allclose(q.wait_sf(t), ref.wait_sf(t), rtol=1e-14)
+    assert q.wait_quantile(0.95) == ref.wait_quantile(0.95)
+    assert q.var_wait == ref.var_wait and q.var_queue == ref.var_queue
