@@ -412,3 +412,55 @@ def test_storm_intervals_cover_the_exact_transient():
     assert abs(hits / 1000 - 0.95) <= 0.025
     b = stats.binom(1000, 0.95)
     assert b.cdf(924) + b.sf(975) < 5e-4
+
+
+# -- the waiting-time law (issue 15) ----------------------------------------------
+
+def _within_4_sigma(est, exact):
+    # the interval is a 95% one: 4 of its sigmas leave a false failure
+    # probability of about 6e-5 per row
+    return abs(est.mean - exact) <= 4 * est.half_width / 1.96 + 1e-15
+
+
+@pytest.mark.parametrize("model", [
+    qm.MMcK(3.6, 1.0, 4, 20), qm.MMc(3.0, 1.0, 4),
+    qm.ErlangA(4.5, 1.0, 4, patience_rate=0.5), qm.FiniteSourceMMcK(0.1, 1.0, 40, 4, 20)],
+    ids=repr)
+def test_crosscheck_compares_the_wait_law_at_its_quantiles(model):
+    cc = qm.crosscheck(model, seed=7, rel_precision=0.02, quantities="mean_wait")
+    rows = [r for r in cc.rows if r["quantity"].startswith("wait_cdf(")]
+    assert len(rows) == 3
+    times = [float(r["quantity"][len("wait_cdf("):-1]) for r in rows]
+    np.testing.assert_allclose(model.wait_cdf(times), [0.5, 0.95, 0.99], rtol=1e-5)
+    for r in rows:
+        est = getattr(cc.result, r["quantity"])
+        assert est.high > est.low
+        assert _within_4_sigma(est, r["closed_form"]), r
+
+
+def test_wait_times_ride_along_without_changing_other_numbers():
+    m = qm.MMcK(3.6, 1.0, 4, 20)
+    plain = qm.simulate(m, seed=5, rel_precision=0.05)
+    more = qm.simulate(m, seed=5, rel_precision=0.05, wait_times=[0.5, 2.0])
+    for q in plain.quantities:
+        assert getattr(plain, q) == getattr(more, q), q
+    assert more.quantities[-2:] == ("wait_cdf(0.5)", "wait_cdf(2)")
+
+
+def test_general_engine_counts_measured_waits():
+    # M/M/1/8 run as a general queue: measured waits against the exact law
+    m = qm.GGcK(0.9, 1, 8, service_time=stats.expon(scale=1.0))
+    exact = qm.MM1K(0.9, 1.0, 8)
+    r = qm.simulate(m, seed=3, rel_precision=0.03, wait_times=[1.0, 4.0])
+    for t in (1.0, 4.0):
+        est = getattr(r, f"wait_cdf({t:g})")
+        assert _within_4_sigma(est, float(exact.wait_cdf(t))), (t, est)
+
+
+@pytest.mark.parametrize("model, times, match", [
+    (qm.MMcK(3.0, 1.0, 4, 4), [1.0], "nobody waits"),
+    (qm.MMcK(3.0, 1.0, 4, 8), [-1.0], "wait_times"),
+    (qm.MMcK(3.0, 1.0, 4, 8), [np.inf], "wait_times")])
+def test_bad_wait_times_are_named(model, times, match):
+    with pytest.raises(ValueError, match=match):
+        qm.simulate(model, seed=1, arrivals=10_000, wait_times=times)

@@ -219,3 +219,24 @@ def test_storm_from_a_non_empty_backlog():
         tcp.login_storm(10, 2.0, 50.0, 1, 5, initial=9)
     with pytest.raises(ValueError, match="initial must be a probability vector"):
         tcp.login_storm(10, 2.0, 50.0, 1, 5, initial=[0.5, 0.5])
+
+
+def test_connect_time_independence_assumption_measured_against_the_storm():
+    # Poisson clients over 100 s with Linux retries: the first attempt meets
+    # the stationary state (the share connected at once within the
+    # simulated interval) where the queue relaxes well within the first
+    # retry offset; near saturation the formula is optimistic (the
+    # connect_time_cdf docstring quotes both).  Fixed seed; the first check
+    # is a 95 % interval widened to 4 sigmas (false failure ~6e-5).
+    fast = tcp.ListenQueue(25.0, 50.0, 1, backlog=3, os="linux")
+    s = tcp.simulate_storm(2500, 100.0, 50.0, 1, 3, os="linux", poisson=True,
+                           replications=40, seed=1)
+    est = s.interval("first_try_share")
+    b = float(fast.blocking)
+    assert abs(est.mean - (1 - b)) <= 4 * est.half_width / 1.96
+    # a refused client is refused again more often than B: refusals cluster
+    assert s.attempt_shares[2] / s.attempt_shares[1] > 2 * b
+    slow = tcp.ListenQueue(45.0, 50.0, 1, backlog=20, os="linux")
+    s = tcp.simulate_storm(4500, 100.0, 50.0, 1, 20, os="linux", poisson=True,
+                           replications=40, seed=1)
+    assert 1 - float(slow.blocking) > s.interval("first_try_share").high

@@ -33,6 +33,7 @@ from .._model import QueueModel
 from . import engine as _engine
 from .plan import relaxation
 from .stats import (ESTIMATORS, CrossCheck, Estimate, SimulationResult, SimulationWarning,
+                    wait_name,
                     analyse, replications_needed, troubles)
 
 __all__ = ["simulate", "crosscheck", "ESTIMATORS", "Estimate", "SimulationResult",
@@ -95,6 +96,48 @@ def _estimated(model, spec, quantities):
     return tuple(q for q in names if q in asked)
 
 
+def _wait_riders(model, spec, wait_times):
+    """(names, engine argument) of the waiting-time law's estimates at the
+    times asked (see simulate's ``wait_times``)."""
+    if wait_times is None:
+        return (), None
+    times = np.atleast_1d(np.asarray(_validate.duration("wait_times", wait_times), dtype=float))
+    if times.ndim != 1 or not np.isfinite(times).all():
+        raise ValueError(f"wait_times must be a sequence of finite times >= 0, got {wait_times!r}")
+    a = spec.arguments
+    if a.get("k", np.inf) <= a["c"]:
+        raise ValueError(f"wait_times: nobody waits in {model!r} (capacity = servers)")
+    times = np.unique(times)
+    names = [wait_name(t) for t in times]
+    if len(set(names)) != len(names):
+        raise ValueError(f"wait_times: times closer than 6 significant digits, got {wait_times!r}")
+    if spec.engine != "markov":
+        return tuple(names), dict(names=names, times=times)
+    return tuple(names), dict(names=names, table=_wait_table(a, times))
+
+
+def _wait_table(a, times):
+    """P(wait <= t_i, served | j waiting ahead) for j = 0, 1, ... until every
+    entry is below 1e-17 (or the queue's last place)."""
+    from scipy import special
+    cmu = a["c"] * a["mu"]
+    theta = float(a.get("theta") or 0.0)
+    room = a.get("k", np.inf) - a["c"]
+    top = cmu * float(times.max())
+    rows = int(top + 10 * math.sqrt(top) + 50)
+    while True:
+        rows = int(min(rows, room)) if np.isfinite(room) else rows
+        j = np.arange(rows, dtype=float)[:, None]
+        if theta > 0:
+            s = cmu / theta
+            table = s / (s + j + 1) * special.betainc(j + 1, s + 1, -np.expm1(-theta * times))
+        else:
+            table = special.gammainc(j + 1, cmu * times)
+        if rows >= room or table[-1].max() < 1e-17:
+            return table
+        rows *= 2
+
+
 def _VARIANCE_MARGIN(replications):
     """(n-1)/chi2_{0.1, n-1}: the factor from a variance estimate on n
     replications to its upper 90 % confidence bound."""
@@ -109,7 +152,7 @@ def _met(est, target):
 
 def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, quantities=None,
              replications=None, warmup=None, seed=None, confidence=0.95, executor=None,
-             progress=False, stationary_start=True):
+             progress=False, stationary_start=True, wait_times=None):
     r"""Estimate every quantity of ``model`` by simulation, with intervals.
 
     By default the run is as long as the precision asked needs: a pilot
@@ -165,6 +208,18 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         of their chain, computed from its rates by detailed balance (not
         from the closed form being checked); False starts them empty, and
         the warm-up is then what the data say.
+    wait_times : sequence of float, optional
+        Times t at which the waiting-time law is estimated too, as
+        ``wait_cdf(t)`` (rows named like ``wait_cdf(0.731)``): the share of
+        admitted customers (of served ones with abandonment) whose wait is
+        at most t.  The general engine counts measured waits; the
+        exponential engine adds each admitted customer's chance of a wait of
+        at most t given the queue it finds (Erlang, or with patience the
+        Beta law of the served, see ``ErlangA.log_wait_sf``): conditional
+        Monte Carlo, which has less variance and checks the law of the
+        state seen and the FIFO mixture built on it.  These estimates ride
+        on the run: they do not set its length, its warm-up or its checks,
+        and asking for them changes no other number.
 
     Returns
     -------
@@ -224,6 +279,9 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     spec = model.simulation_spec()
     kind, kwargs, servers = spec.engine, spec.arguments, spec.servers
     names = _estimated(model, spec, quantities)
+    riders, waits = _wait_riders(model, spec, wait_times)
+    if waits is not None:
+        kwargs = dict(kwargs, waits=waits)
     conf = float(_validate.probability("confidence", confidence))
     if replications is not None:
         replications = _positive_int("replications", replications)
@@ -326,7 +384,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         # a start from empty (general laws) is at least WARM relaxation times away
         floor = 0 if start else min(BATCHES // 2, math.ceil(
             BATCHES * WARM * plan.relaxation_time * plan.arrival_rate / per_rep))
-        result = analyse(tallies, names, servers, conf, cut_of(tallies), floor)
+        result = analyse(tallies, names, servers, conf, cut_of(tallies), floor, riders)
         doubts = troubles(result)
         have = tallies["counted"].shape[0]
         longer = {"warmup", "drift", "correlated"} & set(doubts)
@@ -402,6 +460,17 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
                             troubles=tuple(doubts.values()), batches=tallies)
 
 
+def _wait_check_times(model):
+    """The model's wait quantiles at 50, 95 and 99 % where positive (rounded
+    to the 6 digits of the row names), or None where nobody waits."""
+    try:
+        t = np.asarray(model.wait_quantile([0.5, 0.95, 0.99]), dtype=float)
+    except ValueError:
+        return None
+    t = t[np.isfinite(t) & (t > 0)]
+    return [float(f"{v:.6g}") for v in t] or None
+
+
 def crosscheck(model, **simulate_kwargs):
     r"""Closed form beside simulation for every quantity of ``model``.
 
@@ -429,10 +498,15 @@ def crosscheck(model, **simulate_kwargs):
     if isinstance(model, QueueModel) and not model.closed_form:
         raise ValueError(f"{type(model).__name__} has no closed form to cross-check "
                          f"({model!r}); simulate(model) estimates its quantities")
+    if "wait_times" not in simulate_kwargs and hasattr(model, "wait_quantile"):
+        simulate_kwargs = dict(simulate_kwargs, wait_times=_wait_check_times(model))
     result = simulate(model, **simulate_kwargs)
     rows = []
     for name in result.quantities:
-        exact = float(getattr(model, name))
+        if name.startswith("wait_cdf("):
+            exact = float(model.wait_cdf(float(name[len("wait_cdf("):-1])))
+        else:
+            exact = float(getattr(model, name))
         est = getattr(result, name)
         rows.append(dict(quantity=name, closed_form=exact, estimate=est.mean, low=est.low,
                          high=est.high, covered=est.covers(exact), status=est.status))

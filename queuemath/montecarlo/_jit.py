@@ -14,10 +14,11 @@ __all__ = ["TALLIES", "birth_death", "storm"]
 #: Columns of the birth-death tallies, one row per batch of events.
 TALLIES = ("counted", "blocked", "waited", "abandoned", "window", "area_n", "area_busy",
            "area_full")
+N_TALLIES = 8
 
 
 @numba.njit(cache=True, nogil=True)
-def birth_death(lam, mu, c, k, sources, theta, gen, n, first_batch, batch_steps, out):
+def birth_death(lam, mu, c, k, sources, theta, gen, n, first_batch, batch_steps, out, waits):
     """Advance the chain ``out.shape[0]`` batches of ``batch_steps`` events
     from state ``n``, adding each batch's tallies to its row of ``out``
     (columns :data:`TALLIES`); returns the state reached.
@@ -29,7 +30,17 @@ def birth_death(lam, mu, c, k, sources, theta, gen, n, first_batch, batch_steps,
     spent in a state is credited with its mean 1/q(n) instead of an
     exponential draw (discrete-time conversion: the same time averages with
     less variance; Hordijk, Iglehart & Schassberger 1976).
+
+    ``waits`` (rows j, columns times t_i; may have no columns) adds, for
+    each admitted arrival, its chance of a wait of at most t_i given the j
+    customers it finds waiting ahead (1 when a server is free; 0 past the
+    table's last row, where every entry is below 1e-17) to the columns of
+    ``out`` after :data:`TALLIES`: conditional Monte Carlo, unbiased for the
+    wait's law and free of the noise of the wait itself.
     """
+    nt = waits.shape[1]
+    rows = waits.shape[0]
+    base = N_TALLIES
     for r in range(first_batch, out.shape[0]):
         row = out[r]
         for _ in range(batch_steps):
@@ -51,6 +62,13 @@ def birth_death(lam, mu, c, k, sources, theta, gen, n, first_batch, batch_steps,
                 else:
                     if n >= c:
                         row[2] += 1.0
+                        j = n - c
+                        if j < rows:
+                            for i in range(nt):
+                                row[base + i] += waits[j, i]
+                    else:
+                        for i in range(nt):
+                            row[base + i] += 1.0
                     n += 1
             elif x < b + s:
                 n -= 1

@@ -46,17 +46,22 @@ def generators(seeds):
 
 
 def run_markov(lam, mu, c, k, sources, seeds, batches, batch_steps, theta=None, tick=None,
-               start_cdf=None, first_state=0):
+               start_cdf=None, first_state=0, waits=None):
     """Exponential model; ``sources`` None for Poisson arrivals at rate lam,
     else N sources each requesting at rate lam while idle; k may be inf;
     each waiting customer abandons at rate ``theta`` (Erlang A).  Each
     replication runs ``batches * batch_steps`` events from a state drawn
     from ``start_cdf`` (cumulative probabilities of states ``first_state``,
     ``first_state + 1``, ...; None: empty); ``tick(arrivals)`` (optional)
-    hears of progress."""
+    hears of progress.  ``waits`` (optional): {"names": [...], "table":
+    array (j, time)} of the waiting-time law's tallies (see
+    ``_jit.birth_death``)."""
     from . import _jit                  # numba is imported when a simulation runs
     gens = generators(seeds)
-    out = np.zeros((len(gens), batches, len(_jit.TALLIES)))
+    names = list(waits["names"]) if waits else []
+    table = (np.ascontiguousarray(waits["table"], dtype=float) if waits
+             else np.zeros((0, 0)))
+    out = np.zeros((len(gens), batches, len(_jit.TALLIES) + len(names)))
     per_call = max(1, _SEGMENT // max(int(batch_steps), 1))
     src = -1 if sources is None else int(sources)
     for i, g in enumerate(gens):
@@ -66,13 +71,18 @@ def run_markov(lam, mu, c, k, sources, seeds, batches, batch_steps, theta=None, 
             last = min(batches, first + per_call)
             n = _jit.birth_death(float(lam), float(mu), int(c), float(k), src,
                                  float(theta or 0.0), g, n, first, int(batch_steps),
-                                 out[i, :last])
+                                 out[i, :last], table)
             if tick is not None:
                 tick(float(out[i, first:last, 0].sum()))
     d = {name: out[:, :, j] for j, name in enumerate(_jit.TALLIES)}
     d["admitted"] = d["counted"] - d["blocked"]
     d["area_q"] = d["area_n"] - d["area_busy"]
     d["served"], d["wait_sum"], d["response_sum"] = d["admitted"], d["area_q"], d["area_n"]
+    for j, name in enumerate(names):
+        d[name] = out[:, :, len(_jit.TALLIES) + j]
+    if names:
+        # the law of the served: those who abandon are not counted (theta > 0)
+        d["wait_base"] = d["admitted"] - d["abandoned"]
     return d
 
 
@@ -95,15 +105,21 @@ class _Stream:
         return out
 
 
-def run_general(arrival, service, c, k, sources, seeds, batches, batch_arrivals, tick=None):
+def run_general(arrival, service, c, k, sources, seeds, batches, batch_arrivals, tick=None,
+                waits=None):
     """G/G/c/K FIFO.  ``arrival(gen, size)`` draws interarrival times (or
     think times when ``sources`` is an int), ``service(gen, size)`` service
     times; k may be inf (the ring buffer then grows as needed).  Each
     replication starts empty and takes ``batches * batch_arrivals``
     arrivals; a batch ends at its last arrival, the last one when its
     customers have all started service.  ``tick(arrivals)`` (optional) hears
-    of progress every few thousand steps."""
+    of progress every few thousand steps.  ``waits`` (optional):
+    {"names": [...], "times": [...]}: each customer whose service starts adds
+    1 to the tally of every time its measured wait does not exceed."""
     per_rep = batches * batch_arrivals
+    wait_names = list(waits["names"]) if waits else []
+    wait_times = np.asarray(waits["times"], dtype=float) if waits else np.zeros(0)
+    within = np.zeros((len(seeds), wait_times.size))
     gens = generators(seeds)
     r = len(gens)
     rows_all = np.arange(r)
@@ -140,13 +156,15 @@ def run_general(arrival, service, c, k, sources, seeds, batches, batch_arrivals,
     resp_sum = np.zeros(r)
     started = np.zeros(r)          # customers whose service began
     keys = ("counted", "blocked", "waited", "window", "area_n", "area_busy", "area_q",
-            "area_full", "wait_sum", "response_sum", "served")
+            "area_full", "wait_sum", "response_sum", "served") + tuple(wait_names)
     snap = np.zeros((r, batches, len(keys)))
 
     def cumulative(rows):
-        return np.stack([counted[rows], blocked[rows], waited[rows], window[rows],
-                         area_n[rows], area_busy[rows], area_q[rows], area_full[rows],
-                         wait_sum[rows], resp_sum[rows], started[rows]], axis=1)
+        return np.concatenate(
+            [np.stack([counted[rows], blocked[rows], waited[rows], window[rows],
+                       area_n[rows], area_busy[rows], area_q[rows], area_full[rows],
+                       wait_sum[rows], resp_sum[rows], started[rows]], axis=1),
+             within[rows]], axis=1)
 
     steps = 0
     reported = 0.0
@@ -205,6 +223,7 @@ def run_general(arrival, service, c, k, sources, seeds, batches, batch_arrivals,
                 busy[rs] += 1
                 started[rs] += 1
                 resp_sum[rs] += s_time
+                within[rs] += 1.0                 # no wait: within every t
             enq = ~full & (busy[ar] >= c) & ~start
             if enq.any():
                 rq = ar[enq]
@@ -238,6 +257,7 @@ def run_general(arrival, service, c, k, sources, seeds, batches, batch_arrivals,
                 srv[rq, sq] = t[rq] + s_time
                 srv_src[rq, sq] = s0
                 wt = t[rq] - a0
+                within[rq] += wt[:, None] <= wait_times[None, :]
                 started[rq] += 1
                 wait_sum[rq] += wt
                 resp_sum[rq] += wt + s_time
@@ -255,6 +275,8 @@ def run_general(arrival, service, c, k, sources, seeds, batches, batch_arrivals,
     d = {name: per_batch[:, :, j] for j, name in enumerate(keys)}
     d["abandoned"] = np.zeros_like(d["counted"])
     d["admitted"] = d["counted"] - d["blocked"]
+    if wait_names:
+        d["wait_base"] = d["served"]
     return d
 
 

@@ -45,8 +45,9 @@ import math
 
 import numpy as np
 
-__all__ = ["ESTIMATORS", "RATIOS", "SHARES", "Estimate", "SimulationResult", "CrossCheck",
-           "SimulationWarning", "estimate", "ratio_estimate", "mser", "analyse"]
+__all__ = ["ESTIMATORS", "RATIOS", "SHARES", "wait_name", "WAIT_PREFIX", "Estimate",
+           "SimulationResult", "CrossCheck", "SimulationWarning", "estimate", "ratio_estimate",
+           "mser", "analyse"]
 
 
 class SimulationWarning(UserWarning):
@@ -80,6 +81,28 @@ def _ratio(num, den):
 #: How each quantity is estimated from tallies summed over batches and
 #: replications: ``ESTIMATORS[q](d, c)`` is numerator / denominator.
 ESTIMATORS = {q: _ratio(*nd) for q, nd in RATIOS.items()}
+
+#: The waiting-time law at a time t is estimated beside the quantities as
+#: ``wait_cdf(t)``: the tally of that name (each admitted customer's chance,
+#: or indicator, of a wait of at most t) over ``wait_base`` (the customers
+#: whose waits are counted).
+WAIT_PREFIX = "wait_cdf("
+
+
+def wait_name(t):
+    """The name of the estimate of P(W <= t): ``wait_cdf(0.731)``."""
+    return f"{WAIT_PREFIX}{float(t):.6g})"
+
+
+def _parts(q):
+    if q.startswith(WAIT_PREFIX):
+        return (lambda d, c: d[q]), (lambda d, c: d["wait_base"])
+    return RATIOS[q]
+
+
+def _estimator(q):
+    return _ratio(*_parts(q))
+
 
 #: Quantities that are shares, in [0, 1]: when none of the events they count
 #: is seen, a bounded variable still has an honest upper confidence bound.
@@ -300,7 +323,7 @@ DRIFT_T = 4.8
 def _ratios(tallies, names, servers, lo, hi):
     kept = {k: v[:, lo:hi].sum(axis=1) for k, v in tallies.items()}
     with np.errstate(divide="ignore", invalid="ignore"):
-        return {q: np.asarray(ESTIMATORS[q](kept, servers), dtype=float) for q in names}
+        return {q: np.asarray(_estimator(q)(kept, servers), dtype=float) for q in names}
 
 
 #: MSER's cut is taken only where the replications show that what it would
@@ -310,11 +333,13 @@ def _ratios(tallies, names, servers, lo, hi):
 CUT_T = 3.0
 
 
-def analyse(tallies, names, servers, confidence, cut=None, floor=0):
+def analyse(tallies, names, servers, confidence, cut=None, floor=0, riders=()):
     """Warm-up cut, estimates and checks from per-batch tallies
     ({tally: array (replications, batches)}); ``cut`` (batches) fixes the
     warm-up instead of MSER; ``floor`` (batches) is discarded in any case
-    (a start far from the stationary law)."""
+    (a start far from the stationary law).  ``riders`` (``wait_cdf(t)``
+    names) are estimated from the same batches but take no part in the cut
+    or the checks, so that asking for them changes no other number."""
     reps, nb = tallies["counted"].shape
     at_limit = False
     if cut is None:
@@ -322,7 +347,7 @@ def analyse(tallies, names, servers, confidence, cut=None, floor=0):
         cut = floor
         with np.errstate(divide="ignore", invalid="ignore"):
             for q in names:
-                y = np.asarray(ESTIMATORS[q](ens, servers), dtype=float)[0][floor:]
+                y = np.asarray(_estimator(q)(ens, servers), dtype=float)[0][floor:]
                 if not (np.isfinite(y).all() and np.ptp(y) > 0):
                     continue
                 d = floor + mser(y)
@@ -342,10 +367,11 @@ def analyse(tallies, names, servers, confidence, cut=None, floor=0):
     est, per, drift, corr, skew = {}, {}, {}, {}, {}
     n_kept = nb - cut
     # one set of resamples for every quantity: they share the replications
-    weights = (resample_weights(reps, b"".join(kept[k].tobytes() for k in sorted(kept)))
+    own = sorted(k for k in kept if not k.startswith(WAIT_PREFIX) and k != "wait_base")
+    weights = (resample_weights(reps, b"".join(kept[k].tobytes() for k in own))
                if MIN_BOOTSTRAP <= reps <= MAX_BOOTSTRAP else None)
     for q in names:
-        num, den = RATIOS[q]
+        num, den = _parts(q)
         y, x = num(kept, servers), den(kept, servers)
         with np.errstate(divide="ignore", invalid="ignore"):
             per[q] = np.asarray(y / x, dtype=float)
@@ -365,6 +391,12 @@ def analyse(tallies, names, servers, confidence, cut=None, floor=0):
                 # batches the replication mean's variance is worth: 1 for
                 # independent batches, more when neighbours correlate
                 corr[q] = float(n_kept * batch.mean(axis=1).var(ddof=1) / within)
+    for q in riders:
+        num, den = _parts(q)
+        y, x = num(kept, servers), den(kept, servers)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per[q] = np.asarray(y / x, dtype=float)
+        est[q] = ratio_estimate(y, x, confidence, True, weights)
     return Analysis(est, per, cut, bool(at_limit), drift, corr, nb, skew)
 
 
