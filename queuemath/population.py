@@ -292,12 +292,33 @@ class FiniteSourceMMcK(QueueModel):
     @quantity
     def throughput(self):
         r"""Served rate :math:`\mu E[\min(N, c)]`, at most :math:`c\mu`. [1/s]"""
-        return np.minimum(self._mu * self._busy, self._c * self._mu)
+        # served <= attempted exactly: where nothing is refused the two are
+        # equal and their roundings differ by an ulp
+        return np.minimum(np.minimum(self._mu * self._busy, self._c * self._mu),
+                          self._lam * self._idle_sources)
 
     @quantity
     def attempt_rate(self):
-        r"""Rate of requests, :math:`\gamma(N - L)`, refused ones included. [1/s]"""
-        return self._mu * self._busy / np.exp(self._log_admitted)
+        r"""Rate of requests, :math:`\gamma(N - L)`, refused ones included. [1/s]
+
+        :math:`N - L` is not formed by subtraction (it is tiny beside N when
+        requests are far faster than service): :math:`(N - n)T_n(N) = N
+        T_n(N-1)` makes it N times the ratio of the normalisers of the
+        system with one source fewer (to min(K, N - 1)) and of the system."""
+        return self._lam * self._idle_sources
+
+    @cached_property
+    def _idle_sources(self):
+        def one(a, b, adm, ma, mc):
+            if a.trivial:
+                return a.n
+            x = b if b is not None else adm       # the states 0..min(K, N-1) of N - 1
+            if x.trivial:
+                return (a.n - 0.0) * float(np.exp(-a.parts[2] + a.log_rel(np.array([0.0]))[0]))
+            m = float(x.mode)
+            return (a.n - m) * float(np.exp(x.parts[2] - a.parts[2]
+                                            + a.log_rel(np.array([m]))[0]))
+        return np.array([one(*pt) for pt in self._points]).reshape(self._shape)
 
     @quantity
     def utilization(self):

@@ -219,3 +219,13 @@ def test_no_arrivals_and_a_capacity_above_the_population():
     same = qm.FiniteSourceMMcK(0.3, 1.0, 10, 2)
     assert big.mean_queue == same.mean_queue and big.blocking == 0
     assert big.kendall == "M/M/2/10/10"
+
+
+def test_attempt_rate_keeps_its_digits_when_requests_swamp_the_servers():
+    # beta = 1e300: the system is full (L = K = 10) almost surely, so N - L
+    # = 90 exactly to double precision; 1 - blocking is far below an ulp of 1
+    q = qm.FiniteSourceMMcK(1e300, 1.0, 100, 2, 10)
+    assert math.isclose(q.attempt_rate, 1e300 * 90, rel_tol=1e-14)
+    assert q.throughput == 2.0 and q.blocking == 1.0
+    q = qm.FiniteSourceMMcK(1e3, 1.0, 10**7, 10, 20)
+    assert math.isclose(q.attempt_rate, 1e3 * (10**7 - q.mean_in_system), rel_tol=1e-14)
