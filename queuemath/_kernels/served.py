@@ -40,25 +40,27 @@ _DIRECT = 200_000     # harmonic sums up to this many terms are added directly
 _CF_ITER = 20_000
 
 
-def log_betainc(p, q, x):
+def log_betainc(p, q, x, log_x=None):
     """log I_x(p, q) for p, q > 0, 0 <= x <= 1 (float arrays of one shape):
     scipy's value where it is above 1e-290, else the continued fraction of
     DLMF 8.17.22 in log form (there x is below the mean p/(p+q), where it
-    converges)."""
+    converges).  ``log_x`` (optional, same shape): log x where x itself may
+    underflow (x = e^{-theta t} far out)."""
     p, q, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (p, q, x)))
+    log_x = np.log(np.where(x > 0, x, 1.0)) if log_x is None else np.broadcast_to(log_x, p.shape)
     with np.errstate(under="ignore"):
         val = special.betainc(p, q, x)
     out = np.full(p.shape, -np.inf)
     big = val > 1e-290
     with np.errstate(divide="ignore"):
         out[big] = np.log(val[big])
-    tiny = ~big & (x > 0)
+    tiny = ~big & np.isfinite(log_x)
     if tiny.any():
-        out[tiny] = _log_betainc_cf(p[tiny], q[tiny], x[tiny])
+        out[tiny] = _log_betainc_cf(p[tiny], q[tiny], x[tiny], log_x[tiny])
     return out
 
 
-def _log_betainc_cf(a, b, x):
+def _log_betainc_cf(a, b, x, log_x):
     # Lentz on the fraction of Numerical Recipes' betacf (DLMF 8.17.22);
     # prefactor x^a (1-x)^b / (a B(a, b)) in logs
     tiny = 1e-300
@@ -88,7 +90,7 @@ def _log_betainc_cf(a, b, x):
         if np.all(np.abs(delta - 1.0) < 1e-16):
             break
     with np.errstate(divide="ignore"):
-        pre = a * np.log(x) + b * np.log1p(-x) - np.log(a) - _log_beta(a, b)
+        pre = a * log_x + b * np.log1p(-x) - np.log(a) - _log_beta(a, b)
     return pre + np.log(h)
 
 
@@ -178,7 +180,8 @@ class ServedWait:
                     + x * -np.expm1(-theta * t) + log_r)
         u0 = np.exp(-self.theta * t)
         return self._log_sum(lambda j: self._log_served_share(j)
-                             + log_betainc(self.a + 1.0, j + 1.0, np.full(j.shape, u0)))
+                             + log_betainc(self.a + 1.0, j + 1.0, np.full(j.shape, u0),
+                                           np.full(j.shape, -self.theta * t)))
 
     def log_density(self, t):
         """log of minus the t derivative of the tail (relative to state c)."""
