@@ -313,8 +313,6 @@ class FiniteSourceMMcK(QueueModel):
             if a.trivial:
                 return a.n
             x = b if b is not None else adm       # the states 0..min(K, N-1) of N - 1
-            if x.trivial:
-                return (a.n - 0.0) * float(np.exp(-a.parts[2] + a.log_rel(np.array([0.0]))[0]))
             m = float(x.mode)
             return (a.n - m) * float(np.exp(x.parts[2] - a.parts[2]
                                             + a.log_rel(np.array([m]))[0]))

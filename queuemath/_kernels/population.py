@@ -35,7 +35,8 @@ import numpy as np
 from . import impatience as _impatience
 from . import special as _special
 
-__all__ = ["Chain", "log_sum_concave", "log_lower_gamma", "pois_diff"]
+__all__ = ["Chain", "log_sum_concave", "log_lower_gamma", "pois_diff", "window_stats",
+           "region_moments"]
 
 CUT = -60.0
 _BLOCK = 2048
@@ -81,6 +82,45 @@ def log_sum_concave(f, lo, hi, start=None):
     with np.errstate(under="ignore"):
         total = ftop + np.log(np.exp(fs - ftop).sum())
     return total, n, fs, top
+
+
+def window_stats(n, logw):
+    """(log mass, anchor, mean's offset from the anchor, variance) of the
+    weights exp(logw) on the states n, the anchor being the largest term's
+    state: the mean is kept as anchor + offset so that distances to c keep
+    their digits."""
+    k = int(np.argmax(logw))
+    top, anchor = logw[k], float(n[k])
+    with np.errstate(under="ignore"):
+        w = np.exp(logw - top)
+    total = w.sum()
+    w = w / total
+    d = ((n - anchor) * w).sum()
+    return top + np.log(total), anchor, d, (((n - anchor) - d) ** 2 * w).sum()
+
+
+def region_moments(low, queue, c):
+    """Moments of a law on 0..K from its two regions' ``window_stats``, the
+    states below c (``low``) and those from c on (``queue``), combined by
+    the law of total variance (positive pieces only): dict of P(N < c),
+    P(N >= c) (as logs), busy, idle, L_q, L, Var N, Var N_q, and the queue's
+    own mean (of N - c given N >= c) and variance."""
+    (l_low, t_low, d_low, v_low), (l_q, t_q, d_q, v_q) = low, queue
+    log_norm = np.logaddexp(l_low, l_q)
+    with np.errstate(under="ignore"):
+        p_low = np.exp(l_low - log_norm)
+        p_q = np.exp(l_q - log_norm)
+    idle = p_low * ((c - t_low) - d_low)      # c - mean of the states below c
+    queued = (t_q - c) + d_q                  # mean of N - c given N >= c
+    busy = c - idle if idle < 0.5 * c else p_low * (t_low + d_low) + c * p_q
+    lq = p_q * queued
+    gap = (t_q - t_low) + (d_q - d_low)
+    var_n = p_low * v_low + p_q * v_q + p_low * p_q * gap ** 2
+    var_q = p_q * v_q + p_low * p_q * queued ** 2
+    return dict(log_low=l_low - log_norm, log_queue=l_q - log_norm, busy=busy,
+                idle=idle, mean_queue=lq, mean_in_system=busy + lq,
+                var_in_system=var_n, var_queue=var_q, queue_mean=queued,
+                queue_var=v_q)
 
 
 def _argmax(f, lo, hi, start=None):
@@ -195,6 +235,7 @@ class Chain:
         self.beta = float(beta)
         self.trivial = self.n == 0 or self.beta == 0
         if self.trivial:
+            self.mode = 0        # all mass at n = 0
             return
         b = self.beta
         self.p = b / (1.0 + b)
@@ -256,21 +297,16 @@ class Chain:
 
     # -- sums over the two regions ----------------------------------------------
     def _region(self, lo, hi):
-        """(log mass relative to the mode, the region's top state, its mean's
-        offset from that state, its variance) of the states lo..hi; the mean
-        is kept as top + offset so that distances to c keep their digits."""
+        """``window_stats`` of the states lo..hi (log mass relative to the
+        mode)."""
         if hi < lo:
             return -np.inf, float(lo), 0.0, 0.0
         if self.trivial:
             return (0.0, 0.0, 0.0, 0.0) if lo == 0 else (-np.inf, float(lo), 0.0, 0.0)
-        total, n, fs, top = log_sum_concave(self.log_rel, lo, hi, self.mode)
+        total, n, fs, _ = log_sum_concave(self.log_rel, lo, hi, self.mode)
         if not np.isfinite(total):
             return -np.inf, float(lo), 0.0, 0.0
-        with np.errstate(under="ignore"):
-            w = np.exp(fs - total)
-        d = ((n - top) * w).sum()
-        var = (((n - top) - d) ** 2 * w).sum()
-        return total, float(top), d, var
+        return window_stats(n, fs)
 
     @property
     def parts(self):
@@ -291,24 +327,9 @@ class Chain:
         return self.log_rel(np.asarray(x, dtype=float)) - self.parts[2]
 
     def moments(self):
-        """dict of P(N < c), P(N >= c) (as logs), busy, idle, L_q, L,
-        Var N, Var N_q."""
-        (l_low, t_low, d_low, v_low), (l_q, t_q, d_q, v_q), log_norm = self.parts
-        c = self.c
-        with np.errstate(under="ignore"):
-            p_low = np.exp(l_low - log_norm)
-            p_q = np.exp(l_q - log_norm)
-        idle = p_low * ((c - t_low) - d_low)      # c - mean of the states below c
-        queued = (t_q - c) + d_q                  # mean of N - c given N >= c
-        busy = c - idle if idle < 0.5 * c else p_low * (t_low + d_low) + c * p_q
-        lq = p_q * queued
-        gap = (t_q - t_low) + (d_q - d_low)
-        var_n = p_low * v_low + p_q * v_q + p_low * p_q * gap ** 2
-        var_q = p_q * v_q + p_low * p_q * queued ** 2
-        return dict(log_low=l_low - log_norm, log_queue=l_q - log_norm, busy=busy,
-                    idle=idle, mean_queue=lq, mean_in_system=busy + lq,
-                    var_in_system=var_n, var_queue=var_q, queue_mean=queued,
-                    queue_var=v_q)
+        """``region_moments`` of the law."""
+        low, queue, _ = self.parts
+        return region_moments(low, queue, self.c)
 
     def states(self):
         """p_0..p_K as an array."""

@@ -32,6 +32,7 @@ import numpy as np
 from scipy import special
 
 from . import impatience as _ia
+from . import population as _pop
 from . import special as _special
 
 __all__ = ["ServedWait", "log_betainc"]
@@ -103,8 +104,7 @@ def _log_beta(p, q):
     out = special.betaln(p, q)
     if integer.any():
         pp, qq = p[integer], q[integer]
-        # (p)(p+1)...(p+q-1) = p^q (1 + 1/p)...: log = q log p + log_rise(p, q-1) - ...
-        # log_rise(n, m) = log((n+1)...(n+m)/n^m)
+        # p (p+1) ... (p+q-1) = p^q rise, log rise = log_rise(p, q-1)
         out[integer] = special.gammaln(qq) - (qq * np.log(pp) + _special.log_rise(pp, qq - 1))
     return out
 
@@ -223,36 +223,19 @@ class ServedWait:
         var = at_once * mean ** 2 + scale * (w * ((h1 - mean) ** 2 + h2)).sum()
         return mean, var
 
-def _stats(n, logw):
-    """(log mass, anchor, mean offset, variance) of weights exp(logw) on n."""
-    k = int(np.argmax(logw))
-    top, anchor = logw[k], n[k]
-    w = np.exp(logw - top)
-    s = w.sum()
-    w = w / s
-    d = ((n - anchor) * w).sum()
-    return top + np.log(s), anchor, d, (((n - anchor) - d) ** 2 * w).sum()
-
-
 def law_variances(s, c, offered):
     """(Var N, Var N_q) of Erlang A (theta > 0) for the ServedWait point
     ``s``, c servers and offered load lam/mu: the states below c (Poisson
     terms relative to state c) and the queue states (the window of t_j, j =
-    0..m) as two regions, combined by the law of total variance."""
-    from . import population as _pop
+    0..m) as the two regions of ``population.region_moments``."""
     j, lw, log_star = _ia.window(s.rho, s.omr, s.eps, s.a, s.m, _ia.TAIL_CUT)
-    lq, tq, dq, vq = _stats(j, lw + log_star)
+    lq, tq, dq, vq = _pop.window_stats(j, lw + log_star)
     if c > 1:
         log_a = np.log(offered)
-        total, n, fs, _ = _pop.log_sum_concave(
+        _, n, fs, _ = _pop.log_sum_concave(
             lambda v: _pop.pois_diff(v, float(c), log_a), 0, int(c) - 1)
-        ll, tl, dl, vl = _stats(n, fs)
+        low = _pop.window_stats(n, fs)
     else:
-        ll, tl, dl, vl = s.log_z, 0.0, 0.0, 0.0
-    norm = np.logaddexp(ll, lq)
-    p_low, p_q = np.exp(ll - norm), np.exp(lq - norm)
-    queued = tq + dq                       # mean of N - c given N >= c
-    gap = (c + tq - tl) + (dq - dl)
-    var_n = p_low * vl + p_q * vq + p_low * p_q * gap ** 2
-    var_q = p_q * vq + p_low * p_q * queued ** 2
-    return var_n, var_q
+        low = (s.log_z, 0.0, 0.0, 0.0)
+    m = _pop.region_moments(low, (lq, c + tq, dq, vq), c)
+    return m["var_in_system"], m["var_queue"]
