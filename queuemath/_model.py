@@ -225,6 +225,13 @@ class QueueModel:
         arr = check(name, value)
         return _validate.broadcast(**{name: arr, "the parameters": np.zeros(self._shape)})[0]
 
+    def _argument_points(self, name, value, check):
+        """``_argument``, and for each of its entries the flat index of the
+        parameter point it goes with (models computed one point at a time)."""
+        arr = self._argument(name, value, check)
+        size = int(np.prod(self._shape, dtype=int))
+        return arr, np.broadcast_to(np.arange(size).reshape(self._shape), arr.shape)
+
     def _scalars(self, *names):
         """The named numeric parameters as Python floats; a ValueError naming
         the first one that is an array (simulation takes one point)."""

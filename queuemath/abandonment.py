@@ -400,14 +400,13 @@ class ErlangA(QueueModel):
         return out
 
     def _each_time(self, name, value, check, fn):
-        arr = self._argument(name, value, check)
-        idx = np.broadcast_to(np.arange(self._lam.size).reshape(self._lam.shape), arr.shape)
-        out = np.array([fn(self._served[i], float(v)) for i, v in zip(idx.ravel(), arr.ravel())],
-                       dtype=float)
-        return out.reshape(arr.shape)
+        """``fn(i, v)`` for each entry v of the argument and its point i."""
+        arr, idx = self._argument_points(name, value, check)
+        out = [fn(i, float(v)) for i, v in zip(idx.ravel(), arr.ravel())]
+        return np.array(out, dtype=float).reshape(arr.shape)
 
-    @staticmethod
-    def _point_log_sf(s, t):
+    def _point_log_sf(self, i, t):
+        s = self._served[i]
         if s is None:
             return -np.inf
         if isinstance(s, _served.ServedWait):
@@ -480,8 +479,8 @@ class ErlangA(QueueModel):
             out = np.where(ever > 0, np.minimum(within / ever, 1.0), 1.0)
         return self._output(out, "wait_cdf")
 
-    @staticmethod
-    def _point_quantile(s, p):
+    def _point_quantile(self, i, p):
+        s = self._served[i]
         if s is None or p == 0:
             return 0.0
         if not isinstance(s, _served.ServedWait):
@@ -519,7 +518,8 @@ class ErlangA(QueueModel):
         return self._output(self._each_time("p", p, _validate.level, self._point_quantile),
                             "wait_quantile")
 
-    def _point_log_response_sf(self, s, t, mu):
+    def _point_log_response_sf(self, i, t):
+        s, mu = self._served[i], float(self._flat(self._mu)[i])
         if s is None:
             return -mu * t
         if not isinstance(s, _served.ServedWait):
@@ -545,12 +545,7 @@ class ErlangA(QueueModel):
         return min(np.logaddexp(np.logaddexp(log_sf, log_none), log_ended), 0.0)
 
     def _log_response_sf(self, t):
-        t = self._argument("t", t, _validate.duration)
-        idx = np.broadcast_to(np.arange(self._lam.size).reshape(self._lam.shape), t.shape)
-        mu = self._flat(self._mu)
-        out = [self._point_log_response_sf(self._served[i], float(v), float(mu[i]))
-               for i, v in zip(idx.ravel(), t.ravel())]
-        return np.array(out, dtype=float).reshape(t.shape)
+        return self._each_time("t", t, _validate.duration, self._point_log_response_sf)
 
     def response_time_cdf(self, t):
         r""":math:`P(W + S \le t)` for a served customer, S its service time:

@@ -216,9 +216,8 @@ class FiniteSourceMMcK(QueueModel):
 
     @cached_property
     def _log_blocking(self):
-        def one(a, b, adm, ma, mc):
-            return -np.inf if b is None else float(b.log_prob(np.array([b.k]))[0])
-        return np.array([one(*pt) for pt in self._points]).reshape(self._shape)
+        return self._each(lambda a, b, *_: -np.inf if b is None else
+                          b.log_prob(np.array([b.k]))[0])
 
     # -- quantities ---------------------------------------------------------------
     @quantity
@@ -234,7 +233,7 @@ class FiniteSourceMMcK(QueueModel):
 
     @cached_property
     def _log_time_congestion(self):
-        return np.array([pt[3]["log_queue"] for pt in self._points]).reshape(self._shape)
+        return self._moment("log_queue")
 
     @quantity
     def log_time_congestion(self):
@@ -275,9 +274,8 @@ class FiniteSourceMMcK(QueueModel):
     @quantity
     def p_wait(self):
         """Share of requests admitted that find every server busy."""
-        log_q = np.array([pt[4]["log_queue"] for pt in self._points]).reshape(self._shape)
         with np.errstate(under="ignore"):
-            return np.exp(self._log_admitted + log_q)
+            return np.exp(self._log_admitted + self._moment("log_queue", which=4))
 
     @quantity
     def p_empty(self):
@@ -287,7 +285,7 @@ class FiniteSourceMMcK(QueueModel):
 
     @cached_property
     def _busy(self):
-        return np.array([pt[3]["busy"] for pt in self._points]).reshape(self._shape)
+        return self._moment("busy")
 
     @quantity
     def throughput(self):
@@ -316,7 +314,7 @@ class FiniteSourceMMcK(QueueModel):
             m = float(x.mode)
             return (a.n - m) * float(np.exp(x.parts[2] - a.parts[2]
                                             + a.log_rel(np.array([m]))[0]))
-        return np.array([one(*pt) for pt in self._points]).reshape(self._shape)
+        return self._each(one)
 
     @quantity
     def utilization(self):
@@ -324,7 +322,9 @@ class FiniteSourceMMcK(QueueModel):
         return self._busy / self._c
 
     def _moment(self, name, which=3):
-        return np.array([pt[which][name] for pt in self._points]).reshape(self._shape)
+        """A moment of each point's law (3: the system's; 4: what an admitted
+        request sees)."""
+        return self._each(lambda *pt: pt[which][name])
 
     @quantity
     def mean_in_system(self):
@@ -373,8 +373,7 @@ class FiniteSourceMMcK(QueueModel):
             phases = mc["queue_mean"] + 1.0
             p_low = float(np.exp(mc["log_low"]))
             return pq * phases + pq * mc["queue_var"] + pq * p_low * phases ** 2
-        v = np.array([one(*pt) for pt in self._points]).reshape(self._shape)
-        return v / (self._c * self._mu) ** 2
+        return self._each(one) / (self._c * self._mu) ** 2
 
     # -- laws of the number present -------------------------------------------------
     def _stack(self, laws, top):
@@ -415,12 +414,6 @@ class FiniteSourceMMcK(QueueModel):
         return self._stack(laws, top)
 
     # -- time laws ------------------------------------------------------------------
-    def _grid(self, name, value, check):
-        arr = self._argument(name, value, check)
-        idx = np.broadcast_to(np.arange(int(np.prod(self._shape, dtype=int))).reshape(self._shape),
-                              arr.shape)
-        return arr, idx
-
     def _point_wait(self, i, x):
         """log P(Wq > t | admitted) at x = c mu t for point i."""
         adm = self._points[i][2]
@@ -445,7 +438,7 @@ class FiniteSourceMMcK(QueueModel):
         return adm.log_mixture(f)
 
     def _log_wait_sf(self, t):
-        t, idx = self._grid("t", t, _validate.duration)
+        t, idx = self._argument_points("t", t, _validate.duration)
         cmu = np.broadcast_to(self._c * self._mu, t.shape)
         out = np.array([self._point_wait(i, x) for i, x in zip(idx.ravel(), (cmu * t).ravel())])
         return out.reshape(t.shape)
@@ -493,7 +486,7 @@ class FiniteSourceMMcK(QueueModel):
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
         """
-        t, idx = self._grid("t", t, _validate.duration)
+        t, idx = self._argument_points("t", t, _validate.duration)
         log_sf = self._log_wait_sf(t)
         out = np.array(-np.expm1(log_sf), dtype=float).ravel()
         x_all = (np.broadcast_to(self._c * self._mu, t.shape) * t).ravel()
@@ -527,7 +520,7 @@ class FiniteSourceMMcK(QueueModel):
         >>> round(float(q.wait_cdf(q.wait_quantile(0.95))), 12)
         0.95
         """
-        p, idx = self._grid("p", p, _validate.level)
+        p, idx = self._argument_points("p", p, _validate.level)
         pf, idf = p.ravel(), idx.ravel()
         log_w0 = np.array([self._points[i][4]["log_queue"] for i in idf])
         out = np.zeros(pf.shape)
@@ -550,7 +543,7 @@ class FiniteSourceMMcK(QueueModel):
         return self._output(out.reshape(p.shape), "wait_quantile")
 
     def _log_response_sf(self, t):
-        t, idx = self._grid("t", t, _validate.duration)
+        t, idx = self._argument_points("t", t, _validate.duration)
         c = np.broadcast_to(self._c, t.shape).ravel()
         mu = np.broadcast_to(self._mu, t.shape).ravel()
         out = np.empty(t.size)

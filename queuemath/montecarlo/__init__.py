@@ -32,9 +32,8 @@ from .. import _validate
 from .._model import QueueModel
 from . import engine as _engine
 from .plan import relaxation
-from .stats import (ESTIMATORS, CrossCheck, Estimate, SimulationResult, SimulationWarning,
-                    wait_name,
-                    analyse, replications_needed, troubles)
+from .stats import (ESTIMATORS, WAIT_PREFIX, CrossCheck, Estimate, SimulationResult,
+                    SimulationWarning, analyse, wait_name, replications_needed, troubles)
 
 __all__ = ["simulate", "crosscheck", "ESTIMATORS", "Estimate", "SimulationResult",
            "CrossCheck", "SimulationWarning", "relaxation"]
@@ -501,10 +500,13 @@ def crosscheck(model, **simulate_kwargs):
     if "wait_times" not in simulate_kwargs and hasattr(model, "wait_quantile"):
         simulate_kwargs = dict(simulate_kwargs, wait_times=_wait_check_times(model))
     result = simulate(model, **simulate_kwargs)
+    # each wait_cdf row's own time, not the 6 digits of its name
+    asked = simulate_kwargs.get("wait_times")
+    times = {wait_name(t): float(t) for t in np.atleast_1d(asked if asked is not None else [])}
     rows = []
     for name in result.quantities:
-        if name.startswith("wait_cdf("):
-            exact = float(model.wait_cdf(float(name[len("wait_cdf("):-1])))
+        if name.startswith(WAIT_PREFIX):
+            exact = float(model.wait_cdf(times[name]))
         else:
             exact = float(getattr(model, name))
         est = getattr(result, name)
