@@ -41,6 +41,7 @@ import numpy as np
 from . import _validate
 from ._kernels import embedded as _emb
 from ._kernels import laws as _laws
+from ._kernels import mg1k_wait as _mw
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
 __all__ = ["MG1K"]
@@ -65,6 +66,18 @@ class MG1K(QueueModel):
     blocking, log_blocking, p_empty, throughput, utilization, mean_in_system,
     mean_queue, mean_wait, mean_response_time, offered_load
         As for :class:`queuemath.MMcK` (per admitted customer for times).
+    var_in_system, var_queue, var_wait
+        Variances, for any service law.
+
+    Methods
+    -------
+    state_probabilities(), arrival_state_probabilities()
+        The time-average law and what arrivals see (the same, by PASTA).
+    wait_sf(t), log_wait_sf(t), wait_cdf(t), wait_quantile(p),
+    response_time_cdf(t), response_time_quantile(p)
+        The time laws of admitted customers, exact for a constant,
+        exponential or Erlang (gamma with an integer shape) service time;
+        another law raises a ValueError naming ``service_time``.
 
     Raises
     ------
@@ -105,7 +118,7 @@ class MG1K(QueueModel):
 
     quantities = ("blocking", "log_blocking", "p_empty", "throughput", "utilization",
                   "mean_in_system", "mean_queue", "mean_wait", "mean_response_time",
-                  "offered_load")
+                  "offered_load", "var_in_system", "var_queue", "var_wait")
 
     arrival_rate = Parameter(r":math:`\lambda`. [1/s]")
     capacity = Parameter("K, the most the system holds.", kind="int")
@@ -241,3 +254,265 @@ class MG1K(QueueModel):
     def mean_response_time(self):
         """Mean time in system of an admitted customer. [s]"""
         return self._mean_wait() + self._mean
+
+    # -- second moments ---------------------------------------------------------
+    def _central(self, values):
+        """sum_n (v_n - mean)^2 p_n over the time-average law: positive terms."""
+        probs = self._solution[0]
+        v = values(np.arange(probs.shape[-1], dtype=float))
+        mean = probs @ v
+        return np.sum(probs * (v - mean[..., None]) ** 2, axis=-1)
+
+    @quantity
+    def var_in_system(self):
+        """Variance of the number present (time average)."""
+        return self._central(lambda n: n)
+
+    @quantity
+    def var_queue(self):
+        """Variance of the number waiting, :math:`(N - 1)^+`."""
+        return self._central(lambda n: np.maximum(n - 1, 0.0))
+
+    @cached_property
+    def _wait_moments(self):
+        law = self._law
+        var = 0.0 if _laws.is_constant(law) else float(law.var())
+        out = np.empty(self._lam.size)
+        done = {}
+        for i, (li, ki) in enumerate(zip(self._lam.ravel(), self._k.ravel())):
+            key = (float(li), int(ki))
+            if key not in done:
+                _, tail, mean = _emb.counts(key[0], law, key[1])
+                probs, b, _ = _emb.solve(key[0], law, key[1])
+                pi = probs[: key[1]] * (1 + b)
+                done[key] = _mw.wait_moments(key[0], pi, tail, mean, var)
+            out[i] = done[key][1]
+        return out.reshape(self._lam.shape)
+
+    @quantity
+    def var_wait(self):
+        r"""Variance of the wait of an admitted customer, for any service
+        law: from the law an admitted customer sees (n present, the service
+        in progress at age x), whose partial moments are sums of the tails
+        of the arrivals during a service (see
+        :mod:`queuemath._kernels.mg1k_wait`). [s^2]
+
+        References
+        ----------
+        .. [1] H. Takagi, "Queueing Analysis, Vol. 2: Finite Systems,"
+           North-Holland, 1993, sec. 2.2.
+        """
+        return self._wait_moments
+
+    def arrival_state_probabilities(self):
+        r"""What an arriving customer sees: :math:`p_0, \dots, p_K` (PASTA:
+        the time-average law, :meth:`state_probabilities`); the last entry
+        is the share refused, and an admitted customer sees
+        :math:`p_n/(1 - p_K)`, n < K (the law left behind by departures)."""
+        return self.state_probabilities()
+
+    # -- time laws ----------------------------------------------------------------
+    @cached_property
+    def _time_laws(self):
+        """One wait law per point: ``MM1K`` for exponential service, the
+        kernel's constant or Erlang law, or a ValueError naming the law."""
+        form, value = _emb.law_form(self._law)
+        if form == "expon":
+            from .finite import MM1K
+            return MM1K(self._lam, 1.0 / value, self._k)
+        erlang = _mw.erlang_shape(form, value)
+        if form != "constant" and erlang is None:
+            raise ValueError(
+                f"service_time: the waiting-time law of M/G/1/K is exact here for a constant, "
+                f"exponential or Erlang (gamma with an integer shape) service time, not "
+                f"{_laws.describe(self._law)}; its moments are var_wait and mean_wait, and "
+                f"qm.simulate(model, wait_times=[...]) estimates the law itself")
+        laws, done = [], {}
+        for li, ki in zip(self._lam.ravel(), self._k.ravel()):
+            key = (float(li), int(ki))
+            if key not in done:
+                if key[0] == 0 or key[1] == 1:
+                    done[key] = None                 # nobody ever waits
+                elif erlang is not None:
+                    done[key] = _mw.ErlangWait(key[0], erlang[0], erlang[1], key[1])
+                else:
+                    done[key] = _mw.ConstantWait(key[0], value, self._log_departure(*key))
+            laws.append(done[key])
+        return laws
+
+    def _log_departure(self, lam, k):
+        """log pi_0..pi_{K-1} for a constant service: from the solved law
+        where no entry underflows, else the embedded recursion in logs with
+        the tails' logs (log P(Poisson(rho) >= l))."""
+        probs, b, _ = _emb.solve(lam, self._law, k)
+        if probs[:k].min() > 1e-290:
+            return np.log(probs[:k]) + np.log1p(b)
+        return _emb.log_departure_law(lam * self._law, k)
+
+    def _per_point(self, name, value, check, fn, empty, arg="t"):
+        """``fn(law, v)`` on the entries v of the argument that go with each
+        point (``empty`` where nobody waits); the exponential law goes to
+        ``MM1K``'s method of the same name."""
+        laws = self._time_laws
+        if not isinstance(laws, list):
+            return getattr(laws, name)(value)
+        arr, idx = self._argument_points(arg, value, check)
+        flat, where = arr.ravel(), idx.ravel()
+        out = np.empty(flat.size)
+        for i in np.unique(where):
+            at = where == i
+            law = laws[i]
+            out[at] = empty(flat[at]) if law is None else fn(law, flat[at])
+        return self._output(out.reshape(arr.shape), name)
+
+    def log_wait_sf(self, t):
+        r""":math:`\log P(W_q > t)` for an admitted customer, finite far below
+        the smallest double.
+
+        Constant service D: who finds n present after the service in
+        progress has run x waits :math:`nD - x`; summing the law of (n, x)
+        seen by admitted customers,
+
+        .. math:: P(W_q > t) = \sum_{n > n^*} \pi_n + \sum_{i=1}^{n^*}
+                  \pi'_i\, P(n^* - i + 1, \lambda a),\quad
+                  n^* = \lfloor t/D \rfloor + 1,\ a = n^* D - t,
+
+        with :math:`\pi` the law left by departures (= seen by admitted
+        arrivals), :math:`\pi'_1 = \pi_0 + \pi_1`, :math:`\pi'_i = \pi_i`,
+        and P the regularised lower incomplete gamma function: positive
+        terms, O(n*) of them.  Erlang service (``scipy.stats.gamma`` with an
+        integer shape k): who finds j service phases left waits an
+        Erlang(j) time, the phases' law from the chain of phases.
+        Exponential service: :meth:`MM1K.log_wait_sf`.
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0, broadcast against the parameters. [s]
+
+        Raises
+        ------
+        ValueError
+            For another service law (its wait law is not implemented; the
+            moments ``mean_wait`` and ``var_wait`` hold for every law).
+
+        References
+        ----------
+        .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
+           "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, secs.
+           4.3.1 and 5.1.  doi:10.1002/9781118625651
+        .. [2] H. Takagi, "Queueing Analysis, Vol. 2: Finite Systems,"
+           North-Holland, 1993, sec. 2.2.
+
+        Examples
+        --------
+        >>> q = MG1K(0.9, 5, service_time=1.0)         # M/D/1/5
+        >>> bool(abs(q.wait_sf(0.0) - (1 - q.p_empty / (1 - q.blocking))) < 1e-14)
+        True
+        """
+        return self._per_point("log_wait_sf", t, _validate.duration,
+                               lambda law, v: law.log_sf(v), lambda v: np.full(v.shape, -np.inf))
+
+    def wait_sf(self, t):
+        """:math:`P(W_q > t)` for an admitted customer (see :meth:`log_wait_sf`);
+        times ``1 - blocking`` for the share of all arrivals.
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0. [s]
+        """
+        with np.errstate(under="ignore"):
+            return np.exp(self.log_wait_sf(t))
+
+    def wait_cdf(self, t):
+        r""":math:`P(W_q \le t)` for an admitted customer; below 1/2 from
+        positive terms, not as 1 minus the tail.
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0. [s]
+        """
+        def fn(law, v):
+            with np.errstate(under="ignore"):
+                return np.exp(law.log_cdf(v))
+        return self._per_point("wait_cdf", t, _validate.duration, fn, lambda v: np.ones(v.shape))
+
+    def _quantile(self, law, p, response):
+        """Quantiles of one point's wait (or time in system) law."""
+        out = np.zeros(p.shape)
+        out[p == 1] = law.longest          # (K - 1) D for a constant service
+        if response and isinstance(law, _mw.ErlangWait):
+            live = (p > 0) & (p < 1)
+            if live.any():
+                out[live] = law.response_quantile(p[live])
+            return out
+        with np.errstate(divide="ignore"):
+            live = (np.log1p(-p) < law.log_sf(np.array([0.0]))[0]) & (p < 1)
+        if live.any():
+            out[live] = law.quantile(p[live])
+        # a constant service: the time in system is the wait plus D
+        return out + (self._mean if response else 0.0)
+
+    def wait_quantile(self, p):
+        """The p-quantile of an admitted customer's wait: 0 where at least a
+        share p does not wait, ``inf`` at p = 1 where some wait (see
+        :meth:`log_wait_sf`; bracketed Newton on the log tail).
+
+        Parameters
+        ----------
+        p : array_like
+            Level in [0, 1]. [s]
+
+        Examples
+        --------
+        >>> q = MG1K(0.9, 10, service_time=1.0)
+        >>> t = q.wait_quantile(0.95)
+        >>> round(float(q.wait_cdf(t)), 12)
+        0.95
+        """
+        return self._per_point("wait_quantile", p, _validate.level,
+                               lambda law, v: self._quantile(law, v, False),
+                               lambda v: np.zeros(v.shape), arg="p")
+
+    def response_time_cdf(self, t):
+        r""":math:`P(T \le t)` for an admitted customer, T = wait + its own
+        service: the wait law shifted by D for a constant service, Erlang
+        laws of j + k phases for an Erlang one.
+
+        Parameters
+        ----------
+        t : array_like
+            Time, at least 0. [s]
+        """
+        def fn(law, v):
+            if isinstance(law, _mw.ErlangWait):
+                return np.exp(law.log_response_cdf(v))
+            with np.errstate(under="ignore"):
+                return np.where(v >= self._mean, np.exp(law.log_cdf(np.maximum(v - self._mean, 0))),
+                                0.0)
+        return self._per_point("response_time_cdf", t, _validate.duration, fn,
+                               lambda v: self._alone_cdf(v))
+
+    def _alone_cdf(self, v):
+        """P(S <= t): the response time of one who never waits."""
+        if _laws.is_constant(self._law):
+            return np.where(v >= self._mean, 1.0, 0.0)
+        return self._law.cdf(v)
+
+    def response_time_quantile(self, p):
+        """The p-quantile of an admitted customer's time in system (see
+        :meth:`response_time_cdf`).
+
+        Parameters
+        ----------
+        p : array_like
+            Level in [0, 1]. [s]
+        """
+        def empty(v):
+            if _laws.is_constant(self._law):
+                return np.full(v.shape, self._mean)
+            return self._law.ppf(v)
+        return self._per_point("response_time_quantile", p, _validate.level,
+                               lambda law, v: self._quantile(law, v, True), empty, arg="p")

@@ -604,3 +604,120 @@ def erlang_a_served(lam, mu, c, theta, k=None, t=None, mu_service=None):
         if t is not None:
             out["log_wait_sf"] = logs if isinstance(t, (list, tuple)) else logs[0]
         return out
+
+
+def _md1k_dps(rho, k, *more):
+    return _dps(rho, k, *more) + int(k * max(0.0, -math.log10(rho))) + k
+
+
+def md1k_departure(lam, d, k):
+    """M/D/1/K: the law left by departures, pi_0..pi_{K-1}, from the
+    embedded chain's transition matrix solved densely (one balance equation
+    replaced by the normalisation; Gross et al. 2008, sec. 5.1), at a
+    precision that covers the law's range (pi_n ~ rho^n at light load: the
+    solve's absolute error must stay below the smallest)."""
+    with mp.workdps(_md1k_dps(lam * d, k)):
+        rho = mp.mpf(lam) * mp.mpf(d)
+        a = [mp.exp(-rho) * rho**j / mp.factorial(j) for j in range(k + 1)]
+        p = mp.zeros(k, k)
+        for i in range(k):
+            start = max(i - 1, 0)          # a departure leaving i: then i - 1 + arrivals
+            for col in range(start, k - 1):
+                p[i, col] = a[col - start]
+            p[i, k - 1] = 1 - mp.fsum(p[i, c] for c in range(k - 1))
+        m = p.T - mp.eye(k)
+        for j in range(k):
+            m[0, j] = 1
+        rhs = mp.matrix([1] + [0] * (k - 1))
+        return [x for x in mp.lu_solve(m, rhs)]
+
+
+def md1k_wait_tail(lam, d, k, t):
+    """P(W > t | admitted) for M/D/1/K by integrating, over the age x of the
+    service in progress, the law an admitted arrival sees (n present, age x):
+    lam sum_i pi'_i Poisson(n - i; lam x), wait n D - x."""
+    pi = md1k_departure(lam, d, k)
+    with mp.workdps(_md1k_dps(lam * d, k, t)):
+        lam, d, t = mp.mpf(lam), mp.mpf(d), mp.mpf(t)
+        prime = [None, pi[0] + pi[1]] + pi[2:]
+        total = mp.mpf(0)
+        for n in range(1, k):
+            # waits n D - x > t for ages x < n D - t
+            top = min(d, n * d - t)
+            if top <= 0:
+                continue
+            def f(x, n=n):
+                return lam * mp.fsum(prime[i] * mp.exp(-lam * x) * (lam * x) ** (n - i)
+                                     / mp.factorial(n - i) for i in range(1, n + 1))
+            total += mp.quad(f, [0, top])
+        return total
+
+
+def md1_wait_cdf(lam, d, t):
+    """Erlang's M/D/1 waiting-time law (no capacity limit, rho < 1):
+    P(W <= t) = (1 - rho) sum_{j <= t/D} e^{-lam (j D - t)} (lam (j D - t))^j / j!
+    (Erlang 1909; Gross et al. 2008, sec. 6.1.7), at a precision that
+    absorbs the alternating terms' cancellation."""
+    with mp.workdps(DPS + int(2 * lam * t) + 20):
+        lam, d, t = mp.mpf(lam), mp.mpf(d), mp.mpf(t)
+        s = mp.fsum(mp.exp(-lam * (j * d - t)) * (lam * (j * d - t)) ** j / mp.factorial(j)
+                    for j in range(int(mp.floor(t / d)) + 1))
+        return (1 - lam * d) * s
+
+
+def mek1k(lam, shape, rate, k, t, response=False):
+    """M/E_k/1/K (Erlang service of ``shape`` phases, each of rate ``rate``):
+    P(W > t | admitted) (or the time in system) from the chain of (number
+    present, phases left of the service in progress) solved densely, and the
+    blocking, and the wait's first two moments; who finds n present with ph
+    phases left waits (n-1) shape + ph phases."""
+    states = [(0, 0)] + [(n, ph) for n in range(1, k + 1) for ph in range(1, shape + 1)]
+    index = {s: i for i, s in enumerate(states)}
+    size = len(states)
+    with mp.workdps(_dps(lam, rate, k, t)):
+        lam, rate = mp.mpf(lam), mp.mpf(rate)
+        q = mp.zeros(size, size)
+        for (n, ph), i in index.items():
+            if n < k:
+                q[i, index[(n + 1, shape if n == 0 else ph)]] += lam
+            if n > 0:
+                nxt = (n, ph - 1) if ph > 1 else ((n - 1, shape) if n > 1 else (0, 0))
+                q[i, index[nxt]] += rate
+        for i in range(size):
+            q[i, i] = -mp.fsum(q[i, j] for j in range(size) if j != i)
+        m = q.T
+        for j in range(size):
+            m[0, j] = 1
+        p = mp.lu_solve(m, mp.matrix([1] + [0] * (size - 1)))
+        admitted = [(s, p[i]) for s, i in index.items() if s[0] < k]
+        norm = mp.fsum(w for _, w in admitted)
+        blocking = 1 - norm
+        extra = shape if response else 0
+
+        def ahead(s):
+            return 0 if s[0] == 0 else (s[0] - 1) * shape + s[1]
+        tail = mp.fsum(w * mp.gammainc(ahead(s) + extra, rate * t, mp.inf, regularized=True)
+                       for s, w in admitted if ahead(s) + extra > 0) / norm
+        m1 = mp.fsum(w * ahead(s) for s, w in admitted) / norm / rate
+        m2 = mp.fsum(w * ahead(s) * (ahead(s) + 1) for s, w in admitted) / norm / rate**2
+        return tail, blocking, m1, m2
+
+
+def md1k_wait_moments(lam, d, k):
+    """(E[W], E[W^2]) of an admitted M/D/1/K customer, integrating (n D -
+    x)^j over the law seen by admitted arrivals (see md1k_wait_tail)."""
+    pi = md1k_departure(lam, d, k)
+    with mp.workdps(_md1k_dps(lam * d, k)):
+        lam, d = mp.mpf(lam), mp.mpf(d)
+        prime = [None, pi[0] + pi[1]] + pi[2:]
+        moments = []
+        for j in (1, 2):
+            total = mp.mpf(0)
+            for n in range(1, k):
+                def f(x, n=n, j=j):
+                    return (n * d - x) ** j * lam * mp.fsum(
+                        prime[i] * mp.exp(-lam * x) * (lam * x) ** (n - i) / mp.factorial(n - i)
+                        for i in range(1, n + 1))
+                total += mp.quad(f, [0, d])
+            moments.append(total)
+        return moments

@@ -8,9 +8,10 @@ integer capacity.
 import numpy as np
 from scipy import special
 
+from . import population as _population
 from . import temme as _temme
 
-__all__ = ["arrival_counts", "solve"]
+__all__ = ["arrival_counts", "counts", "law_form", "solve", "log_departure_law"]
 
 _PANELS, _NODES = 64, 16
 
@@ -39,7 +40,7 @@ def _quantile_nodes(service):
     return s[ok], weight[ok] / weight[ok].sum()
 
 
-def _law_form(law):
+def law_form(law):
     """Which closed form the arrivals during one service have: ("constant",
     time), ("expon", mean), ("gamma", (shape, scale)) or ("general", None)."""
     if isinstance(law, float):
@@ -59,7 +60,7 @@ def arrival_counts(lam, service, top):
     """(a_k for k < top, Abar_k for k <= top, mean service) for the arrivals
     during one service."""
     k = np.arange(top + 1, dtype=float)
-    form, value = _law_form(service)
+    form, value = law_form(service)
     if form == "constant":
         x = lam * service
         a = np.exp(special.xlogy(k, x) - x - special.gammaln(k + 1))
@@ -125,6 +126,16 @@ def _excess(tail, ms, rho):
     return np.where(ms >= rho, direct, identity)
 
 
+def counts(lam, law, k):
+    """arrival_counts with the tails run far enough out for sums past K."""
+    top = 2 * k + 64
+    while True:
+        a, tail, mean = arrival_counts(lam, law, top)
+        if tail[-1] <= 1e-18 * tail[k] or tail[-1] < 1e-300 or top > 64 * k + 4096:
+            return a, tail, mean
+        top = max(2 * top, tail.size)
+
+
 def solve(lam, law, k):
     """(p_0..p_K, b = p_K/(1 - p_K), rho) for one M/G/1/K point: ``lam`` >= 0 a float,
     ``law`` a float or frozen distribution, ``k`` >= 1 an int."""
@@ -136,12 +147,7 @@ def solve(lam, law, k):
     # law reports its own reach (beyond it every tail is exactly 0); the
     # closed forms are extended until the last tail is below 1e-18 of the
     # tail at K (or underflows).
-    top = 2 * k + 64
-    while True:
-        a, tail, mean = arrival_counts(lam, law, top)
-        if tail[-1] <= 1e-18 * tail[k] or tail[-1] < 1e-300 or top > 64 * k + 4096:
-            break
-        top = max(2 * top, tail.size)
+    a, tail, mean = counts(lam, law, k)
     rho = lam * mean
     if a[0] < 1e-250:
         pi = _log_recursion(k, tail, _log_no_arrival(lam, law))
@@ -170,7 +176,7 @@ def _log_after(lam, law, top):
     (None for other laws).  Beyond ``top`` the terms are negligible, as for
     the plain tails."""
     k = np.arange(top + 1, dtype=float)
-    form, value = _law_form(law)
+    form, value = law_form(law)
     if form == "constant":
         x = lam * value
         log_pmf = special.xlogy(k, x) - x - special.gammaln(k + 1)
@@ -187,7 +193,7 @@ def _log_after(lam, law, top):
 def _log_no_arrival(lam, law):
     """log a_0 = log E[exp(-lam S)], the chance of no arrival during a service,
     as a log (a_0 itself underflows at rho ~ 700 with constant service)."""
-    form, value = _law_form(law)
+    form, value = law_form(law)
     if form == "constant":
         return -lam * value
     if form == "expon":
@@ -229,3 +235,19 @@ def _log_recursion(k, tail, log_a0):
         log_pi[n] = special.logsumexp(terms) - log_a0
     pi = np.exp(log_pi - log_pi.max())
     return pi / pi.sum()
+
+
+def log_departure_law(rho, k):
+    """log pi_0..pi_{K-1} for a constant service time (rho = lam D), where
+    the linear law underflows: the level-crossing recursion in logs, with the
+    tails' logs log P(Poisson(rho) >= l) (which underflow one by one as
+    doubles long before their logs leave the range)."""
+    l = np.arange(1, k + 1, dtype=float)
+    log_tail = np.concatenate([[0.0], _population.log_lower_gamma(l, np.full(l.shape, rho))])
+    log_pi = np.full(k, -np.inf)
+    log_pi[0] = 0.0
+    for n in range(1, k):
+        # a0 pi_n = pi_0 Abar_n + sum_{i=1}^{n-1} pi_i Abar_{n-i+1}
+        terms = log_pi[:n] + np.concatenate([[log_tail[n]], log_tail[n:1:-1]])
+        log_pi[n] = special.logsumexp(terms) + rho
+    return log_pi - special.logsumexp(log_pi)
