@@ -331,3 +331,14 @@ def test_erlang_a_without_patience_is_the_patient_queue(k):
     np.testing.assert_allclose(q.wait_sf(t), ref.wait_sf(t), rtol=1e-14)
     assert q.wait_quantile(0.95) == ref.wait_quantile(0.95)
     assert q.var_wait == ref.var_wait and q.var_queue == ref.var_queue
+
+
+@pytest.mark.parametrize("lam, c", [(9.0, 10), (0.5, 1), (950.0, 1000)])
+def test_long_queue_quantile_is_the_exponential_law(lam, c):
+    # K - c = 1e5 places at rho <= 0.95: the cut-off queue is beyond reach,
+    # so the quantile is M/M/c's, log(P(W > 0)/(1 - p))/(c mu - lam), taken
+    # in closed form (the Chernoff-bounded fast path)
+    q, ref = qm.MMcK(lam, 1.0, c, c + 100_000), qm.MMc(lam, 1.0, c)
+    p = np.array([0.9, 0.99, 0.999999])
+    expect = np.maximum(np.log(ref.p_wait / (1 - p)) / (c - lam), 0.0)   # 0: most never wait
+    np.testing.assert_allclose(q.wait_quantile(p), expect, rtol=1e-13)

@@ -51,6 +51,9 @@ __all__ = ["log_q", "log_s", "log_density", "log_convolved", "integrate_density"
            "solve_falling", "response_quantile"]
 
 _LN2 = 0.6931471805599453
+#: the closed form's two terms may be this close in log (a ratio e^-0.1):
+#: the difference then keeps all but 3.4 bits of the terms' precision
+_DIRECT_GAP = -0.1
 _GL_T, _GL_W = np.polynomial.legendre.leggauss(20)
 _TAIL = 40.0        # panels stop when what is left is below e^-40 of the total
 _PANELS = 400       # a bound the step rule never reaches (about 60 at most)
@@ -114,19 +117,81 @@ def _series(L, m, x):
 
 _FEW = 64     # up to this many queue places the sum is taken term by term
 
+#: Gauss-Legendre sizes for the tilted mean by the log-variation bound v it
+#: must cover: the rule's error ~ v^(2n)/(2n)! stays below 1e-18.
+_TILT_RULES = ((1e-4, 2), (1e-3, 3), (1e-2, 4), (1e-1, 6), (1.0, 10))
+
+
+def _tilted(L, m, x):
+    r"""log S(x) for rho near 1, from positive terms only: by the fundamental
+    theorem of calculus in l = log rho' from 0 to L,
+
+    .. math:: S(x) = \rho^m \frac{L}{e^L - 1}\,
+              \frac1L\int_0^L e^{(e^l - 1)x - ml}\, G(x e^l)\,dl
+              = \rho^m \frac{L}{e^L - 1}\, p_m(x)\,
+              \frac1L\int_0^L D(m, x e^l)\,dl,
+
+    with :math:`G(z) = E[(m - \mathrm{Poisson}(z))^+]`, p_m the Poisson
+    term and :math:`D(m, z) = \sum_{n<m} (m-n) z^{n-m} m!/n!` the Erlang
+    loss system's idle servers over its blocking.  log D moves by at most
+    v = |L| (m + x) over the interval, so a Gauss-Legendre rule of a few
+    nodes (``_TILT_RULES``) takes the mean; only for v <= 1."""
+    v = np.abs(L) * (m + x)
+    out = np.full(L.shape, np.nan)
+    lower = 0.0
+    for bound, n in _TILT_RULES:
+        at = np.flatnonzero((v >= lower) & (v < bound) if lower else (v < bound))
+        lower = bound
+        if at.size == 0:
+            continue
+        t, w = np.polynomial.legendre.leggauss(n)
+        La, ma, xa = L[at], m[at], x[at]
+        ell = 0.5 * La[:, None] * (1.0 + t[None, :])
+        z = xa[:, None] * np.exp(ell)
+        mm = np.broadcast_to(ma[:, None], z.shape).ravel()
+        zz = z.ravel()
+        log_d = np.empty(zz.shape)
+        # the integrand e^{(e^l - 1)x - m l} G(x e^l), G(z) = E[(m - Poisson(z))^+]:
+        # below m, G = (m - z) Q(m, z) + z p_{m-1}(z), two positive terms (the
+        # form p_m(x) D would add and cancel logs of size m log(m/x));
+        # above m, p_m(x) D(m, z), whose logs are then both moderate
+        low = zz <= mm
+        pre = (np.expm1(ell) * xa[:, None] - ma[:, None] * ell).ravel()
+        if low.any():
+            ml, zl = mm[low], zz[low]
+            with np.errstate(divide="ignore"):
+                log_d[low] = pre[low] + np.logaddexp(np.log(ml - zl) + log_q(ml, zl),
+                                                     np.log(zl) + _special.log_poisson_pmf(ml - 1, zl))
+        high = ~low
+        if high.any():
+            mh, zh = mm[high], zz[high]
+            _, log_zh, _ = _special.log_erlang_b_parts(mh, zh)
+            xh = np.broadcast_to(xa[:, None], z.shape).ravel()[high]
+            log_d[high] = (_special.log_poisson_pmf(mh, xh)
+                           + _special.log_idle_ratio(mh, zh, log_zh))
+        log_d = log_d.reshape(z.shape)
+        top = log_d.max(axis=1)
+        log_mean = top + np.log(np.exp(log_d - top[:, None]) @ (0.5 * w))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            log_ratio = np.where(La == 0, 0.0, np.log(La / np.expm1(np.where(La == 0, 1.0, La))))
+        out[at] = ma * La + log_ratio + log_mean
+    return out
+
 
 def _few(L, m, x):
     """log S(x) for m <= _FEW: -x + log sum_{i<m} x^i/i! h(i), h(i) =
-    sum_{j=i}^{m-1} rho^j, a log-sum of at most 64 positive terms."""
+    sum_{j=i}^{m-1} rho^j, a log-sum of at most 64 positive terms; h from
+    the top down, h(i) = rho^i + h(i + 1), each step adding positive terms."""
     from scipy.special import gammaln
-    i = np.arange(_FEW, dtype=float)
-    ii = np.broadcast_to(i, (x.size, _FEW))
-    mm, LL = m[:, None], L[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        top = mm - ii                                   # terms in h(i)
-        log_h = _finite.log_rho_sum(LL, top, first=ii)
-        log_t = np.where(ii == 0, 0.0, ii * np.log(x)[:, None]) - gammaln(ii + 1) + log_h
-    log_t = np.where(ii < mm, log_t, -np.inf)
+    top = int(m.max())
+    log_t = np.full((x.size, top), -np.inf)
+    log_h = np.full(x.size, -np.inf)
+    with np.errstate(divide="ignore"):
+        log_x = np.log(x)
+    for i in range(top - 1, -1, -1):
+        inside = i < m
+        log_h = np.where(inside, np.logaddexp(i * L, log_h), -np.inf)
+        log_t[:, i] = (i * log_x if i else 0.0) - gammaln(i + 1.0) + log_h
     peak = log_t.max(axis=1)
     return -x + peak + np.log(np.exp(log_t - peak[:, None]).sum(axis=1))
 
@@ -265,11 +330,8 @@ def log_s(L, m, x):
     inf = todo & np.isinf(x)
     out[inf] = -np.inf
     todo &= ~inf
-    few = todo & (m <= _FEW)
-    if few.any():
-        out[few] = _few(L[few], m[few], x[few])
-        todo &= ~few
     if todo.any():
+        # the closed form where its two terms differ by a factor 2 or more
         idx = np.flatnonzero(todo)
         Li, mi, xi = L[idx], m[idx], x[idx]
         delta = -np.expm1(Li)
@@ -280,13 +342,24 @@ def log_s(L, m, x):
             diff = np.where(below, t2 - t1, t1 - t2)
             big = np.where(below, t1, t2)
             direct = big + _special.log1mexp(np.minimum(diff, 0.0)) - np.log(np.abs(delta))
-        ok = (diff <= -_LN2) & (Li != 0) & np.isfinite(direct)
-        res = np.where(ok, direct, np.nan)
-        far = (~ok & (xi >= _SERIES_FROM * (mi - 1))
-               & (np.exp(Li) * xi >= _SERIES_FROM * (mi - 1)))
+        ok = (diff <= _DIRECT_GAP) & (Li != 0) & np.isfinite(direct)
+        out[idx[ok]] = direct[ok]
+        todo[idx[ok]] = False
+    few = todo & (m <= _FEW)
+    if few.any():
+        out[few] = _few(L[few], m[few], x[few])
+        todo &= ~few
+    if todo.any():
+        idx = np.flatnonzero(todo)
+        Li, mi, xi = L[idx], m[idx], x[idx]
+        res = np.full(idx.size, np.nan)
+        far = (xi >= _SERIES_FROM * (mi - 1)) & (np.exp(Li) * xi >= _SERIES_FROM * (mi - 1))
         if far.any():
             res[far] = _series(Li[far], mi[far], xi[far])
-        quad = ~ok & ~far
+        tilt = ~far & (np.abs(Li) * (mi + xi) < _TILT_RULES[-1][0])
+        if tilt.any():
+            res[tilt] = _tilted(Li[tilt], mi[tilt], xi[tilt])
+        quad = np.isnan(res)
         if quad.any():
             res[quad] = _quadrature(Li[quad], mi[quad], xi[quad])
         out[idx] = res
@@ -328,11 +401,64 @@ def solve_falling(evaluate, target, x0, iterations=200):
     raise RuntimeError("quantile search did not converge")   # pragma: no cover
 
 
+#: A term is left out of S where a bound puts it below e^-40 (4e-18) of S.
+_NEGLIGIBLE = -40.0
+
+
+def _log_poisson_tail_bound(y, m):
+    """Chernoff bound on log P(Poisson(y) >= m): -(y h(m/y)), h(u) = u log u
+    - u + 1, for m above the mean y, else 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = m / y
+        bound = -y * (u * np.log(u) - u + 1)
+    return np.where((m > y) & np.isfinite(bound), bound, 0.0)
+
+
+def _fast(L, m, target):
+    """(answers, first guesses) for the quantile.
+
+    rho < 1 and a queue too long to matter: S = e^{-(1-rho)x}/(1-rho), an
+    exponential law (M/M/c), inverted in closed form; the answer is kept
+    where Chernoff bounds put the left-out parts below e^-40 of S at it
+    (NaN elsewhere).  rho > 1: the full queue's term alone, S ~ rho^m Q(m,
+    x)/(rho - 1), inverted with the inverse incomplete gamma function, only
+    as a first guess (the other term is rarely negligible there: their ratio
+    is about B(m-1, x)/(rho B(m-1, rho x)), Erlang B at x near m)."""
+    from scipy.special import gammainccinv
+    x = np.full(L.shape, np.nan)
+    guess = np.full(L.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        below = (L < 0) & (m > 1)
+        if below.any():
+            d = -np.expm1(L[below])
+            xa = -(target[below] + np.log(d)) / d
+            rho_x = np.exp(L[below]) * xa
+            ok = ((xa >= 0)
+                  & (_log_poisson_tail_bound(rho_x, m[below]) < _NEGLIGIBLE)
+                  & (m[below] * L[below] + d * xa < _NEGLIGIBLE))
+            x[np.flatnonzero(below)[ok]] = xa[ok]
+            guess[below] = xa
+        above = (L > 0) & (m > 1)
+        if above.any():
+            La, ma = L[above], m[above]
+            tau = target[above] - ma * La + np.log(np.expm1(La))     # log Q(m, x)
+            fine = (tau < 0) & (tau > -700)
+            guess[above] = np.where(fine, gammainccinv(ma, np.exp(np.minimum(tau, 0.0))), np.nan)
+    return x, guess
+
+
 def solve_log_s(L, m, target):
-    """The x >= 0 with log S(x) = target (< log S(0)), elementwise."""
+    """The x >= 0 with log S(x) = target (< log S(0)), elementwise: in
+    closed form where the queue is too long to matter (see _fast), else by
+    bracketed Newton from the best guess at hand."""
     L, m, target = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, target)))
     shape = L.shape
     L, m, target = L.ravel(), m.ravel(), target.ravel()
+    out, guess = _fast(L, m, target)
+    rest = np.flatnonzero(np.isnan(out))
+    if rest.size == 0:
+        return out.reshape(shape)
+    L, m, target = L[rest], m[rest], target[rest]
     s0 = _log_s0(L, m)
 
     def evaluate(idx, x):
@@ -342,7 +468,11 @@ def solve_log_s(L, m, target):
     # truncated geometric number ahead): the right scale on either side of 1
     jm = _special.geometric_mean(L, m - 1)
     x0 = (1.0 + jm) * np.maximum(s0 - target, 0.1)
-    return solve_falling(evaluate, target, x0).reshape(shape)
+    # or where one term of S nearly is all, that term's answer
+    g = guess[rest]
+    x0 = np.where(np.isfinite(g) & (g > 0), g, x0)
+    out[rest] = solve_falling(evaluate, target, x0)
+    return out.reshape(shape)
 
 
 def response_quantile(log_response_sf, log_wait_sf, mu, p, defined=None):
