@@ -23,6 +23,8 @@ from .finite import MM1K, MMcK
 from .general import FiniteSourceGGcK, GGcK
 from .loss import Engset, erlang_b, log_erlang_b
 from .mg1k import MG1K
+from .mphck import MPHcK
+from .phasetype import PhaseType
 from .population import FiniteSourceMMcK
 from .staffing import max_capacity_for_wait, servers_for_mean_wait, servers_for_service_level
 from .montecarlo import crosscheck, simulate
@@ -34,7 +36,7 @@ __version__ = "0.4.0.dev0"
 __all__ = [
     "QueueModel", "compare", "simulate", "crosscheck",
     "MM1K", "MMcK", "MMc", "Engset", "ErlangA", "MG1K", "MGcKApprox", "GGcK",
-    "FiniteSourceGGcK", "FiniteSourceMMcK",
+    "FiniteSourceGGcK", "FiniteSourceMMcK", "MPHcK", "PhaseType",
     "erlang_b", "log_erlang_b", "erlang_c", "log_erlang_c",
     "erlang_b_servers", "erlang_b_load", "erlang_c_servers", "min_capacity",
     "max_arrival_rate", "capacity_frontier", "blocking_sensitivity",

@@ -39,6 +39,7 @@ MODELS = [
             service_time=stats.expon(scale=1.5)),
     qm.FiniteSourceGGcK(0.3, 20, 5, service_time=stats.expon(scale=1.0)),
     qm.FiniteSourceMMcK(0.3, 1.0, 20, 5, 8),
+    qm.MPHcK(3.0, 4, 10, service_time=qm.PhaseType.fit(1.0, 4.0)),
     tcp.ListenQueue(45.0, 50.0, 1, backlog=5, os="windows-nt-4.0-server"),
 ]
 IDS = [repr(m) for m in MODELS]
@@ -246,7 +247,8 @@ def test_repr_of_a_large_grid_is_short():
 def test_kendall_notation():
     assert [m.kendall for m in MODELS] == [
         "M/M/1/10", "M/M/4/8", "M/M/4", "M/M/5/5/20", "M/M/4+M", "M/M/4/8+M", "M/G/1/8",
-        "M/D/1/5", "M/G/4/8", "M/G/1/10", "G/M/2", "M/M/5/5/20", "M/M/5/8/20", "M/M/1/6"]
+        "M/D/1/5", "M/G/4/8", "M/G/1/10", "G/M/2", "M/M/5/5/20", "M/M/5/8/20", "M/PH/4/10",
+        "M/M/1/6"]
     assert qm.MMcK(1.0, 1.0, [1, 2], 4).kendall == "M/M/c/4"
 
 

@@ -42,9 +42,12 @@ def _quantile_nodes(service):
 
 def law_form(law):
     """Which closed form the arrivals during one service have: ("constant",
-    time), ("expon", mean), ("gamma", (shape, scale)) or ("general", None)."""
+    time), ("expon", mean), ("gamma", (shape, scale)), ("phase", (alpha, T,
+    exit rates)) for a phase-type law, or ("general", None)."""
     if isinstance(law, float):
         return "constant", law
+    if all(hasattr(law, n) for n in ("alpha", "T", "exit_rates")):
+        return "phase", (law.alpha, law.T, law.exit_rates)
     name = getattr(getattr(law, "dist", None), "name", None)
     args, kwds = getattr(law, "args", ()), getattr(law, "kwds", {})
     if name == "expon" and not args and set(kwds) <= {"scale"}:
@@ -72,6 +75,21 @@ def arrival_counts(lam, service, top):
         # 1 - r as 1/(1 + lam E[S]): formed as 1 - r it would keep the
         # rounding of r, 7e-13 relative at rho = 6400
         return r ** k[:-1] / (1 + lam * mean), r ** k, mean
+    if form == "phase":
+        # w_k = alpha N^k, N = lam (lam I - T)^-1 >= 0: the phase at the k-th
+        # arrival still in service; Abar_k = w_k 1, a_k = w_k (lam I - T)^-1 t
+        alpha, t, exits = value
+        inv = np.linalg.inv(lam * np.eye(alpha.size) - t)
+        step, leave = lam * inv, inv @ exits
+        w = alpha.copy()
+        tail = np.empty(top + 1)
+        a = np.empty(top)
+        for i in range(top + 1):
+            tail[i] = w.sum()
+            if i < top:
+                a[i] = w @ leave
+                w = w @ step
+        return a, np.minimum(tail, 1.0), float(alpha @ np.linalg.solve(-t, np.ones(alpha.size)))
     if form == "gamma":
         shape, scale = value
         q = lam * scale / (1 + lam * scale)     # negative binomial
@@ -201,6 +219,9 @@ def _log_no_arrival(lam, law):
     if form == "gamma":
         shape, scale = value
         return -shape * np.log1p(lam * scale)
+    if form == "phase":
+        alpha, t, exits = value
+        return float(np.log(alpha @ np.linalg.solve(lam * np.eye(alpha.size) - t, exits)))
     s, w = _quantile_nodes(law)
     return float(special.logsumexp(np.log(w) - lam * s))
 

@@ -49,6 +49,8 @@ def describe(law):
     """How a law is shown: ``1.0`` or ``lognorm(s=1.0, scale=0.6)``."""
     if isinstance(law, float):
         return repr(law)
+    if not hasattr(law, "dist"):
+        return repr(law)           # a law of queuemath's own (PhaseType)
     name = getattr(getattr(law, "dist", None), "name", type(law).__name__)
     args = [_number(a) for a in getattr(law, "args", ())]
     args += [f"{k}={_number(v)}" for k, v in getattr(law, "kwds", {}).items()]

@@ -1,0 +1,291 @@
+r"""M/PH/c/K: Poisson arrivals, c servers with phase-type service, room for K.
+
+Exact, as a Markov chain whose level is the number present and whose phase
+is the count of busy servers in each service phase, solved level by level
+(kernel ``queuemath._kernels.phase``: linear level reduction with the
+diagonal from positive terms, levels carried with a log scale).  Phase-type
+laws approximate any service law (``PhaseType.from_law`` states the fit's
+error), so this is the exact counterpart of :class:`MGcKApprox`'s two-moment
+approximation for a service law given as a phase-type one.
+
+References
+----------
+.. [1] M. F. Neuts, "Matrix-Geometric Solutions in Stochastic Models," Johns
+   Hopkins University Press, 1981, ch. 3 (the M/PH/c queue).
+.. [2] G. Latouche, V. Ramaswami, "Introduction to Matrix Analytic Methods in
+   Stochastic Modeling," SIAM, 1999, ch. 10.  doi:10.1137/1.9780898719734
+"""
+from functools import cached_property
+
+import numpy as np
+
+from . import _validate
+from ._kernels import laws as _laws
+from ._kernels import phase as _phase
+from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
+from .phasetype import PhaseType
+
+__all__ = ["MPHcK"]
+
+
+def _as_phase_type(law):
+    """A PhaseType as is; scipy's exponential and integer-shape gamma laws
+    converted exactly; anything else a ValueError naming service_time."""
+    if isinstance(law, PhaseType):
+        return law
+    name = getattr(getattr(law, "dist", None), "name", None)
+    args, kwds = getattr(law, "args", ()), dict(getattr(law, "kwds", {}))
+    if name in ("expon", "gamma", "erlang") and kwds.get("loc", 0) == 0:
+        shape = 1.0 if name == "expon" else float(args[0] if args else kwds.get("a", 1.0))
+        if shape == round(shape) and 1 <= shape <= 1000:
+            return PhaseType.erlang(int(shape), float(law.mean()))
+    raise ValueError(
+        f"service_time must be a phase-type law (qm.PhaseType), or scipy's expon or a gamma "
+        f"law with an integer shape, got {_laws.describe(law) if law is not None else None}; "
+        f"fit one with qm.PhaseType.from_law(law) or qm.PhaseType.fit(mean, scv), which "
+        f"state the fit's error")
+
+
+class MPHcK(QueueModel):
+    r"""The M/PH/c/K queue, exact.
+
+    Parameters
+    ----------
+    arrival_rate : array_like
+        :math:`\lambda`, at least 0. [1/s]
+    servers : array_like of int
+        c >= 1.
+    capacity : array_like of int
+        K >= c, everyone in the system.
+    service_time : PhaseType
+        Keyword only: the service-time law, a :class:`queuemath.PhaseType`
+        (``scipy.stats.expon`` and ``gamma`` with an integer shape are taken
+        exactly as one). [s]
+
+    Attributes
+    ----------
+    blocking, log_blocking, p_wait, p_empty, throughput, utilization,
+    mean_in_system, mean_queue, mean_wait, mean_response_time, offered_load,
+    var_in_system, var_queue
+        As for :class:`queuemath.MMcK` (per admitted customer for times).
+
+    Raises
+    ------
+    ValueError
+        For a negative or NaN arrival rate, servers or capacity that are not
+        integers >= 1, capacity below servers, shapes that do not broadcast,
+        or a service law that is not phase-type (fit one first).
+
+    See Also
+    --------
+    PhaseType : the service law, its fits and their errors.
+    MMcK : exponential service in closed form (the same numbers).
+    MG1K : one server, any service law (the same numbers for c = 1).
+    MGcKApprox : the two-moment approximation, for servers beyond reach.
+
+    Notes
+    -----
+    A level with b busy servers holds :math:`\binom{b+p-1}{p-1}` states for
+    p phases.  Cost: O(s^3) for each of the c lowest levels and for the
+    levels above c until the level-reduction matrix settles (a few hundred
+    at load 0.99; all of them near load 1), O(s^2) per level after; points
+    of an array are solved one by one.  Small probabilities keep their
+    relative precision (no subtraction anywhere; log scale per level), so
+    ``log_blocking`` stays finite far below 1e-300; the rounding of each
+    level's matrix (a few ulps) multiplies along the levels, so the relative
+    error grows with K: 1e-15 to 1e-14 for tens of levels, 2.7e-12 measured
+    at c = 170, K = 400, load 0.95 (against :class:`MMcK`'s closed form, in
+    ``tests/test_mphck.py``).
+
+    References
+    ----------
+    .. [1] M. F. Neuts, "Matrix-Geometric Solutions in Stochastic Models,"
+       Johns Hopkins University Press, 1981, ch. 3.
+    .. [2] G. Latouche, V. Ramaswami, "Introduction to Matrix Analytic
+       Methods in Stochastic Modeling," SIAM, 1999, ch. 10.
+       doi:10.1137/1.9780898719734
+
+    Examples
+    --------
+    >>> import queuemath as qm
+    >>> q = MPHcK(3.0, 4, 10, service_time=qm.PhaseType.exponential(1.0))
+    >>> bool(abs(q.blocking - qm.MMcK(3.0, 1.0, 4, 10).blocking) < 1e-15)
+    True
+    >>> h2 = qm.PhaseType.fit(1.0, 4.0)          # mean 1, scv 4: more blocking
+    >>> bool(MPHcK(3.0, 4, 10, service_time=h2).blocking > qm.MMcK(3.0, 1.0, 4, 10).blocking)
+    True
+    """
+
+    quantities = ("blocking", "log_blocking", "p_wait", "p_empty", "throughput",
+                  "utilization", "mean_in_system", "mean_queue", "mean_wait",
+                  "mean_response_time", "offered_load", "var_in_system", "var_queue")
+
+    arrival_rate = Parameter(r":math:`\lambda`. [1/s]")
+    servers = Parameter("c, the number of servers.", kind="int")
+    capacity = Parameter("K, the most the system holds.", kind="int")
+    service_time = Parameter("The phase-type service-time law. [s]", kind="law")
+
+    def __init__(self, arrival_rate, servers, capacity, *, service_time):
+        lam = _validate.nonnegative("arrival_rate", arrival_rate)
+        c = _validate.integer("servers", servers, minimum=1)
+        k = _validate.integer("capacity", capacity, minimum=1)
+        _validate.at_least("capacity", k, "servers", c)
+        law = _as_phase_type(service_time)
+        self._store(dict(arrival_rate=lam, servers=c.astype(np.int64),
+                         capacity=k.astype(np.int64), service_time=law),
+                    dict(arrival_rate=lam, servers=c, capacity=k),
+                    raw=(arrival_rate, servers, capacity), laws=dict(service_time=law))
+        p = self._params
+        self._lam, self._c, self._k, self._law = (p["arrival_rate"], p["servers"],
+                                                  p["capacity"], law)
+        self._mean = law.mean()
+
+    @property
+    def kendall(self):
+        return (f"M/PH/{self._kendall_count('servers', 'c')}/"
+                f"{self._kendall_count('capacity', 'K')}")
+
+    def simulation_spec(self):
+        lam, c, k = self._scalars("arrival_rate", "servers", "capacity")
+        require_arrivals(lam)
+        return SimulationSpec("general", dict(arrival=_laws.ExponentialSampler(lam),
+                                              service=_laws.Sampler(self._law), c=int(c),
+                                              k=float(k), sources=None), int(c))
+
+    @cached_property
+    def _log_law(self):
+        """log P(N = n) along a last axis of length max(K) + 1 (-inf above a
+        point's own K), one solve per distinct point."""
+        shape = self._lam.shape
+        lam, c, k = (v.ravel() for v in np.broadcast_arrays(self._lam, self._c, self._k))
+        kmax = int(k.max())
+        out = np.full((lam.size, kmax + 1), -np.inf)
+        law = self._law
+        done = {}
+        for i, (li, ci, ki) in enumerate(zip(lam, c, k)):
+            key = (float(li), int(ci), int(ki))
+            if key not in done:
+                if key[0] == 0:
+                    row = np.full(key[2] + 1, -np.inf)
+                    row[0] = 0.0
+                else:
+                    row = _phase.solve(key[0], law.alpha, law.T, law.exit_rates, key[1], key[2])
+                done[key] = row
+            out[i, : key[2] + 1] = done[key]
+        return out.reshape(shape + (kmax + 1,))
+
+    def _probs(self):
+        with np.errstate(under="ignore"):
+            return np.exp(self._log_law)
+
+    def _at(self, log_values, n):
+        """log_values[..., n] with n the per-point index array."""
+        return np.take_along_axis(log_values, n[..., None].astype(np.int64), axis=-1)[..., 0]
+
+    def state_probabilities(self):
+        """P(N = n), n = 0..max(K), along a last axis (0 above a point's K)."""
+        return self._probs()
+
+    def arrival_state_probabilities(self):
+        """What an arriving customer sees: the time-average law (PASTA); the
+        last entry is the share refused, and an admitted customer sees
+        :math:`p_n/(1 - p_K)`, n < K."""
+        return self._probs()
+
+    @quantity
+    def log_blocking(self):
+        """log of the share of arrivals refused, :math:`\\log p_K` (PASTA)."""
+        return self._at(self._log_law, np.broadcast_to(self._k, self._log_law.shape[:-1]))
+
+    @quantity
+    def blocking(self):
+        """The share of arrivals refused, :math:`p_K`."""
+        with np.errstate(under="ignore"):
+            return np.exp(self.log_blocking)
+
+    def _n(self):
+        return np.arange(self._log_law.shape[-1], dtype=float)
+
+    def _admit(self):
+        """1 - p_K as the sum of the other states (no subtraction)."""
+        probs = self._probs()
+        below = self._n() < np.broadcast_to(self._k, probs.shape[:-1])[..., None]
+        return np.sum(np.where(below, probs, 0.0), axis=-1)
+
+    @quantity
+    def p_wait(self):
+        r""":math:`P(c \le N < K)`, the share of arrivals admitted that wait."""
+        probs = self._probs()
+        n = self._n()
+        c = np.broadcast_to(self._c, probs.shape[:-1])[..., None]
+        k = np.broadcast_to(self._k, probs.shape[:-1])[..., None]
+        return np.sum(np.where((n >= c) & (n < k), probs, 0.0), axis=-1)
+
+    @quantity
+    def p_empty(self):
+        """:math:`p_0`."""
+        return self._probs()[..., 0]
+
+    @quantity
+    def offered_load(self):
+        r""":math:`\lambda E[S]`. [erlang]"""
+        return self._lam * self._mean
+
+    @quantity
+    def throughput(self):
+        r""":math:`\lambda(1 - p_K)`. [1/s]"""
+        return self._lam * self._admit()
+
+    def _busy(self):
+        probs = self._probs()
+        c = np.broadcast_to(self._c, probs.shape[:-1])[..., None]
+        return np.sum(probs * np.minimum(self._n(), c), axis=-1)
+
+    @quantity
+    def utilization(self):
+        r"""Mean share of servers busy, :math:`E[\min(N, c)]/c` (=
+        :math:`\lambda(1-p_K)E[S]/c`)."""
+        return self._busy() / self._c
+
+    @quantity
+    def mean_in_system(self):
+        """Mean number present."""
+        return self._probs() @ self._n()
+
+    def _queue(self):
+        probs = self._probs()
+        c = np.broadcast_to(self._c, probs.shape[:-1])[..., None]
+        return np.maximum(self._n() - c, 0.0), probs
+
+    @quantity
+    def mean_queue(self):
+        """Mean number waiting."""
+        q, probs = self._queue()
+        return np.sum(probs * q, axis=-1)
+
+    @quantity
+    def mean_wait(self):
+        """Mean wait of an admitted customer (Little's law). [s]"""
+        thr = self.throughput
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self._lam == 0, 0.0, self.mean_queue / thr)
+
+    @quantity
+    def mean_response_time(self):
+        """Mean time in system of an admitted customer. [s]"""
+        return self.mean_wait + self._mean
+
+    @quantity
+    def var_in_system(self):
+        """Variance of the number present, as a sum of squares."""
+        probs = self._probs()
+        n = self._n()
+        mean = probs @ n
+        return np.sum(probs * (n - mean[..., None]) ** 2, axis=-1)
+
+    @quantity
+    def var_queue(self):
+        """Variance of the number waiting, as a sum of squares."""
+        q, probs = self._queue()
+        mean = np.sum(probs * q, axis=-1)
+        return np.sum(probs * (q - mean[..., None]) ** 2, axis=-1)
