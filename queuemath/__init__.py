@@ -21,7 +21,10 @@ from .dimension import (blocking_sensitivity, capacity_frontier, erlang_b_load, 
                         erlang_c_servers, max_arrival_rate, min_capacity)
 from .finite import MM1K, MMcK
 from .general import FiniteSourceGGcK, GGcK
+from .ggc import GGcApprox
 from .loss import Engset, erlang_b, log_erlang_b
+from .infinite import MGInf, MMInf
+from .mg1 import MG1
 from .mg1k import MG1K
 from .mphck import MPHcK
 from .phasetype import PhaseType
@@ -37,6 +40,7 @@ __all__ = [
     "QueueModel", "compare", "simulate", "crosscheck",
     "MM1K", "MMcK", "MMc", "Engset", "ErlangA", "MG1K", "MGcKApprox", "GGcK",
     "FiniteSourceGGcK", "FiniteSourceMMcK", "MPHcK", "PhaseType",
+    "MMInf", "MGInf", "MG1", "GGcApprox",
     "erlang_b", "log_erlang_b", "erlang_c", "log_erlang_c",
     "erlang_b_servers", "erlang_b_load", "erlang_c_servers", "min_capacity",
     "max_arrival_rate", "capacity_frontier", "blocking_sensitivity",

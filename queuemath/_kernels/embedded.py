@@ -11,7 +11,7 @@ from scipy import special
 from . import population as _population
 from . import temme as _temme
 
-__all__ = ["arrival_counts", "counts", "law_form", "solve", "log_departure_law"]
+__all__ = ["arrival_counts", "counts", "law_form", "quantile_nodes", "solve", "log_departure_law"]
 
 _PANELS, _NODES = 64, 16
 
@@ -19,7 +19,7 @@ _PANELS, _NODES = 64, 16
 _LOGIT_REACH = 60.0   # quantile nodes reach tail probabilities of e^-60 ~ 1e-26
 
 
-def _quantile_nodes(service):
+def quantile_nodes(service):
     """Service times and weights for E[f(S)] = int_0^1 f(G^-1(u)) du, with
     u = expit(t) and Gauss-Legendre panels evenly spaced in t: both tails
     get as many nodes as the bulk.  The upper half uses isf(1 - u), which
@@ -97,7 +97,7 @@ def arrival_counts(lam, service, top):
                  - shape * np.log1p(lam * scale) + special.xlogy(k, q))
         tail = np.where(k == 0, 1.0, special.betainc(np.maximum(k, 1), shape, q))
         return np.exp(log_a[:-1]), tail, mean
-    s, w = _quantile_nodes(service)
+    s, w = quantile_nodes(service)
     x = lam * s
     # Every node's window must fit: beyond the largest, all tails are 0.
     top = int(max(top, np.ceil(x.max() + 40 * np.sqrt(x.max()) + 51)))
@@ -222,7 +222,7 @@ def _log_no_arrival(lam, law):
     if form == "phase":
         alpha, t, exits = value
         return float(np.log(alpha @ np.linalg.solve(lam * np.eye(alpha.size) - t, exits)))
-    s, w = _quantile_nodes(law)
+    s, w = quantile_nodes(law)
     return float(special.logsumexp(np.log(w) - lam * s))
 
 
