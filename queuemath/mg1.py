@@ -33,9 +33,18 @@ _MD1_MAX_LEVELS = 16384
 
 
 def _moment(law, k):
+    """E[S^k] for k = 2 (from the variance, which scipy gives as inf where
+    it diverges) or 3 (inf where the integral diverges)."""
     if _laws.is_constant(law):
         return law ** k
-    return float(law.moment(k))
+    if k == 2:
+        m, v = (float(x) for x in law.stats(moments="mv"))
+        return v + m * m
+    import warnings
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        value = float(law.moment(k))
+    return value if np.isfinite(value) and value > 0 else np.inf
 
 
 class MG1(QueueModel):
@@ -291,11 +300,9 @@ class MG1(QueueModel):
         return self._output(1.0 - self._tail(t, True), "response_time_cdf")
 
     def _quantile(self, p, response):
-        from scipy.optimize import brentq
         p = self._argument("p", p, _validate.level)
         lam = np.broadcast_to(self._lam, p.shape)
         rho = lam * self._m1
-        scale = np.broadcast_to(self.mean_response_time, p.shape)
         out = np.zeros(p.shape)
         for idx in np.ndindex(p.shape):
             pi, li, ri = float(p[idx]), float(lam[idx]), float(rho[idx])
@@ -309,16 +316,31 @@ class MG1(QueueModel):
                 # nobody queues: the time in system is the service itself
                 out[idx] = (self._law if _laws.is_constant(self._law)
                             else float(self._law.ppf(pi))) if response else 0.0
+            elif response and _laws.is_constant(self._law):
+                # the time in system is the wait plus D, atoms and all
+                out[idx] = self._quantile_one(pi, li, ri, False) + self._law
             else:
-                def gap(x, li=li, ri=ri, pi=pi):
-                    one = np.array([x])
-                    return float(self._tail_at(one, np.array([li]), np.array([ri]),
-                                               response)[0]) - (1 - pi)
-                hi = max(float(scale[idx]), 1e-12)
-                while gap(hi) > 0:
-                    hi *= 2
-                out[idx] = brentq(gap, 1e-300, hi, xtol=1e-14, rtol=1e-12)
+                out[idx] = self._quantile_one(pi, li, ri, response)
         return out
+
+    def _quantile_one(self, pi, li, ri, response):
+        """Brent's method on the tail at one point (0 where a share p never
+        waits)."""
+        from scipy.optimize import brentq
+        if not response and pi <= 1 - ri:
+            return 0.0
+
+        def gap(x):
+            one = np.array([x])
+            return float(self._tail_at(one, np.array([li]), np.array([ri]),
+                                       response)[0]) - (1 - pi)
+        scale = self._m1 + li * self._m2 / (2 * (1 - ri))
+        lo, hi = 1e-9 * scale, scale
+        if gap(lo) <= 0:
+            return lo
+        while gap(hi) > 0:
+            hi *= 2
+        return brentq(gap, lo, hi, xtol=1e-14, rtol=1e-12)
 
     def wait_quantile(self, p):
         """The p-quantile of the wait: 0 where at least a share p does not
