@@ -29,6 +29,7 @@ from .mg1k import MG1K
 from .mphck import MPHcK
 from .phasetype import PhaseType
 from .population import FiniteSourceMMcK
+from .retrial import RetrialMMcK, extended_erlang_b
 from .staffing import max_capacity_for_wait, servers_for_mean_wait, servers_for_service_level
 from .montecarlo import crosscheck, simulate
 from .transient import birth_death_transient
@@ -40,7 +41,7 @@ __all__ = [
     "QueueModel", "compare", "simulate", "crosscheck",
     "MM1K", "MMcK", "MMc", "Engset", "ErlangA", "MG1K", "MGcKApprox", "GGcK",
     "FiniteSourceGGcK", "FiniteSourceMMcK", "MPHcK", "PhaseType",
-    "MMInf", "MGInf", "MG1", "GGcApprox",
+    "MMInf", "MGInf", "MG1", "GGcApprox", "RetrialMMcK", "extended_erlang_b",
     "erlang_b", "log_erlang_b", "erlang_c", "log_erlang_c",
     "erlang_b_servers", "erlang_b_load", "erlang_c_servers", "min_capacity",
     "max_arrival_rate", "capacity_frontier", "blocking_sensitivity",

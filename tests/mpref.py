@@ -784,3 +784,41 @@ def mphck_levels(lam, alpha, T, c, k, dps=DPS):
         for (n, _), i in index.items():
             levels[n] += pi[i]
         return levels
+
+
+def retrial_mmck(lam, mu, c, k, nu, q, orbit, dps=40):
+    """M/M/c/K with retrials: (blocking, customer loss, mean orbit) from the
+    chain of (n at the station, j in orbit) cut at j = ``orbit`` (joins
+    refused there), solved densely at ``dps`` digits with the transitions
+    written from the model's definition."""
+    states = [(n, j) for j in range(orbit + 1) for n in range(k + 1)]
+    index = {s: i for i, s in enumerate(states)}
+    size = len(states)
+    with mp.workdps(dps):
+        lam, mu, nu, q = (mp.mpf(x) for x in (lam, mu, nu, q))
+        m = mp.zeros(size, size)
+        for (n, j), i in index.items():
+            if n < k:
+                m[i, index[(n + 1, j)]] += lam                 # a first attempt gets in
+                if j > 0:
+                    m[i, index[(n + 1, j - 1)]] += j * nu       # a retry gets in
+            else:
+                if j < orbit:
+                    m[i, index[(n, j + 1)]] += lam * q         # refused, joins the orbit
+                if j > 0:
+                    m[i, index[(n, j - 1)]] += j * nu * (1 - q)  # refused retry gives up
+            if n > 0:
+                m[i, index[(n - 1, j)]] += min(n, c) * mu
+        for i in range(size):
+            m[i, i] = -mp.fsum(m[i, jj] for jj in range(size) if jj != i)
+        a = m.T
+        for jj in range(size):
+            a[0, jj] = 1
+        pi = mp.lu_solve(a, mp.matrix([1] + [0] * (size - 1)))
+        p = {s: pi[i] for s, i in index.items()}
+        full = mp.fsum(p[(k, j)] for j in range(orbit + 1))
+        full_orbit = mp.fsum(j * p[(k, j)] for j in range(orbit + 1))
+        mean_orbit = mp.fsum(j * p[(n, j)] for (n, j) in states)
+        attempts = lam + nu * mean_orbit
+        refused = lam * full + nu * full_orbit
+        return refused / attempts, (1 - q) * refused / lam, mean_orbit

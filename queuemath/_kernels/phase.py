@@ -39,7 +39,7 @@ import itertools
 
 import numpy as np
 
-__all__ = ["compositions", "solve"]
+__all__ = ["compositions", "reduce_level", "solve"]
 
 #: R has settled when no entry moves by more than 16 ulps from one level to
 #: the next (the iteration ends in a last-digit wobble of a few ulps)
@@ -113,7 +113,7 @@ def _starts(level, upper, alpha):
     return out
 
 
-def _reduce(A, D_off, B_below, B_next, R_next):
+def reduce_level(A, D_off, B_below, B_next, R_next):
     """R = A M^-1 with M = -(D + R_next B_next) and its diagonal from
     positive terms (module notes); ``D_off`` is D without its diagonal."""
     off = D_off if R_next is None else D_off + R_next @ B_next
@@ -153,7 +153,7 @@ def solve(lam, alpha, T, exit_rates, c, k):
         a_prev, d_off, b_n, b_next = blocks(n)
         if steady is not None and n > c:
             continue
-        r = _reduce(a_prev, d_off, b_n, b_next, r_next)
+        r = reduce_level(a_prev, d_off, b_n, b_next, r_next)
         if n > c + 1 and r_next is not None and r.shape == r_next.shape and np.all(
                 np.abs(r - r_next) <= _SETTLED * np.abs(r_next) + 1e-300):
             steady = (n - 1, r)              # R_{m} = r for every c <= m <= n - 1
