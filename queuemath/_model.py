@@ -219,6 +219,15 @@ class QueueModel:
     def _output(self, value, name=None):
         return _validate.output(value, self._index, name)
 
+    def _store_rate_and_law(self, arrival_rate, service_time):
+        """Validate and keep a Poisson arrival rate and a service law (the
+        M/G/... models' parameters); returns (rate array, law)."""
+        lam = _validate.nonnegative("arrival_rate", arrival_rate)
+        law = _laws.as_law("service_time", service_time)
+        self._store(dict(arrival_rate=lam, service_time=law), dict(arrival_rate=lam),
+                    raw=(arrival_rate,), laws=dict(service_time=law))
+        return self._params["arrival_rate"], law
+
     def _argument(self, name, value, check):
         """A method's argument (a time, a level) validated by ``check`` and
         broadcast against the model's parameters."""

@@ -296,11 +296,7 @@ class MGInf(_Infinite):
     service_time = Parameter("The service-time law (a float: constant). [s]", kind="law")
 
     def __init__(self, arrival_rate, *, service_time):
-        lam = _validate.nonnegative("arrival_rate", arrival_rate)
-        law = _laws.as_law("service_time", service_time)
-        self._store(dict(arrival_rate=lam, service_time=law), dict(arrival_rate=lam),
-                    raw=(arrival_rate,), laws=dict(service_time=law))
-        self._lam, self._law = self._params["arrival_rate"], law
+        self._lam, self._law = self._store_rate_and_law(arrival_rate, service_time)
 
     @property
     def kendall(self):

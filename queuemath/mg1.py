@@ -113,16 +113,12 @@ class MG1(QueueModel):
     service_time = Parameter("The service-time law (a float: constant). [s]", kind="law")
 
     def __init__(self, arrival_rate, *, service_time):
-        lam = _validate.nonnegative("arrival_rate", arrival_rate)
-        law = _laws.as_law("service_time", service_time)
-        self._store(dict(arrival_rate=lam, service_time=law), dict(arrival_rate=lam),
-                    raw=(arrival_rate,), laws=dict(service_time=law))
-        self._lam, self._law = self._params["arrival_rate"], law
-        self._m1 = _laws.mean(law)
-        self._m2 = _moment(law, 2)
+        self._lam, self._law = self._store_rate_and_law(arrival_rate, service_time)
+        self._m1 = _laws.mean(self._law)
+        self._m2 = _moment(self._law, 2)
         if not np.isfinite(self._m2):
             raise ValueError(f"service_time must have a finite second moment for M/G/1's "
-                             f"means, got {_laws.describe(law)}")
+                             f"means, got {_laws.describe(self._law)}")
 
     @property
     def kendall(self):

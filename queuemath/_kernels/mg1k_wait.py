@@ -245,44 +245,43 @@ class ErlangWait:
                                         out[s: s + step])
         return out.reshape(t.shape)
 
-    def log_sf(self, t):
-        return np.minimum(self._mix(t, 0, True), 0.0)
-
-    def log_density(self, t):
+    def _log_density(self, t, shift):
+        """log of the density of Erlang(j + shift) times mixed over j."""
         t = np.asarray(t, dtype=float)
-        x = self.rate * t
-        keep = self.j >= 1
-        terms = self.log_q[keep][None, :] + _log_pmf(self.j[keep][None, :] - 1,
-                                                      x.ravel()[:, None])
+        keep = self.j + shift >= 1
+        terms = self.log_q[keep][None, :] + _log_pmf(self.j[keep][None, :] + shift - 1,
+                                                      (self.rate * t).ravel()[:, None])
         return (np.log(self.rate) + special.logsumexp(terms, axis=1)).reshape(t.shape)
 
-    def log_cdf(self, t):
-        ls = self.log_sf(t)
+    def _log_cdf(self, t, shift):
+        """log P(time <= t): 1 - sf above 1/2, else the positive terms (the
+        atom at 0 of those with no phase ahead, then the Erlang laws)."""
+        ls = np.minimum(self._mix(t, shift, True), 0.0)
         with np.errstate(divide="ignore"):
             out = np.log(-np.expm1(ls))
         low = ls > -np.log(2.0)
         if low.any():
-            out[low] = np.logaddexp(self.log_p0, self._mix(np.asarray(t)[low], 0, False))
+            part = self._mix(np.asarray(t)[low], shift, False)
+            out[low] = np.logaddexp(self.log_p0, part) if shift == 0 else part
         return np.minimum(out, 0.0)
+
+    def log_sf(self, t):
+        return np.minimum(self._mix(t, 0, True), 0.0)
+
+    def log_density(self, t):
+        return self._log_density(t, 0)
+
+    def log_cdf(self, t):
+        return self._log_cdf(t, 0)
 
     def log_response_sf(self, t):
         return np.minimum(self._mix(t, self.shape, True), 0.0)
 
     def log_response_density(self, t):
-        t = np.asarray(t, dtype=float)
-        x = self.rate * t
-        terms = self.log_q[None, :] + _log_pmf(self.j[None, :] + self.shape - 1,
-                                               x.ravel()[:, None])
-        return (np.log(self.rate) + special.logsumexp(terms, axis=1)).reshape(t.shape)
+        return self._log_density(t, self.shape)
 
     def log_response_cdf(self, t):
-        ls = self.log_response_sf(t)
-        with np.errstate(divide="ignore"):
-            out = np.log(-np.expm1(ls))
-        low = ls > -np.log(2.0)
-        if low.any():
-            out[low] = self._mix(np.asarray(t)[low], self.shape, False)
-        return np.minimum(out, 0.0)
+        return self._log_cdf(t, self.shape)
 
     def _mean_phases(self, shift):
         return float(np.exp(special.logsumexp(self.log_q, b=self.j + shift)))
