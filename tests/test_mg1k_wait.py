@@ -15,7 +15,7 @@ MG1K = qm.MG1K
 
 @pytest.mark.parametrize("lam, k", [(0.9, 10), (1.0, 8), (1.0 + 1e-9, 8), (1.0 - 1e-9, 8),
                                     (5.0, 12), (0.05, 15), (0.99, 20)])
-@pytest.mark.parametrize("frac", [0.0, 0.13, 0.5, 0.77, 0.999])
+@pytest.mark.parametrize("frac", [0.0, 0.5, 0.999])
 def test_constant_service_tail_against_mpmath(lam, k, frac):
     t = frac * (k - 1)                            # the waits end by (K - 1) D
     q = MG1K(lam, k, service_time=1.0)
