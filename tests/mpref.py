@@ -611,6 +611,20 @@ def _md1k_dps(rho, k, *more):
     return _dps(rho, k, *more) + int(k * max(0.0, -math.log10(rho))) + k
 
 
+def _stationary(q):
+    """The stationary vector of a generator given off its diagonal (an mp
+    matrix, filled in place): the diagonal from the row sums, one balance
+    equation replaced by the normalisation, solved by LU at the working
+    precision."""
+    size = q.rows
+    for i in range(size):
+        q[i, i] = -mp.fsum(q[i, j] for j in range(size) if j != i)
+    m = q.T
+    for j in range(size):
+        m[0, j] = 1
+    return mp.lu_solve(m, mp.matrix([1] + [0] * (size - 1)))
+
+
 def md1k_departure(lam, d, k):
     """M/D/1/K: the law left by departures, pi_0..pi_{K-1}, from the
     embedded chain's transition matrix solved densely (one balance equation
@@ -684,12 +698,7 @@ def mek1k(lam, shape, rate, k, t, response=False):
             if n > 0:
                 nxt = (n, ph - 1) if ph > 1 else ((n - 1, shape) if n > 1 else (0, 0))
                 q[i, index[nxt]] += rate
-        for i in range(size):
-            q[i, i] = -mp.fsum(q[i, j] for j in range(size) if j != i)
-        m = q.T
-        for j in range(size):
-            m[0, j] = 1
-        p = mp.lu_solve(m, mp.matrix([1] + [0] * (size - 1)))
+        p = _stationary(q)
         admitted = [(s, p[i]) for s, i in index.items() if s[0] < k]
         norm = mp.fsum(w for _, w in admitted)
         blocking = 1 - norm
@@ -774,12 +783,7 @@ def mphck_levels(lam, alpha, T, c, k, dps=DPS):
                         nxt = list(ph)
                         nxt[s_] = 0
                         q[i, index[(n - 1, tuple(nxt))]] += exits[x - 1]
-        for i in range(size):
-            q[i, i] = -mp.fsum(q[i, j] for j in range(size) if j != i)
-        m = q.T
-        for j in range(size):
-            m[0, j] = 1
-        pi = mp.lu_solve(m, mp.matrix([1] + [0] * (size - 1)))
+        pi = _stationary(q)
         levels = [mp.mpf(0)] * (k + 1)
         for (n, _), i in index.items():
             levels[n] += pi[i]
@@ -809,12 +813,7 @@ def retrial_mmck(lam, mu, c, k, nu, q, orbit, dps=40):
                     m[i, index[(n, j - 1)]] += j * nu * (1 - q)  # refused retry gives up
             if n > 0:
                 m[i, index[(n - 1, j)]] += min(n, c) * mu
-        for i in range(size):
-            m[i, i] = -mp.fsum(m[i, jj] for jj in range(size) if jj != i)
-        a = m.T
-        for jj in range(size):
-            a[0, jj] = 1
-        pi = mp.lu_solve(a, mp.matrix([1] + [0] * (size - 1)))
+        pi = _stationary(m)
         p = {s: pi[i] for s, i in index.items()}
         full = mp.fsum(p[(k, j)] for j in range(orbit + 1))
         full_orbit = mp.fsum(j * p[(k, j)] for j in range(orbit + 1))

@@ -131,30 +131,29 @@ class ConstantWait:
         n, a = np.where(low, n + 1, n), np.where(low, a + self.d, a)
         return n, np.minimum(a, self.d)
 
-    def log_sf(self, t):
+    def _by_level(self, t, fn):
+        """fn(v, i, a) for the times t at each level n* = v (-inf past the
+        longest wait), i = 1..v, a the rests of those times' services."""
         t = np.asarray(t, dtype=float)
         out = np.full(t.shape, -np.inf)
         n, a = self._split(t)
         for v in np.unique(n[n <= self.k - 1]):
             at = n == v
-            i = np.arange(1, int(v) + 1, dtype=float)
-            terms = (self.log_prime[: int(v)][None, :]
-                     + _population.log_lower_gamma((v - i + 1)[None, :] + 0 * a[at][:, None],
-                                                   self.lam * a[at][:, None]))
-            out[at] = np.logaddexp(special.logsumexp(terms, axis=1),
-                                   self.log_suffix[int(v) + 1])
-        return np.minimum(out, 0.0)
+            out[at] = fn(v, np.arange(1, int(v) + 1, dtype=float), a[at][:, None])
+        return out
+
+    def log_sf(self, t):
+        def level(v, i, a):
+            terms = self.log_prime[: int(v)][None, :] + _population.log_lower_gamma(
+                (v - i + 1)[None, :] + 0 * a, self.lam * a)
+            return np.logaddexp(special.logsumexp(terms, axis=1), self.log_suffix[int(v) + 1])
+        return np.minimum(self._by_level(t, level), 0.0)
 
     def log_density(self, t):
-        t = np.asarray(t, dtype=float)
-        out = np.full(t.shape, -np.inf)
-        n, a = self._split(t)
-        for v in np.unique(n[n <= self.k - 1]):
-            at = n == v
-            i = np.arange(1, int(v) + 1, dtype=float)
-            terms = self.log_prime[: int(v)][None, :] + _log_pmf(v - i, self.lam * a[at][:, None])
-            out[at] = np.log(self.lam) + special.logsumexp(terms, axis=1)
-        return out
+        def level(v, i, a):
+            terms = self.log_prime[: int(v)][None, :] + _log_pmf(v - i, self.lam * a)
+            return np.log(self.lam) + special.logsumexp(terms, axis=1)
+        return self._by_level(t, level)
 
     #: beyond this many levels the low CDF is 1 - sf (an O(n*^2) sum below)
     LOW_LEVELS = 1024
