@@ -115,6 +115,7 @@ class MG1(QueueModel):
     def __init__(self, arrival_rate, *, service_time):
         self._lam, self._law = self._store_rate_and_law(arrival_rate, service_time)
         self._m1 = _laws.mean(self._law)
+        self._md1k_cache = {}
         self._m2 = _moment(self._law, 2)
         if not np.isfinite(self._m2):
             raise ValueError(f"service_time must have a finite second moment for M/G/1's "
@@ -204,20 +205,29 @@ class MG1(QueueModel):
         lam = np.broadcast_to(self._lam, t.shape)
         return self._tail_at(t, lam, lam * self._m1, response)
 
+    def _md1k(self, lam):
+        """The M/D/1/K standing in for M/D/1 at this arrival rate (None
+        beyond _MD1_MAX_LEVELS), found once per rate: a quantile search
+        evaluates the tail many times."""
+        if lam not in self._md1k_cache:
+            from .mg1k import MG1K
+            k = 64
+            while True:
+                q = MG1K(lam, k, service_time=self._law)
+                if q.blocking < 1e-18 or k >= _MD1_MAX_LEVELS:
+                    break
+                k *= 2
+            self._md1k_cache[lam] = q if q.blocking < 1e-18 else None
+        return self._md1k_cache[lam]
+
     def _constant_tail(self, t, lam, response):
         """M/D/1 exactly: the M/D/1/K law of admitted customers (the M/D/1
         law given fewer than K present, by the truncation property of the
         embedded chain) with K doubled until P(N >= K) < 1e-18."""
-        from .mg1k import MG1K
-        d = self._law
-        k = 64
-        while True:
-            q = MG1K(lam, k, service_time=d)
-            if q.blocking < 1e-18 or k >= _MD1_MAX_LEVELS:
-                break
-            k *= 2
-        if q.blocking >= 1e-18:
+        q = self._md1k(lam)
+        if q is None:
             return None
+        d = self._law
         shift = np.maximum(t - d, 0.0) if response else t
         tail = np.asarray(q.wait_sf(shift), dtype=float)
         return np.where(t < d, 1.0, tail) if response else tail

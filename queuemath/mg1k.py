@@ -278,13 +278,15 @@ class MG1K(QueueModel):
         law = self._law
         var = 0.0 if _laws.is_constant(law) else float(law.var())
         out = np.empty(self._lam.size)
+        probs, b = self._flat_solution()
         done = {}
         for i, (li, ki) in enumerate(zip(self._lam.ravel(), self._k.ravel())):
             key = (float(li), int(ki))
             if key not in done:
+                # the solved law (left by departures) and the arrival-count
+                # tails; the embedded solve is not repeated
                 _, tail, mean = _emb.counts(key[0], law, key[1])
-                probs, b, _ = _emb.solve(key[0], law, key[1])
-                pi = probs[: key[1]] * (1 + b)
+                pi = probs[i, : key[1]] * (1 + b[i])
                 done[key] = _mw.wait_moments(key[0], pi, tail, mean, var)
             out[i] = done[key][1]
         return out.reshape(self._lam.shape)
@@ -328,7 +330,8 @@ class MG1K(QueueModel):
                 f"{_laws.describe(self._law)}; its moments are var_wait and mean_wait, and "
                 f"qm.simulate(model, wait_times=[...]) estimates the law itself")
         laws, done = [], {}
-        for li, ki in zip(self._lam.ravel(), self._k.ravel()):
+        probs, b = self._flat_solution()
+        for i, (li, ki) in enumerate(zip(self._lam.ravel(), self._k.ravel())):
             key = (float(li), int(ki))
             if key not in done:
                 if key[0] == 0 or key[1] == 1:
@@ -336,15 +339,21 @@ class MG1K(QueueModel):
                 elif erlang is not None:
                     done[key] = _mw.ErlangWait(key[0], erlang[0], erlang[1], key[1])
                 else:
-                    done[key] = _mw.ConstantWait(key[0], value, self._log_departure(*key))
+                    done[key] = _mw.ConstantWait(key[0], value,
+                                                 self._log_departure(*key, probs[i], b[i]))
             laws.append(done[key])
         return laws
 
-    def _log_departure(self, lam, k):
+    def _flat_solution(self):
+        """The solved laws and b = p_K/(1 - p_K), one row per flat point."""
+        probs, b, _ = self._solution
+        return probs.reshape(-1, probs.shape[-1]), b.ravel()
+
+    def _log_departure(self, lam, k, probs, b):
         """log pi_0..pi_{K-1} for a constant service: from the solved law
-        where no entry underflows, else the embedded recursion in logs with
-        the tails' logs (log P(Poisson(rho) >= l))."""
-        probs, b, _ = _emb.solve(lam, self._law, k)
+        (``probs``, ``b`` of the point) where no entry underflows, else the
+        embedded recursion in logs with the tails' logs (log P(Poisson(rho)
+        >= l))."""
         if probs[:k].min() > 1e-290:
             return np.log(probs[:k]) + np.log1p(b)
         return _emb.log_departure_law(lam * self._law, k)
