@@ -241,6 +241,19 @@ class QueueModel:
         size = int(np.prod(self._shape, dtype=int))
         return arr, np.broadcast_to(np.arange(size).reshape(self._shape), arr.shape)
 
+    def _each_point(self, name, value, check, laws, fn, empty, arg="t"):
+        """For models solved one point at a time: ``fn(law, v)`` on the
+        entries v of the argument that go with each flat point, whose own
+        object is ``laws[i]`` (``empty(v)`` where it is None)."""
+        arr, idx = self._argument_points(arg, value, check)
+        flat, where = arr.ravel(), idx.ravel()
+        out = np.empty(flat.size)
+        for i in np.unique(where):
+            at = where == i
+            law = laws[i]
+            out[at] = empty(flat[at]) if law is None else fn(law, flat[at])
+        return self._output(out.reshape(arr.shape), name)
+
     def _scalars(self, *names):
         """The named numeric parameters as Python floats; a ValueError naming
         the first one that is an array (simulation takes one point)."""

@@ -42,6 +42,8 @@ from . import _validate
 from ._kernels import embedded as _emb
 from ._kernels import laws as _laws
 from ._kernels import mg1k_wait as _mw
+from ._kernels import phase as _phase
+from ._kernels import phase_wait as _pw
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
 __all__ = ["MG1K"]
@@ -159,10 +161,18 @@ class MG1K(QueueModel):
         blocking = np.empty(lam.size)
         rho = np.empty(lam.size)
         done = {}
+        # the arrivals during a service (a quadrature for most laws) once per
+        # rate, as far out as its largest capacity needs
+        widest = {}
+        for li, ki in zip(lam, k):
+            widest[float(li)] = max(widest.get(float(li), 0), int(ki))
+        counted = {}
         for i, (li, ki) in enumerate(zip(lam, k)):
             key = (float(li), int(ki))
             if key not in done:
-                done[key] = _emb.solve(key[0], self._law, key[1])
+                if key[0] > 0 and key[0] not in counted:
+                    counted[key[0]] = _emb.counts(key[0], self._law, widest[key[0]])
+                done[key] = _emb.solve(key[0], self._law, key[1], counted.get(key[0]))
             p, b, r = done[key]
             probs[i, : p.size], blocking[i], rho[i] = p, b, r
         return probs.reshape(shape + (kmax + 1,)), blocking.reshape(shape), rho.reshape(shape)
@@ -323,10 +333,13 @@ class MG1K(QueueModel):
             from .finite import MM1K
             return MM1K(self._lam, 1.0 / value, self._k)
         erlang = _mw.erlang_shape(form, value)
+        if form == "phase":
+            return self._phase_laws(*value)
         if form != "constant" and erlang is None:
             raise ValueError(
                 f"service_time: the waiting-time law of M/G/1/K is exact here for a constant, "
-                f"exponential or Erlang (gamma with an integer shape) service time, not "
+                f"exponential, Erlang (gamma with an integer shape) or phase-type "
+                f"(qm.PhaseType, which PhaseType.from_law fits to any law) service time, not "
                 f"{_laws.describe(self._law)}; its moments are var_wait and mean_wait, and "
                 f"qm.simulate(model, wait_times=[...]) estimates the law itself")
         laws, done = [], {}
@@ -341,6 +354,18 @@ class MG1K(QueueModel):
                 else:
                     done[key] = _mw.ConstantWait(key[0], value,
                                                  self._log_departure(*key, probs[i], b[i]))
+            laws.append(done[key])
+        return laws
+
+    def _phase_laws(self, alpha, T, exit_rates):
+        """A phase-type law: M/PH/1/K's wait kernel, one per distinct point."""
+        laws, done = [], {}
+        for li, ki in zip(self._lam.ravel(), self._k.ravel()):
+            key = (float(li), int(ki))
+            if key not in done:
+                done[key] = None if key[0] == 0 or key[1] == 1 else _pw.PhaseWait(
+                    alpha, T, exit_rates, 1, key[1],
+                    *_phase.solve(key[0], alpha, T, exit_rates, 1, key[1], vectors=True))
             laws.append(done[key])
         return laws
 
@@ -365,14 +390,7 @@ class MG1K(QueueModel):
         laws = self._time_laws
         if not isinstance(laws, list):
             return getattr(laws, name)(value)
-        arr, idx = self._argument_points(arg, value, check)
-        flat, where = arr.ravel(), idx.ravel()
-        out = np.empty(flat.size)
-        for i in np.unique(where):
-            at = where == i
-            law = laws[i]
-            out[at] = empty(flat[at]) if law is None else fn(law, flat[at])
-        return self._output(out.reshape(arr.shape), name)
+        return self._each_point(name, value, check, laws, fn, empty, arg)
 
     def log_wait_sf(self, t):
         r""":math:`\log P(W_q > t)` for an admitted customer, finite far below
@@ -391,8 +409,10 @@ class MG1K(QueueModel):
         and P the regularised lower incomplete gamma function: positive
         terms, O(n*) of them.  Erlang service (``scipy.stats.gamma`` with an
         integer shape k): who finds j service phases left waits an
-        Erlang(j) time, the phases' law from the chain of phases.
-        Exponential service: :meth:`MM1K.log_wait_sf`.
+        Erlang(j) time, the phases' law from the chain of phases.  A
+        phase-type law (:class:`queuemath.PhaseType`): the one-server case
+        of :meth:`MPHcK.log_wait_sf`.  Exponential service:
+        :meth:`MM1K.log_wait_sf`.
 
         Parameters
         ----------
@@ -452,7 +472,7 @@ class MG1K(QueueModel):
         """Quantiles of one point's wait (or time in system) law."""
         out = np.zeros(p.shape)
         out[p == 1] = law.longest          # (K - 1) D for a constant service
-        if response and isinstance(law, _mw.ErlangWait):
+        if response and hasattr(law, "response_quantile"):
             live = (p > 0) & (p < 1)
             if live.any():
                 out[live] = law.response_quantile(p[live])
@@ -488,7 +508,8 @@ class MG1K(QueueModel):
     def response_time_cdf(self, t):
         r""":math:`P(T \le t)` for an admitted customer, T = wait + its own
         service: the wait law shifted by D for a constant service, Erlang
-        laws of j + k phases for an Erlang one.
+        laws of j + k phases for an Erlang one, the customer's own phases
+        after the wait's for a phase-type one.
 
         Parameters
         ----------
@@ -496,8 +517,9 @@ class MG1K(QueueModel):
             Time, at least 0. [s]
         """
         def fn(law, v):
-            if isinstance(law, _mw.ErlangWait):
-                return np.exp(law.log_response_cdf(v))
+            if hasattr(law, "log_response_cdf"):          # Erlang, phase-type
+                with np.errstate(under="ignore"):
+                    return np.exp(law.log_response_cdf(v))
             with np.errstate(under="ignore"):
                 return np.where(v >= self._mean, np.exp(law.log_cdf(np.maximum(v - self._mean, 0))),
                                 0.0)

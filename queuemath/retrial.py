@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _validate
 from ._kernels import retrial as _retrial
-from ._model import Parameter, QueueModel, quantity
+from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 from .loss import erlang_b
 
 __all__ = ["RetrialMMcK", "extended_erlang_b"]
@@ -201,9 +201,10 @@ class RetrialMMcK(QueueModel):
         return f"M/M/{self._c}/{self._k} (retrials)"
 
     def simulation_spec(self):
-        raise ValueError("RetrialMMcK has no simulation engine yet: its closed form is "
-                         "checked against a dense chain and the MMcK identity in "
-                         "tests/test_retrial.py")
+        require_arrivals(self._lam)
+        return SimulationSpec("retrial", dict(lam=self._lam, mu=self._mu, c=self._c, k=self._k,
+                                              nu=self._nu, q=self._q,
+                                              orbit_levels=self.orbit_truncation), self._c)
 
     @cached_property
     def _law(self):

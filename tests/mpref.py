@@ -733,7 +733,7 @@ def md1k_wait_moments(lam, d, k):
         return moments
 
 
-def mphck_levels(lam, alpha, T, c, k, dps=DPS):
+def mphck_levels(lam, alpha, T, c, k, dps=DPS, states_too=False):
     """M/PH/c/K: P(N = n), n = 0..K, from the chain of (number present, the
     phase of each server, 0 when idle) with the servers told apart (an
     arrival takes the lowest idle one), solved densely at 50 digits: a
@@ -787,7 +787,82 @@ def mphck_levels(lam, alpha, T, c, k, dps=DPS):
         levels = [mp.mpf(0)] * (k + 1)
         for (n, _), i in index.items():
             levels[n] += pi[i]
+        if states_too:
+            return levels, {s: pi[i] for s, i in index.items()}
         return levels
+
+
+def mphck_time_tails(lam, alpha, T, c, k, ts, dps=40):
+    """M/PH/c/K, FIFO: (P(W > t) for t in ts, P(W + S > t) for t in ts,
+    E[W], Var W) of an admitted customer, from the stationary law of
+    :func:`mphck_levels`'s chain (servers told apart; PASTA) and the tagged
+    customer's own absorbing chain (r customers still ahead, each server's
+    phase; then its own phase once it starts), by matrix exponentials at
+    ``dps`` digits: neither the counts of busy servers nor uniformization
+    the code uses."""
+    p = len(alpha)
+    with mp.workdps(dps):
+        _, pi = mphck_levels(lam, alpha, T, c, k, dps=dps, states_too=True)
+        a = [mp.mpf(x) for x in alpha]
+        t = [[mp.mpf(x) for x in row] for row in T]
+        exits = [-mp.fsum(row) for row in t]
+        waiting = [(r, ph) for r in range(k - c) for ph in itertools.product(range(1, p + 1),
+                                                                             repeat=c)]
+        states = waiting + [("own", j) for j in range(p)]
+        index = {s: i for i, s in enumerate(states)}
+        size = len(states)
+        q = mp.zeros(size, size)
+        for (r, ph), i in [(s, index[s]) for s in waiting]:
+            for s_, x in enumerate(ph):
+                for j in range(p):
+                    if j != x - 1 and t[x - 1][j] != 0:
+                        nxt = list(ph)
+                        nxt[s_] = j + 1
+                        q[i, index[(r, tuple(nxt))]] += t[x - 1][j]
+                for j in range(p):
+                    if r > 0:
+                        nxt = list(ph)
+                        nxt[s_] = j + 1
+                        q[i, index[(r - 1, tuple(nxt))]] += exits[x - 1] * a[j]
+                    else:
+                        q[i, index[("own", j)]] += exits[x - 1] * a[j]
+        for j in range(p):
+            for m in range(p):
+                if m != j:
+                    q[index[("own", j)], index[("own", m)]] += t[j][m]
+        for i in range(size):
+            out = mp.fsum(q[i, m] for m in range(size) if m != i)
+            own = states[i][0] == "own"
+            q[i, i] = -(out + (exits[states[i][1]] if own else 0))
+        admitted = mp.fsum(v for (n, _), v in pi.items() if n < k)
+        x0 = [mp.mpf(0)] * size
+        for (n, ph), v in pi.items():
+            if n >= k:
+                continue
+            if n < c:
+                for j in range(p):
+                    x0[index[("own", j)]] += v * a[j] / admitted
+            else:
+                x0[index[(n - c, ph)]] += v / admitted
+        x0 = mp.matrix([x0])
+        in_wait = mp.matrix([[1] if s[0] != "own" else [0] for s in states])
+        ones = mp.matrix([[1]] * size)
+        wait, response = [], []
+        for t_ in ts:
+            e = mp.expm(q * mp.mpf(t_))
+            wait.append((x0 * e * in_wait)[0])
+            response.append((x0 * e * ones)[0])
+        # moments of the wait: the waiting states alone, absorbed on leaving
+        nw = len(waiting)
+        sub = mp.matrix(nw, nw)
+        for i in range(nw):
+            for m in range(nw):
+                sub[i, m] = -q[i, m]
+        x = mp.matrix([[x0[0, i] for i in range(nw)]])
+        first = x * mp.lu_solve(sub, mp.matrix([[1]] * nw))
+        second = 2 * x * mp.lu_solve(sub, mp.lu_solve(sub, mp.matrix([[1]] * nw)))
+        mean = first[0]
+        return wait, response, mean, second[0] - mean ** 2
 
 
 def retrial_mmck(lam, mu, c, k, nu, q, orbit, dps=40):

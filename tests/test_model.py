@@ -36,7 +36,7 @@ MODELS = [
     qm.MGcKApprox(3.2, 1.0, 4, 8, service_scv=0.5),
     qm.GGcK(0.9, 1, 10, service_time=stats.lognorm(s=1.0, scale=0.6)),
     qm.GGcK(servers=2, interarrival_time=stats.gamma(2.0, scale=0.4),
-            service_time=stats.expon(scale=1.5)),
+            service_time=stats.expon(scale=1.0)),
     qm.FiniteSourceGGcK(0.3, 20, 5, service_time=stats.expon(scale=1.0)),
     qm.FiniteSourceMMcK(0.3, 1.0, 20, 5, 8),
     qm.MPHcK(3.0, 4, 10, service_time=qm.PhaseType.fit(1.0, 4.0)),
@@ -49,10 +49,7 @@ MODELS = [
 ]
 IDS = [repr(m) for m in MODELS]
 CLOSED = [m for m in MODELS if m.closed_form]
-# RetrialMMcK has no Monte Carlo engine yet (issue 16): simulate names that
-# (tested below); every other model simulates
-UNSIMULATED = (qm.RetrialMMcK,)
-SIMULATED = [m for m in MODELS if not isinstance(m, UNSIMULATED)]
+SIMULATED = MODELS            # every model has a Monte Carlo engine
 
 
 def _public_model_classes():
@@ -128,12 +125,6 @@ def test_summary_of_an_array_model_is_one_row_per_point():
 
 
 # -- simulate and crosscheck -----------------------------------------------------
-
-def test_a_model_without_an_engine_says_so():
-    model = next(m for m in MODELS if isinstance(m, UNSIMULATED))
-    with pytest.raises(ValueError, match="no simulation engine"):
-        qm.simulate(model)
-
 
 @SMALL_BUDGET
 @pytest.mark.parametrize("model", SIMULATED, ids=[repr(m) for m in SIMULATED])

@@ -154,9 +154,11 @@ def counts(lam, law, k):
         top = max(2 * top, tail.size)
 
 
-def solve(lam, law, k):
+def solve(lam, law, k, counted=None):
     """(p_0..p_K, b = p_K/(1 - p_K), rho) for one M/G/1/K point: ``lam`` >= 0 a float,
-    ``law`` a float or frozen distribution, ``k`` >= 1 an int."""
+    ``law`` a float or frozen distribution, ``k`` >= 1 an int; ``counted``
+    (optional) is ``counts(lam, law, k2)`` for some k2 >= k, made once for
+    the capacities of one arrival rate (its tails reach at least as far)."""
     if lam == 0:
         probs = np.zeros(k + 1)
         probs[0] = 1.0
@@ -165,7 +167,7 @@ def solve(lam, law, k):
     # law reports its own reach (beyond it every tail is exactly 0); the
     # closed forms are extended until the last tail is below 1e-18 of the
     # tail at K (or underflows).
-    a, tail, mean = counts(lam, law, k)
+    a, tail, mean = counts(lam, law, k) if counted is None else counted
     rho = lam * mean
     if a[0] < 1e-250:
         pi = _log_recursion(k, tail, _log_no_arrival(lam, law))

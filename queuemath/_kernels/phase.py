@@ -39,7 +39,7 @@ import itertools
 
 import numpy as np
 
-__all__ = ["compositions", "reduce_level", "solve"]
+__all__ = ["compositions", "full_level", "reduce_level", "solve"]
 
 #: R has settled when no entry moves by more than 16 ulps from one level to
 #: the next (the iteration ends in a last-digit wobble of a few ulps)
@@ -124,8 +124,10 @@ def reduce_level(A, D_off, B_below, B_next, R_next):
     return np.linalg.solve(m.T, A.T).T
 
 
-def solve(lam, alpha, T, exit_rates, c, k):
-    """log P(N = n), n = 0..K, for M/PH/c/K at arrival rate ``lam`` > 0."""
+def solve(lam, alpha, T, exit_rates, c, k, vectors=False):
+    """log P(N = n), n = 0..K, for M/PH/c/K at arrival rate ``lam`` > 0;
+    with ``vectors``, also the law of the servers' phases at each level n =
+    c..K (rows summing to 1, in :func:`full_level`'s order)."""
     p = alpha.size
     top = min(c, k)
     levels = [_Level(b, p) for b in range(top + 1)]
@@ -165,6 +167,7 @@ def solve(lam, alpha, T, exit_rates, c, k):
     log_mass = np.empty(k + 1)
     log_mass[0] = 0.0
     v, scale = np.ones(1), 0.0
+    rows = np.zeros((k - c + 1, full.size)) if vectors and k >= c else None
     for n in range(1, k + 1):
         r = reducers.get(n - 1)
         if r is None:
@@ -177,5 +180,18 @@ def solve(lam, alpha, T, exit_rates, c, k):
         v = v / top_v
         scale += np.log(top_v)
         log_mass[n] = scale + np.log(v.sum())
+        if rows is not None and n >= c:
+            rows[n - c] = v / v.sum()
     big = log_mass.max()
-    return log_mass - (big + np.log(np.exp(log_mass - big).sum()))
+    log_mass = log_mass - (big + np.log(np.exp(log_mass - big).sum()))
+    return (log_mass, rows) if vectors else log_mass
+
+
+def full_level(alpha, T, exit_rates, c):
+    """The blocks of the level with every server busy: (phase changes,
+    completion rate of each state, completion followed by a start, the
+    states' compositions), the states in :func:`solve`'s order."""
+    p = alpha.size
+    full, below = _Level(c, p), _Level(c - 1, p)
+    ends = _ends(full, below, exit_rates)
+    return _moves(full, T), ends.sum(axis=1), ends @ _starts(below, full, alpha), full.k

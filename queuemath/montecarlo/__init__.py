@@ -48,7 +48,7 @@ RUN, WARM, BATCHES = 10.0, 3.0, 50
 MIN_REPLICATIONS, MIN_ARRIVALS, MAX_REPLICATIONS = 20, 2000, 4096
 #: Default budgets of a precision-driven run: the compiled Markov engine
 #: does ~5e7 events/s, the general (numpy) engine ~2e6 arrivals/s.
-MAX_ARRIVALS = {"markov": 100_000_000, "general": 10_000_000}
+MAX_ARRIVALS = {"markov": 100_000_000, "retrial": 100_000_000, "general": 10_000_000}
 #: How many times a run whose checks fail is restarted with replications
 #: twice as long; how many fresh stages a precision-driven run may run after
 #: its main stage.
@@ -66,6 +66,10 @@ def _run_chunk(kind, kwargs, seeds, batches, batch_size, tick=None, start=None):
     if kind == "markov":
         return _engine.run_markov(seeds=seeds, batches=batches, batch_steps=batch_size,
                                   tick=tick, **kwargs, **(start or {}))
+    if kind == "retrial":
+        kwargs = {key: v for key, v in kwargs.items() if key != "orbit_levels"}
+        return _engine.run_retrial(seeds=seeds, batches=batches, batch_steps=batch_size,
+                                   tick=tick, **kwargs, **(start or {}))
     return _engine.run_general(seeds=seeds, batches=batches, batch_arrivals=batch_size,
                                tick=tick, **kwargs)
 
@@ -106,6 +110,8 @@ def _wait_riders(model, spec, wait_times):
     a = spec.arguments
     if a.get("k", np.inf) <= a["c"]:
         raise ValueError(f"wait_times: nobody waits in {model!r} (capacity = servers)")
+    if spec.engine == "retrial":
+        raise ValueError(f"wait_times: {type(model).__name__} has no waiting-time law to check")
     times = np.unique(times)
     names = [wait_name(t) for t in times]
     if len(set(names)) != len(names):
@@ -204,9 +210,10 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         ipywidgets is installed, ``pip install 'queuemath[notebook]'``).
     stationary_start : bool, default True
         Exponential models start each replication from the stationary law
-        of their chain, computed from its rates by detailed balance (not
-        from the closed form being checked); False starts them empty, and
-        the warm-up is then what the data say.
+        of their chain, computed from its rates by detailed balance (the
+        retrial queue: a sparse solve of its truncated chain), not from the
+        closed form being checked; False starts them empty, and the warm-up
+        is then what the data say.
     wait_times : sequence of float, optional
         Times t at which the waiting-time law is estimated too, as
         ``wait_cdf(t)`` (rows named like ``wait_cdf(0.731)``): the share of
@@ -303,7 +310,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
 
     plan = relaxation(spec)
     start = (dict(start_cdf=plan.start_cdf, first_state=plan.first_state)
-             if kind == "markov" and stationary_start else None)
+             if kind in ("markov", "retrial") and stationary_start else None)
     relax = math.ceil((RUN + WARM) * plan.relaxation_time * plan.arrival_rate)
     need = max(MIN_ARRIVALS, relax)
     notes = []
@@ -338,7 +345,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
 
     def run(count, length):
         batch = -(-length // BATCHES)
-        size = math.ceil(batch * plan.events_per_arrival) if kind == "markov" else batch
+        size = math.ceil(batch * plan.events_per_arrival) if kind != "general" else batch
         seeds = ss.spawn(count)
         if bar is not None:
             bar.total += count * batch * BATCHES

@@ -1,4 +1,5 @@
-"""Compiled event loops (numba): the birth-death chain and the login storm.
+"""Compiled event loops (numba): the birth-death chain, the retrial chain
+and the login storm.
 
 Imported only when a simulation runs, so ``import queuemath`` never loads
 numba.  Each function runs one replication from its own
@@ -9,7 +10,7 @@ Compiled once per machine (``cache=True``).
 import numba
 import numpy as np
 
-__all__ = ["TALLIES", "birth_death", "storm"]
+__all__ = ["TALLIES", "RETRIAL_TALLIES", "birth_death", "retrial", "storm"]
 
 #: Columns of the birth-death tallies, one row per batch of events.
 TALLIES = ("counted", "blocked", "waited", "abandoned", "window", "area_n", "area_busy",
@@ -153,3 +154,64 @@ def storm(gen, clients, duration, mu, c, k, offsets, queue, admitted):
         busy = present if present < c else c
         dep = t + gen.standard_exponential() / (mu * busy) if busy > 0 else inf
     return refused, failed
+
+
+#: Columns of the retrial tallies: attempts (first and repeated), refused
+#: attempts, admitted attempts that found every server busy, first attempts,
+#: refused attempts that gave up, time, and the time integrals of the number
+#: present, the busy servers, a full station and the orbit.
+RETRIAL_TALLIES = ("counted", "blocked", "waited", "primary", "lost", "window", "area_n",
+                   "area_busy", "area_full", "area_orbit")
+
+
+@numba.njit(cache=True, nogil=True)
+def retrial(lam, mu, c, k, nu, q, gen, n, m, first_batch, batch_steps, out):
+    """The M/M/c/K retrial chain (n present, m in orbit): advance
+    ``out.shape[0]`` batches of ``batch_steps`` events from (n, m), adding
+    each batch's tallies to its row of ``out`` (columns
+    :data:`RETRIAL_TALLIES`); returns n * 2**32 + m, the state reached.
+
+    An event is a first attempt (rate ``lam``), a retry (``nu * m``) or a
+    completion (``mu * min(n, c)``); an attempt finding n = k is refused and
+    its customer joins (a first attempt) or stays in (a retry) the orbit
+    with probability q, else leaves.  Time in a state is credited with its
+    mean, as in :func:`birth_death`.
+    """
+    for r in range(first_batch, out.shape[0]):
+        row = out[r]
+        for _ in range(batch_steps):
+            busy = n if n < c else c
+            s = mu * busy
+            t = nu * m
+            total = lam + t + s
+            h = 1.0 / total
+            row[5] += h
+            row[6] += n * h
+            row[7] += busy * h
+            if n >= k:
+                row[8] += h
+            row[9] += m * h
+            x = gen.random() * total
+            if x < lam + t:
+                first = x < lam
+                row[0] += 1.0
+                if first:
+                    row[3] += 1.0
+                if n >= k:
+                    row[1] += 1.0
+                    stays = gen.random() < q
+                    if first and stays:
+                        m += 1
+                    elif not first and not stays:
+                        m -= 1
+                    if not stays:
+                        row[4] += 1.0
+                else:
+                    if n >= c:
+                        row[2] += 1.0
+                    n += 1
+                    if not first:
+                        m -= 1
+            else:
+                n -= 1
+    return n * 4294967296 + m

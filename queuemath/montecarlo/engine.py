@@ -7,6 +7,8 @@
   away), so blocking is the share of arrivals refused, as in the definition.
   Every replication runs the same number of events, cut into ``batches``
   equal batches.
+* ``run_retrial`` for the M/M/c/K retrial queue: the chain (n present, m
+  in orbit) in compiled code, like ``run_markov``.
 * ``run_general`` for G/G/c/K with FIFO service, from renewal arrivals or
   from finite sources with general think times: many replications advance
   one event per step in lockstep with numpy; it keeps every server's finish
@@ -83,6 +85,38 @@ def run_markov(lam, mu, c, k, sources, seeds, batches, batch_steps, theta=None, 
     if names:
         # the law of the served: those who abandon are not counted (theta > 0)
         d["wait_base"] = d["admitted"] - d["abandoned"]
+    return d
+
+
+def run_retrial(lam, mu, c, k, nu, q, seeds, batches, batch_steps, tick=None, start_cdf=None,
+                first_state=0):
+    """The M/M/c/K retrial chain (``_jit.retrial``); ``start_cdf`` the
+    cumulative law of the states j * (k + 1) + n (j in orbit, n present)
+    from which each replication starts (None: empty).  Tallies as
+    :func:`run_markov`'s, with ``primary`` (first attempts), ``lost``
+    (customers who gave up) and ``area_orbit``; ``counted`` counts every
+    attempt."""
+    from . import _jit
+    gens = generators(seeds)
+    out = np.zeros((len(gens), batches, len(_jit.RETRIAL_TALLIES)))
+    per_call = max(1, _SEGMENT // max(int(batch_steps), 1))
+    width = int(k) + 1
+    for i, g in enumerate(gens):
+        state = 0 if start_cdf is None else first_state + int(
+            min(np.searchsorted(start_cdf, g.random(), side="right"), start_cdf.size - 1))
+        n, m = state % width, state // width
+        for first in range(0, batches, per_call):
+            last = min(batches, first + per_call)
+            code = _jit.retrial(float(lam), float(mu), int(c), int(k), float(nu), float(q), g,
+                                n, m, first, int(batch_steps), out[i, :last])
+            n, m = code >> 32, code & 0xFFFFFFFF
+            if tick is not None:
+                tick(float(out[i, first:last, 0].sum()))
+    d = {name: out[:, :, j] for j, name in enumerate(_jit.RETRIAL_TALLIES)}
+    d["admitted"] = d["counted"] - d["blocked"]
+    d["abandoned"] = np.zeros_like(d["counted"])
+    d["area_q"] = d["area_n"] - d["area_busy"]
+    d["served"], d["wait_sum"], d["response_sum"] = d["admitted"], d["area_q"], d["area_n"]
     return d
 
 

@@ -17,6 +17,16 @@ factor :math:`(c_a^2 + c_s^2)/2` of Whitt (1989), at least 1; the run's own
 data then check it (:mod:`queuemath.montecarlo`: warm-up by MSER, drift
 test).
 
+The retrial queue's chain (number present, number in orbit) is not a
+birth-death chain and need not be reversible, so it has no symmetric
+spectrum to read a gap from.  Its time scale is the larger of the inverse real part of the non-zero
+eigenvalue of its generator nearest 0 (sparse shift-and-invert Arnoldi: how
+fast the start is forgotten) and the integrated autocorrelation times
+:math:`\tau_f = \pi(\bar f h)/\pi(\bar f^2)` of the number present, the
+orbit and a full station (:math:`\bar f = f - \pi f`, :math:`Qh = -\bar f`
+the Poisson equation of the generator: what a time average's variance needs;
+Asmussen & Glynn 2007), on the orbit truncation of the model's own kernel.
+
 References
 ----------
 .. [1] W. Whitt, "Planning queueing simulations", Management Science 35(11),
@@ -25,6 +35,9 @@ References
    Springer, 1979, ch. 5 (spectral representation of birth-death chains).
 .. [3] P. Morse, "Stochastic properties of waiting lines", Operations
    Research 3(3), 255-261, 1955 (the M/M/1 relaxation time).
+.. [4] S. Asmussen, P. W. Glynn, "Stochastic Simulation: Algorithms and
+   Analysis," Springer, 2007, ch. IV.1 (the time-average variance constant
+   from the Poisson equation).  doi:10.1007/978-0-387-69033-9
 """
 from dataclasses import dataclass
 import math
@@ -105,9 +118,97 @@ def _gap(b, d):
     return float(w[0]) * scale
 
 
+#: States of the retrial chain beyond which the plan cuts the orbit shorter
+#: than the model's kernel does (the plan needs a time scale, not digits).
+_RETRIAL_STATES = 400_000
+
+
+def _retrial_generator(lam, mu, c, k, nu, q, levels):
+    """The truncated retrial chain's generator (sparse; state j * (k+1) + n;
+    joins refused at the top orbit level) and its rows' total rates."""
+    from scipy import sparse
+    width = k + 1
+    j, n = np.divmod(np.arange((levels + 1) * width), width)
+    rows, cols, vals = [], [], []
+
+    def add(mask, dj, dn, rate):
+        idx = np.flatnonzero(mask & (rate > 0))
+        rows.append(idx)
+        cols.append(idx + dj * width + dn)
+        vals.append(rate[idx] if np.ndim(rate) else np.full(idx.size, rate))
+    lam_v = np.full(j.size, float(lam))
+    add(n < k, 0, 1, lam_v)                                      # first attempt admitted
+    add((n == k) & (j < levels), 1, 0, lam_v * q)                # refused, joins the orbit
+    add((n < k) & (j > 0), -1, 1, nu * j.astype(float))         # retry admitted
+    add((n == k) & (j > 0), -1, 0, nu * (1 - q) * j)             # refused retry gives up
+    add(n > 0, 0, -1, mu * np.minimum(n, c).astype(float))       # completion
+    r, cc, v = (np.concatenate(x) for x in (rows, cols, vals))
+    size = j.size
+    out = np.bincount(r, weights=v, minlength=size)
+    gen = sparse.csr_matrix((np.concatenate([v, -out]),
+                             (np.concatenate([r, np.arange(size)]),
+                              np.concatenate([cc, np.arange(size)]))), shape=(size, size))
+    total = lam + nu * j + mu * np.minimum(n, c)
+    return gen, j, n, total
+
+
+def _slowest(gen):
+    """1 / |Re| of the generator's non-zero eigenvalue nearest 0 (shift and
+    invert about a point just right of 0, where only the zero eigenvalue
+    lies), or 0 where there is none to find."""
+    from scipy.sparse.linalg import ArpackNoConvergence, eigs
+    size = gen.shape[0]
+    if size < 3:
+        return 0.0
+    scale = float(abs(gen.diagonal()).max())
+    try:
+        w = eigs(gen.T.tocsc(), k=min(6, size - 2), sigma=1e-6 * scale,
+                 return_eigenvectors=False, tol=1e-8)
+    except ArpackNoConvergence:
+        return 0.0
+    rates = np.abs(w.real)
+    rates = rates[rates > 1e-8 * scale]
+    return float(1.0 / rates.min()) if rates.size else 0.0
+
+
+def _retrial_plan(a):
+    from scipy import sparse
+    from scipy.sparse.linalg import spsolve
+    lam, mu, c, k = float(a["lam"]), float(a["mu"]), int(a["c"]), int(a["k"])
+    nu, q = float(a["nu"]), float(a["q"])
+    levels = int(min(a["orbit_levels"], max(8, _RETRIAL_STATES // (k + 1))))
+    gen, j, n, total = _retrial_generator(lam, mu, c, k, nu, q, levels)
+    size = gen.shape[0]
+    # pi Q = 0 with the last balance equation replaced by the normalisation
+    lhs = sparse.lil_matrix(gen.T)
+    lhs[size - 1, :] = np.ones(size)
+    rhs = np.zeros(size)
+    rhs[-1] = 1.0
+    pi = np.clip(spsolve(lhs.tocsc(), rhs), 0.0, None)
+    pi /= pi.sum()
+    inner = gen[1:, 1:].tocsc()
+    tau = 0.0
+    for f in (n.astype(float), j.astype(float), (n == k).astype(float)):
+        g = f - pi @ f
+        var = pi @ g ** 2
+        if var <= 1e-300:
+            continue
+        h = np.concatenate([[0.0], spsolve(inner, -g[1:])])
+        tau = max(tau, float(pi @ (g * h)) / var)
+    tau = max(tau, _slowest(gen))
+    attempts = float(pi @ (lam + nu * j))
+    if tau <= 0:
+        tau = 1.0 / float(pi @ total)
+    cdf = np.cumsum(pi)
+    cdf /= cdf[-1]
+    return RunPlan(tau, attempts, float(pi @ total) / attempts, cdf, 0)
+
+
 def relaxation(spec):
     """:class:`RunPlan` of a model's :class:`~queuemath._model.SimulationSpec`."""
     a = spec.arguments
+    if spec.engine == "retrial":
+        return _retrial_plan(a)
     c, k, sources = int(a["c"]), a.get("k"), a.get("sources")
     if spec.engine == "markov":
         lam, mu, theta, factor = float(a["lam"]), float(a["mu"]), a.get("theta"), 1.0

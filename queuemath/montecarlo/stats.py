@@ -71,6 +71,10 @@ RATIOS = {
     "mean_response_time": (lambda d, c: d["response_sum"], lambda d, c: d["served"]),
     "time_congestion": (lambda d, c: d["area_full"], lambda d, c: d["window"]),
     "carried_load": (lambda d, c: d["area_busy"], lambda d, c: d["window"]),
+    # retrials: per customer (first attempt), and the orbit's time average
+    "customer_loss": (lambda d, c: d["lost"], lambda d, c: d["primary"]),
+    "mean_attempts": (lambda d, c: d["counted"], lambda d, c: d["primary"]),
+    "mean_orbit": (lambda d, c: d["area_orbit"], lambda d, c: d["window"]),
 }
 
 
@@ -106,7 +110,8 @@ def _estimator(q):
 
 #: Quantities that are shares, in [0, 1]: when none of the events they count
 #: is seen, a bounded variable still has an honest upper confidence bound.
-SHARES = frozenset({"blocking", "p_wait", "p_abandon", "utilization", "time_congestion"})
+SHARES = frozenset({"blocking", "p_wait", "p_abandon", "utilization", "time_congestion",
+                    "customer_loss"})
 
 #: Fewer replications than this that saw the event at all: the t interval of
 #: a share is marked unreliable (its replications' values are mostly 0).
