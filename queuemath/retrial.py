@@ -99,18 +99,18 @@ class RetrialMMcK(QueueModel):
 
     Parameters
     ----------
-    arrival_rate : float
+    arrival_rate : array_like
         :math:`\lambda` of first attempts, >= 0. [1/s]
-    service_rate : float
+    service_rate : array_like
         :math:`\mu` of one server, > 0. [1/s]
-    servers : int
+    servers : array_like of int
         c >= 1.
-    capacity : int
+    capacity : array_like of int
         K >= c, at the station (servers and waiting places).
-    retry_rate : float
+    retry_rate : array_like
         Keyword only: :math:`\nu`, the rate at which each customer in orbit
         tries again, > 0. [1/s]
-    retry_probability : float
+    retry_probability : array_like
         Keyword only: q in [0, 1], the chance that a refused attempt goes
         to (or stays in) the orbit rather than leaving.
 
@@ -138,7 +138,8 @@ class RetrialMMcK(QueueModel):
 
     Notes
     -----
-    Scalar parameters (the chain is solved per point).  Cost O(J (K+1)^3)
+    Parameters broadcast; the chain is solved once per distinct point.  Cost
+    O(J (K+1)^3)
     for an orbit truncated at J, memory O(J (K+1)^2).
 
     References
@@ -178,122 +179,146 @@ class RetrialMMcK(QueueModel):
         _validate.at_least("capacity", k, "servers", c)
         nu = _validate.positive("retry_rate", retry_rate)
         q = _validate.level("retry_probability", retry_probability)
-        for name, v in (("arrival_rate", lam), ("service_rate", mu), ("servers", c),
-                        ("capacity", k), ("retry_rate", nu), ("retry_probability", q)):
-            if np.ndim(v):
-                raise ValueError(f"{name} must be a single number for RetrialMMcK (the chain "
-                                 f"is solved per point), got shape {np.shape(v)}")
         given = dict(arrival_rate=lam, service_rate=mu, servers=c.astype(np.int64),
                      capacity=k.astype(np.int64), retry_rate=nu, retry_probability=q)
         self._store(given, dict(arrival_rate=lam, service_rate=mu, servers=c, capacity=k,
-                                retry_rate=nu, retry_probability=q))
-        self._lam, self._mu, self._nu, self._q = float(lam), float(mu), float(nu), float(q)
-        self._c, self._k = int(c), int(k)
-        if self._q == 1 and self._lam >= self._c * self._mu:
-            # nobody leaves unserved: the servers must carry every first attempt
-            raise ValueError(
-                f"the orbit grows without bound: with retry_probability=1 every customer is "
-                f"served in the end, and arrival_rate={self._lam!r} >= servers x service_rate "
-                f"= {self._c * self._mu!r}; no stationary law")
+                                retry_rate=nu, retry_probability=q),
+                    raw=(arrival_rate, service_rate, servers, capacity))
+        p = self._params
+        # one tuple of numbers per flat point: the chain is solved per point
+        self._keys = list(zip(*(np.broadcast_to(p[n], self._shape).ravel().tolist()
+                                for n in ("arrival_rate", "service_rate", "servers", "capacity",
+                                          "retry_rate", "retry_probability"))))
+        for lam_, mu_, c_, _, _, q_ in self._keys:
+            if q_ == 1 and lam_ >= c_ * mu_:
+                # nobody leaves unserved: the servers must carry every first attempt
+                raise ValueError(
+                    f"the orbit grows without bound: with retry_probability=1 every customer "
+                    f"is served in the end, and arrival_rate={lam_!r} >= servers x "
+                    f"service_rate = {c_ * mu_!r}; no stationary law")
 
     @property
     def kendall(self):
-        return f"M/M/{self._c}/{self._k} (retrials)"
+        return (f"M/M/{self._kendall_count('servers', 'c')}/"
+                f"{self._kendall_count('capacity', 'K')} (retrials)")
 
     def simulation_spec(self):
-        require_arrivals(self._lam)
-        return SimulationSpec("retrial", dict(lam=self._lam, mu=self._mu, c=self._c, k=self._k,
-                                              nu=self._nu, q=self._q,
-                                              orbit_levels=self.orbit_truncation), self._c)
+        lam, mu, c, k, nu, q = self._scalars("arrival_rate", "service_rate", "servers",
+                                             "capacity", "retry_rate", "retry_probability")
+        require_arrivals(lam)
+        return SimulationSpec("retrial", dict(lam=lam, mu=mu, c=int(c), k=int(k), nu=nu, q=q,
+                                              orbit_levels=int(self.orbit_truncation)), int(c))
 
     @cached_property
-    def _law(self):
-        if self._lam == 0:
-            rows = np.zeros((1, self._k + 1))
-            rows[0, 0] = 1.0
-            return np.ones(1), rows, 0
-        return _retrial.solve(self._lam, self._mu, self._c, self._k, self._nu, self._q)
+    def _points(self):
+        """One solved point per distinct parameter set: {key: dict of its
+        numbers}, and the flat points' keys."""
+        done = {}
+        for key in self._keys:
+            if key not in done:
+                done[key] = _point(*key)
+        return done
+
+    def _each(self, name):
+        done = self._points
+        return np.array([done[key][name] for key in self._keys],
+                        dtype=float).reshape(self._shape)
 
     @property
     def orbit_truncation(self):
-        """J, the orbit size the chain was cut at (see the kernel's notes)."""
-        return self._law[2]
-
-    def _joint(self):
-        mass, rows, _ = self._law
-        return mass[:, None] * rows            # P(j, n)
-
-    def _rates(self):
-        """(attempt rate, refused-attempt rate, give-up rate)."""
-        joint = self._joint()
-        j = np.arange(joint.shape[0])
-        full = joint[:, self._k]
-        retries = self._nu * (j @ joint.sum(axis=1))
-        refused = self._lam * full.sum() + self._nu * (j @ full)
-        return self._lam + retries, refused, (1 - self._q) * refused
+        """J, the orbit size the chain was cut at (see the kernel's notes);
+        an array for array parameters."""
+        out = self._each("truncation").astype(np.int64)
+        return int(out) if out.ndim == 0 else out
 
     @quantity
     def blocking(self):
         """The share of attempts refused (first and repeated)."""
-        attempts, refused, _ = self._rates()
-        return refused / attempts if attempts > 0 else 0.0
+        return self._each("blocking")
 
     @quantity
     def customer_loss(self):
         """The share of customers who finally leave unserved."""
-        if self._lam == 0:
-            return 0.0
-        return self._rates()[2] / self._lam
+        return self._each("customer_loss")
 
     @quantity
     def mean_attempts(self):
         """Attempts per customer, first included."""
-        if self._lam == 0:
-            return 1.0
-        return self._rates()[0] / self._lam
+        return self._each("mean_attempts")
 
     @quantity
     def mean_orbit(self):
         """Mean number in orbit."""
-        mass = self._law[0]
-        return float(np.arange(mass.size) @ mass)
-
-    def _station(self):
-        return self._joint().sum(axis=0)         # P(n)
+        return self._each("mean_orbit")
 
     @quantity
     def p_empty(self):
         """P(nobody at the station)."""
-        return float(self._station()[0])
+        return self._each("p_empty")
 
     @quantity
     def throughput(self):
         """Customers served per unit time, :math:`\\mu E[\\min(N, c)]`. [1/s]"""
-        n = np.arange(self._k + 1)
-        return float(self._mu * (np.minimum(n, self._c) @ self._station()))
+        return self._each("throughput")
 
     @quantity
     def utilization(self):
         """Mean share of servers busy."""
-        return self.throughput / (self._c * self._mu)
+        return self._each("throughput") / (self._params["servers"] * self._params["service_rate"])
 
     @quantity
     def mean_in_system(self):
         """Mean number at the station."""
-        return float(np.arange(self._k + 1) @ self._station())
+        return self._each("mean_in_system")
 
     @quantity
     def mean_queue(self):
         """Mean number waiting at the station."""
-        n = np.arange(self._k + 1)
-        return float(np.maximum(n - self._c, 0) @ self._station())
+        return self._each("mean_queue")
 
     @quantity
     def mean_wait(self):
         """Mean wait at the station of an admitted attempt (Little). [s]"""
-        thr = self.throughput
-        return self.mean_queue / thr if thr > 0 else 0.0
+        return self._each("mean_wait")
 
     def state_probabilities(self):
-        """P(n at the station, j in orbit) as an array of shape (J + 1, K + 1)."""
-        return self._joint()
+        """P(j in orbit, n at the station) as an array of shape (J + 1, K + 1);
+        scalar parameters only (J differs from point to point)."""
+        if self._shape != ():
+            raise ValueError(f"state_probabilities: RetrialMMcK has parameters of shape "
+                             f"{self._shape}; the orbit's truncation differs by point, so ask "
+                             f"one point at a time")
+        mass, rows, _ = _solve(*self._keys[0])
+        return mass[:, None] * rows
+
+
+def _solve(lam, mu, c, k, nu, q):
+    c, k = int(c), int(k)
+    if lam == 0:
+        rows = np.zeros((1, k + 1))
+        rows[0, 0] = 1.0
+        return np.ones(1), rows, 0
+    return _retrial.solve(lam, mu, c, k, nu, q)
+
+
+def _point(lam, mu, c, k, nu, q):
+    """Every quantity of one point from its joint law P(j in orbit, n)."""
+    c, k = int(c), int(k)
+    mass, rows, top = _solve(lam, mu, c, k, nu, q)
+    joint = mass[:, None] * rows
+    j = np.arange(joint.shape[0])
+    full = joint[:, k]
+    retries = nu * (j @ joint.sum(axis=1))
+    refused = lam * full.sum() + nu * (j @ full)
+    attempts = lam + retries
+    station = joint.sum(axis=0)
+    n = np.arange(k + 1)
+    thr = float(mu * (np.minimum(n, c) @ station))
+    queue = float(np.maximum(n - c, 0) @ station)
+    return dict(truncation=top,
+                blocking=refused / attempts if attempts > 0 else 0.0,
+                customer_loss=(1 - q) * refused / lam if lam > 0 else 0.0,
+                mean_attempts=attempts / lam if lam > 0 else 1.0,
+                mean_orbit=float(j @ mass), p_empty=float(station[0]), throughput=thr,
+                mean_in_system=float(n @ station), mean_queue=queue,
+                mean_wait=queue / thr if thr > 0 else 0.0)

@@ -68,8 +68,12 @@ def test_bad_input_and_instability():
          "retry_probability"),
         (lambda: qm.RetrialMMcK(1.0, 1.0, 4, 2, retry_rate=1.0, retry_probability=0.5),
          "capacity"),
-        (lambda: qm.RetrialMMcK([1.0, 2.0], 1.0, 2, 4, retry_rate=1.0, retry_probability=0.5),
-         "arrival_rate"),
+        (lambda: qm.RetrialMMcK([1.0, 2.0], 1.0, 2, [4, 5, 6], retry_rate=1.0,
+                                retry_probability=0.5), "capacity"),
+        (lambda: qm.RetrialMMcK([1.0, 2.0], 1.0, 2, 4, retry_rate=1.0,
+                                retry_probability=0.5).state_probabilities(), "one point"),
+        (lambda: qm.simulate(qm.RetrialMMcK([1.0, 2.0], 1.0, 2, 4, retry_rate=1.0,
+                                            retry_probability=0.5)), "arrival_rate"),
         (lambda: qm.RetrialMMcK(6.0, 1.0, 5, 5, retry_rate=1.0, retry_probability=1.0).blocking,
          "grows without bound"),
         (lambda: qm.extended_erlang_b(5, 3.0, 1.0), "recall"),
@@ -122,3 +126,20 @@ def test_simulation_plan_and_reproducibility():
     a = qm.simulate(r, arrivals=50_000, seed=5)
     b = qm.simulate(r, arrivals=50_000, seed=5)
     assert a.mean_orbit.mean == b.mean_orbit.mean and a.blocking.high == b.blocking.high
+
+
+def test_arrays_broadcast_point_by_point():
+    lam = np.array([[1.0], [3.0]])
+    q = np.array([0.0, 0.5, 1.0])
+    r = qm.RetrialMMcK(lam, 1.0, 4, 6, retry_rate=0.7, retry_probability=q)
+    assert r.blocking.shape == (2, 3) and r.orbit_truncation.shape == (2, 3)
+    for i in range(2):
+        for j in range(3):
+            one = qm.RetrialMMcK(float(lam[i, 0]), 1.0, 4, 6, retry_rate=0.7,
+                                 retry_probability=float(q[j]))
+            for name in r.quantities:
+                assert getattr(r, name)[i, j] == getattr(one, name), name
+    # q = 0: M/M/c/K, point by point
+    np.testing.assert_allclose(r.blocking[:, 0], qm.MMcK(lam[:, 0], 1.0, 4, 6).blocking,
+                               rtol=1e-13)
+    assert r.kendall == "M/M/4/6 (retrials)"
