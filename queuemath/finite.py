@@ -499,15 +499,43 @@ class MMcK(QueueModel):
         c > 1, :math:`W = W_q + S` with S exponential and independent of
         :math:`W_q`: the tail is :math:`P(W_q > t) + P(W_q = 0)e^{-\mu t} +
         \int_0^t f_{W_q}(w) e^{-\mu(t-w)}\,dw`, the integral of a positive
-        log-concave function taken by Gauss-Legendre panels.
+        log-concave function taken by Gauss-Legendre panels.  Below 1/2 the
+        CDF is not 1 minus that tail (which would leave its rounding, 1e-16
+        absolute, in place of a small value) but a sum of positive terms:
+        uniformized at :math:`c\mu`, the customer's own service is a
+        geometric number of phases, so the time in system is a mixture of
+        Erlang laws (kernel ``queuemath._kernels.waiting``,
+        ``log_response_cdf_low``; about :math:`c\mu t` terms a point, used
+        up to 1e5 of them).
 
         Parameters
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
         """
-        return self._output(-np.expm1(self._log_response_sf(self._argument("t", t, _validate.duration))),
-                            "response_time_cdf")
+        t = self._argument("t", t, _validate.duration)
+        log_sf = np.asarray(self._log_response_sf(t), dtype=float)
+        out = np.array(-np.expm1(log_sf), dtype=float)
+        # below 1/2, from positive terms where their count is bounded
+        low = (log_sf > -np.log(2.0)) & (t > 0)
+        if low.any():
+            shape = t.shape
+            L, m, log_k0, _ = (v[low] for v in self._wait_parts(shape))
+            c, mu = (np.broadcast_to(v, shape)[low].astype(float) for v in (self._c, self._mu))
+            x = c * mu * t[low]
+            y = x * np.maximum(1.0, np.exp(L))
+            short = (y + 12.0 * np.sqrt(y) + 60.0 <= _kw.LOW_TERMS) & (m > 0)
+            if short.any():
+                logs = self._logs
+                log_none = np.broadcast_to(logs["log_pc"] + logs["log_z"] - logs["log_admit"],
+                                           shape)[low][short]
+                vals = _kw.log_response_cdf_low(L[short], m[short], c[short], x[short],
+                                                log_k0[short], log_none)
+                pos = np.flatnonzero(low.ravel())[short]
+                flat = out.reshape(-1)
+                with np.errstate(under="ignore"):
+                    flat[pos] = np.exp(np.minimum(vals, 0.0))
+        return self._output(out, "response_time_cdf")
 
     def response_time_quantile(self, p):
         r"""The p-quantile of the time in system of an admitted customer

@@ -44,11 +44,16 @@ References
 import numpy as np
 
 from . import finite as _finite
+from . import population as _population
 from . import special as _special
 from . import temme as _temme
 
 __all__ = ["log_q", "log_s", "log_density", "log_convolved", "integrate_density", "solve_log_s",
-           "solve_falling", "response_quantile"]
+           "solve_falling", "response_quantile", "log_response_cdf_low", "LOW_TERMS"]
+
+#: The response time's positive-term CDF takes at most this many terms a
+#: point (about c mu t + 12 sqrt(c mu t) + 60)
+LOW_TERMS = 100_000
 
 _LN2 = 0.6931471805599453
 #: the closed form's two terms may be this close in log (a ratio e^-0.1):
@@ -501,3 +506,70 @@ def response_quantile(log_response_sf, log_wait_sf, mu, p, defined=None):
             return lt, -m[idx] * -np.expm1(np.minimum(lw - lt, 0.0))
         out[live] = solve_falling(evaluate, target, -target / m)
     return out.reshape(shape)
+
+
+def _log_geometric(n, log_r):
+    """log sum_{j<n} r^j (n >= 1) without cancellation."""
+    n, log_r = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(log_r, dtype=float))
+    out = np.log(n).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        below = log_r < 0
+        out = np.where(below, _special.log1mexp(np.where(below, n * log_r, -1.0))
+                       - _special.log1mexp(np.where(below, log_r, -1.0)), out)
+        above = log_r > 0
+        out = np.where(above, n * log_r + _special.log1mexp(np.where(above, -n * log_r, -1.0))
+                       - log_r - _special.log1mexp(np.where(above, -log_r, -1.0)), out)
+    return out
+
+
+def log_response_cdf_low(L, m, c, x, log_k0, log_none):
+    r"""log P(T <= t | admitted) for M/M/c/K from positive terms, x = c mu t
+    (1-d float arrays; m >= 1 queue places; ``log_k0`` = log p_c/(1 - p_K),
+    ``log_none`` = log P(N < c)/(1 - p_K)).
+
+    Uniformized at c mu, the tagged service (rate mu) is a geometric number
+    G >= 1 of phases of rate c mu (P(G = g) = p (1-p)^{g-1}, p = 1/c), so
+    who waits behind j others leaves after N = j + 1 + G phases:
+
+    .. math:: P(T \le t) = \frac{P(N<c)}{1-p_K}(1 - e^{-\mu t}) + \sum_{N \ge 2}
+              w_N P(N, x),\quad w_N = K_0\, p \sum_{j=0}^{\min(m-1, N-2)} \rho^j
+              (1-p)^{N-2-j},
+
+    P the regularised lower incomplete gamma function (terms past
+    :math:`y + 12\sqrt y + 60`, :math:`y = x\max(1, \rho)`, are below
+    :math:`e^{-70}` of the largest).  One server: :math:`w_N = K_0 \rho^{N-2}`.
+    """
+    out = np.full(x.size, -np.inf)
+    rho_up = np.maximum(1.0, np.exp(L))
+    y = x * rho_up
+    top = np.ceil(y + 12.0 * np.sqrt(y) + 60.0).astype(np.int64)
+    order = np.argsort(top)
+    start = 0
+    while start < order.size:
+        # points of similar length together, at most 2**21 terms a block
+        width = int(top[order[start]])
+        stop = start + 1
+        while stop < order.size and int(top[order[stop]]) * (stop + 1 - start) <= (1 << 21):
+            stop += 1
+        idx = order[start:stop]
+        width = int(top[idx].max())
+        n = np.arange(2, width + 1, dtype=float)[None, :]
+        Li, mi, ci, xi = (v[idx][:, None] for v in (L, m, c, x))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            one = ci == 1
+            log_q1 = np.log1p(-1.0 / np.where(one, 2.0, ci))
+            geo = _log_geometric(np.minimum(mi, n - 1), Li - log_q1)
+            many = (log_k0[idx][:, None] - np.log(ci) + (n - 2) * log_q1 + geo)
+            single = np.where(n - 2 <= mi - 1, log_k0[idx][:, None] + (n - 2) * Li, -np.inf)
+            log_w = np.where(one, single, many)
+            terms = log_w + _population.log_lower_gamma(np.broadcast_to(n, log_w.shape),
+                                                        np.broadcast_to(xi, log_w.shape))
+            terms = np.where(n <= top[idx][:, None], terms, -np.inf)
+            big = terms.max(axis=1)
+            safe = np.where(np.isfinite(big), big, 0.0)
+            waited = safe + np.log(np.exp(terms - safe[:, None]).sum(axis=1))
+            waited = np.where(np.isfinite(big), waited, -np.inf)
+            none = log_none[idx] + _special.log1mexp(-x[idx] / c[idx])
+        out[idx] = np.logaddexp(none, waited)
+        start = stop
+    return out
