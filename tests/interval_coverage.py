@@ -87,14 +87,19 @@ def within(share, marked, groups=1000):
 
 def models(load):
     """[(model, exact model or None)]: the models of issue 14 at one load rho
-    (per server), and the general FIFO engine with exponential laws against
-    M/M/1/K."""
+    (per server), the retrial queue, and the general FIFO engine with
+    exponential laws against M/M/1/K and with phase-type service against
+    M/PH/c/K."""
     out = [qm.MM1K(load, 1.0, k) for k in (2, 10, 100, 1000)]
     out += [qm.MMc(4 * load, 1.0, 4), qm.MMcK(4 * load, 1.0, 4, 20),
             qm.MMcK(10 * load, 1.0, 10, 10),                            # Erlang B
             qm.Engset(20, 10, idle_source_load=load / (2 - load)),      # offered ~ load per server
             qm.ErlangA(10 * load, 1.0, 10, patience_rate=0.2)]
+    # issue 16: retrials (their own engine; first attempts at the load) and
+    # phase-type service (the general engine, the model its own reference)
+    out += [qm.RetrialMMcK(4 * load, 1.0, 4, 6, retry_rate=1.0, retry_probability=0.8)]
     out = [(m, None) for m in out]
     general = qm.GGcK(servers=1, capacity=10, interarrival_time=stats.expon(scale=1 / load),
                       service_time=stats.expon(scale=1.0))
-    return out + [(general, qm.MM1K(load, 1.0, 10))]
+    phase = qm.MPHcK(4 * load, 4, 20, service_time=qm.PhaseType.fit(1.0, 0.5))
+    return out + [(general, qm.MM1K(load, 1.0, 10)), (phase, phase)]

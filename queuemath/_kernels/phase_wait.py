@@ -42,6 +42,7 @@ import numpy as np
 from scipy import special
 
 from . import phase as _phase
+from . import special as _special
 from .waiting import solve_falling
 
 __all__ = ["PhaseWait"]
@@ -177,8 +178,7 @@ class PhaseWait:
             step = max(1, _CHUNK // (top + 1))
             for i in range(0, x.size, step):
                 xs = x[i: i + step, None]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    lp = special.xlogy(l, xs) - xs - special.gammaln(l + 1)
+                lp = _special.log_poisson_all(l, xs)
                 res[i: i + step] = _logsum(lp + s, axis=1)
             out[fin] = res + shift
         return out.reshape(t.shape)

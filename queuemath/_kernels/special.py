@@ -185,6 +185,19 @@ def log_poisson_pmf(k, mean):
     return -stirlerr(k) - bd0(k, mean) - 0.5 * np.log(2 * np.pi * k)
 
 
+def log_poisson_all(k, mean):
+    """log P(X = k) for X ~ Poisson(mean), any k >= 0 and mean >= 0 that
+    broadcast (Loader's form for k >= 1, mean > 0: relative 1e-15 where
+    k log(mean) - mean - log k! loses k log(mean) ulps)."""
+    k, mean = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(mean, dtype=float))
+    out = np.where(k == 0, -mean, -np.inf)
+    on = (k >= 1) & (mean > 0)
+    if on.any():
+        out = out.copy()
+        out[on] = log_poisson_pmf(k[on], mean[on])
+    return out
+
+
 def log_rise(n, m):
     """log((n+1)(n+2)...(n+m) / n**m) for n >= 1, m >= 0 (float arrays).
 

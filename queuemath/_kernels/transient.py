@@ -2,7 +2,7 @@
 kernel; see ``queuemath.birth_death_transient``)."""
 import numpy as np
 
-__all__ = ["solve"]
+__all__ = ["solve", "uniformized"]
 
 
 def solve(birth, death, p0, times, breaks):
@@ -69,3 +69,63 @@ def solve(birth, death, p0, times, breaks):
     # The solver's own tolerance may leave -1e-14 or 1 + 1e-14.
     probs = np.clip(out[:, :size], 0.0, 1.0)
     return probs, out[:, size], out[:, size + 1]
+
+
+def uniformized(birth, death, p0, duration):
+    r"""(p(T), :math:`\int_0^T p(s)\,ds`) of a birth-death chain with constant
+    rates, by uniformization: positive terms only, so every probability
+    keeps its relative precision (the ODE route has an absolute tolerance).
+
+    ``birth`` and ``death`` are the rates out of each state 0..N upwards and
+    downwards (``birth[-1]``, refused at N, and ``death[0]`` are not
+    transitions).  With :math:`\Lambda` the largest total rate and P = I +
+    Q/:math:`\Lambda` (tridiagonal, non-negative),
+
+    .. math:: p(T) = \sum_k \mathrm{Pois}(k; \Lambda T)\, p_0 P^k,\qquad
+              \int_0^T p = \frac{1}{\Lambda}\sum_k P(\mathrm{Pois}(\Lambda T) > k)
+              \, p_0 P^k,
+
+    summed to :math:`k = \Lambda T + 12\sqrt{\Lambda T} + 60` (the Poisson
+    law beyond holds less than :math:`e^{-70}`).  Cost O(N) per step,
+    about :math:`\Lambda T` steps.
+
+    References
+    ----------
+    .. [1] W. K. Grassmann, "Transient solutions in Markovian queueing
+       systems," Computers & Operations Research 4, 1977, 47-53.
+       doi:10.1016/0305-0548(77)90007-7
+    """
+    from . import special as _special
+    birth = np.asarray(birth, dtype=float)
+    death = np.asarray(death, dtype=float)
+    v = np.array(p0, dtype=float)
+    size = v.size
+    up = birth[:-1].copy()
+    down = death[1:].copy()
+    out = np.append(up, 0.0) + np.append(0.0, down)
+    rate = float(out.max())
+    if rate <= 0 or duration <= 0:
+        return v.copy(), v * max(duration, 0.0)
+    x = rate * duration
+    top = int(np.ceil(x + 12.0 * np.sqrt(x) + 60.0))
+    k = np.arange(top + 1, dtype=float)
+    with np.errstate(under="ignore"):
+        weight = np.exp(_special.log_poisson_all(k, x))
+    # P(Pois(x) > k) as the sum of the weights above k (what lies past
+    # ``top`` is below e^-70 of the whole): positive terms
+    after = np.append(np.cumsum(weight[::-1])[::-1][1:], 0.0)
+    stay = 1.0 - out / rate
+    up /= rate
+    down /= rate
+    law = np.zeros(size)
+    area = np.zeros(size)
+    first = int(np.argmax(weight > 0))
+    for i in range(top + 1):
+        if i >= first and weight[i] > 0:
+            law += weight[i] * v
+        area += after[i] * v
+        new = v * stay
+        new[1:] += v[:-1] * up
+        new[:-1] += v[1:] * down
+        v = new
+    return law, area / rate
