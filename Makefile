@@ -28,6 +28,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_erlang_a.py
 	$(BIN)/python benchmarks/bench_mgck_approx.py
 	$(BIN)/python benchmarks/bench_waiting.py
+	$(BIN)/python benchmarks/bench_mphck.py
+	$(BIN)/python benchmarks/bench_transient.py
 
 # Adversarial budget (~10 minutes on 2 cores, 5000 points per family): every public quantity against
 # mpmath at random points; writes benchmarks/accuracy.md, fails above 1e-12.

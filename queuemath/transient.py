@@ -62,7 +62,8 @@ def _rates(name, rates, size):
     return lambda t: arr
 
 
-def birth_death_transient(birth_rates, death_rates, times, *, initial=0, breaks=()):
+def birth_death_transient(birth_rates, death_rates, times, *, initial=0, breaks=(),
+                          piecewise_constant=None):
     r"""Law over time of a birth-death chain on 0..N with time-varying rates.
 
     Parameters
@@ -83,6 +84,11 @@ def birth_death_transient(birth_rates, death_rates, times, *, initial=0, breaks=
     breaks : sequence of float, optional
         Times where the rates jump (a storm's end): the solver restarts there
         so that no step straddles a jump.
+    piecewise_constant : bool, optional
+        The rates are constant between the breaks (read at each piece's
+        middle).  Default: True where both rates are arrays, False where
+        one is a function.  Such a chain is solved by uniformization (see
+        Notes): exact, and much faster for a long queue under a storm.
 
     Returns
     -------
@@ -90,11 +96,19 @@ def birth_death_transient(birth_rates, death_rates, times, *, initial=0, breaks=
 
     Notes
     -----
-    The forward equations :math:`p' = Q(t)^T p` are stiff when the rates
-    are high; they are integrated by scipy's BDF method with the exact
-    sparse (tridiagonal) Jacobian at relative tolerance 1e-10 and absolute
-    tolerance 1e-13, together with the two counts
-    :math:`\int \sum_n \lambda_n p_n` and :math:`\int \lambda_N p_N`.
+    Rates constant between breaks: uniformization from each time of
+    interest to the next, :math:`p(t+\Delta) = \sum_k
+    \mathrm{Pois}(k;\Lambda\Delta)\, p(t) P^k` with P = I + Q/:math:`\Lambda`,
+    and the counts from :math:`\int_0^\Delta p` (positive terms only:
+    every probability keeps its relative precision, 1e-13 measured; about
+    :math:`\Lambda\Delta` steps of O(N) in compiled code).  Otherwise the
+    forward equations :math:`p' = Q(t)^T p` are integrated by scipy's BDF
+    method with the exact sparse (tridiagonal) Jacobian at relative
+    tolerance 1e-10 and absolute tolerance 1e-13, together with the two
+    counts :math:`\int \sum_n \lambda_n p_n` and :math:`\int \lambda_N p_N`.
+    A storm of 3 s at 10,000 attempts/s into 16 workers of 200/s and an
+    accept queue of 4097: uniformization 0.9 s, BDF 113 s
+    (``benchmarks/bench_transient.py``).
 
     References
     ----------
@@ -133,7 +147,10 @@ def birth_death_transient(birth_rates, death_rates, times, *, initial=0, breaks=
     p0 = initial_law(initial, size - 1)
     cuts = sorted(float(b) for b in np.atleast_1d(np.asarray(breaks, dtype=float))
                   if t[0] < b < t[-1])
-    probs, offered, lost = _transient.solve(birth, death, p0, t, cuts)
+    if piecewise_constant is None:
+        piecewise_constant = not (callable(birth_rates) or callable(death_rates))
+    solver = _transient.piecewise if piecewise_constant else _transient.solve
+    probs, offered, lost = solver(birth, death, p0, t, cuts)
     return Transient(t, probs, offered, lost)
 
 

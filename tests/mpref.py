@@ -896,3 +896,26 @@ def retrial_mmck(lam, mu, c, k, nu, q, orbit, dps=40):
         attempts = lam + nu * mean_orbit
         refused = lam * full + nu * full_orbit
         return refused / attempts, (1 - q) * refused / lam, mean_orbit
+
+
+def birth_death_law(birth, death, p0, t, dps=40):
+    """p0 expm(Q t) for a birth-death chain with constant rates (``birth[n]``
+    up from n < N, ``death[n]`` down from n > 0), and the integral of
+    p_N over [0, t] (from the augmented generator), at ``dps`` digits."""
+    size = len(p0)
+    with mp.workdps(dps):
+        q = mp.zeros(size + 1, size + 1)
+        for n in range(size):
+            if n < size - 1:
+                q[n, n + 1] = mp.mpf(birth[n])
+            if n > 0:
+                q[n, n - 1] = mp.mpf(death[n])
+            q[n, n] = -mp.fsum(q[n, m] for m in range(size) if m != n)
+        # an extra state that accumulates the time spent in N: d/dt acc = p_N
+        q[size - 1, size] = 1
+        e = mp.expm(q * mp.mpf(t))
+        row = mp.matrix([[mp.mpf(x) for x in p0] + [0]])
+        out = row * e
+        law = [out[0, n] for n in range(size)]
+        # the extra column does not leak mass: the time in N is its own entry
+        return law, out[0, size]

@@ -2,7 +2,7 @@
 kernel; see ``queuemath.birth_death_transient``)."""
 import numpy as np
 
-__all__ = ["solve", "uniformized"]
+__all__ = ["solve", "uniformized", "piecewise"]
 
 
 def solve(birth, death, p0, times, breaks):
@@ -35,10 +35,23 @@ def solve(birth, death, p0, times, breaks):
     # attempts/s is then as well conditioned as one of 1 s at 100/s (in
     # seconds the solver's first step would underflow).
     def rhs(s, y, lo, span):
+        # the tridiagonal product by slices: this runs at every stage of
+        # every step (a sparse matrix built here cost most of the solve)
         t = lo + s * span
         lam, mu = birth(t) * span, death(t) * span
         p = y[:-2]
-        return np.concatenate([generator_t(lam, mu) @ p, [lam @ p, lam[-1] * p[-1]]])
+        out = np.empty(size + 2)
+        flow_up = lam[:-1] * p[:-1]
+        flow_down = mu[1:] * p[1:]
+        dp = out[:size]
+        dp[:] = 0.0
+        dp[1:] += flow_up
+        dp[:-1] -= flow_up
+        dp[:-1] += flow_down
+        dp[1:] -= flow_down
+        out[size] = lam @ p
+        out[size + 1] = lam[-1] * p[-1]
+        return out
 
     def jac(s, y, lo, span):
         t = lo + s * span
@@ -87,7 +100,7 @@ def uniformized(birth, death, p0, duration):
 
     summed to :math:`k = \Lambda T + 12\sqrt{\Lambda T} + 60` (the Poisson
     law beyond holds less than :math:`e^{-70}`).  Cost O(N) per step,
-    about :math:`\Lambda T` steps.
+    about :math:`\Lambda T` steps, in compiled code.
 
     References
     ----------
@@ -99,7 +112,6 @@ def uniformized(birth, death, p0, duration):
     birth = np.asarray(birth, dtype=float)
     death = np.asarray(death, dtype=float)
     v = np.array(p0, dtype=float)
-    size = v.size
     up = birth[:-1].copy()
     down = death[1:].copy()
     out = np.append(up, 0.0) + np.append(0.0, down)
@@ -117,15 +129,31 @@ def uniformized(birth, death, p0, duration):
     stay = 1.0 - out / rate
     up /= rate
     down /= rate
-    law = np.zeros(size)
-    area = np.zeros(size)
-    first = int(np.argmax(weight > 0))
-    for i in range(top + 1):
-        if i >= first and weight[i] > 0:
-            law += weight[i] * v
-        area += after[i] * v
-        new = v * stay
-        new[1:] += v[:-1] * up
-        new[:-1] += v[1:] * down
-        v = new
+    from . import _uniform_jit           # numba, when a transient is solved
+    law, area = _uniform_jit.sweep(v, stay, up, down, weight, after)
     return law, area / rate
+
+
+def piecewise(birth, death, p0, times, breaks):
+    """As :func:`solve` for rates constant between the ``breaks`` (read at
+    each piece's midpoint): :func:`uniformized` from one time of interest
+    to the next (report times and breaks), carrying the law."""
+    size = p0.size
+    edges = sorted(set(times.tolist()) | set(breaks))
+    probs = np.zeros((times.size, size))
+    offered = np.zeros(times.size)
+    lost = np.zeros(times.size)
+    where = {float(t): i for i, t in enumerate(times)}
+    v = np.array(p0, dtype=float)
+    total_in, total_lost = 0.0, 0.0
+    probs[0] = v
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mid = 0.5 * (lo + hi)
+        b, d = birth(mid), death(mid)
+        v, area = uniformized(b, d, v, hi - lo)
+        total_in += float(b @ area)
+        total_lost += float(b[-1] * area[-1])
+        i = where.get(float(hi))
+        if i is not None:
+            probs[i], offered[i], lost[i] = v, total_in, total_lost
+    return np.clip(probs, 0.0, 1.0), offered, lost

@@ -15,6 +15,9 @@ KB articles behind each rule).  A morning login storm is a transient
 :class:`ListenQueue`                 the accept queue as an M/M/c/K model
 :func:`min_backlog`                  the backlog for a refusal target
 :func:`login_storm`                  exact transient of a burst
+:func:`storm_refusals`               a burst's refused first attempts
+:func:`min_backlog_for_storm`        the backlog for a burst's refusal target
+:func:`min_workers_for_storm`        the workers for a burst's refusal target
 :func:`fluid_storm`                  its fluid approximation
 :func:`retry_schedule`               when a refused client tries again
 :func:`simulate_storm`               a storm with retries, by simulation
@@ -22,10 +25,12 @@ KB articles behind each rule).  A morning login storm is a transient
 """
 from .backlog import (KNOWN_OS, OVERFLOW, BacklogAdvice, ListenQueue, accept_queue_capacity,
                       min_backlog, os_family, os_max_backlog)
-from .storm import (SYN_RETRIES, FluidStorm, StormResult, StormSimulation, fluid_storm,
-                    login_storm, retry_schedule, simulate_storm)
+from .storm import (SYN_RETRIES, FluidStorm, StormAdvice, StormResult, StormSimulation,
+                    fluid_storm, login_storm, min_backlog_for_storm, min_workers_for_storm,
+                    retry_schedule, simulate_storm, storm_refusals)
 
 __all__ = ["accept_queue_capacity", "os_max_backlog", "os_family", "ListenQueue",
            "min_backlog", "BacklogAdvice", "KNOWN_OS", "OVERFLOW", "login_storm",
            "StormResult", "fluid_storm", "FluidStorm", "retry_schedule", "SYN_RETRIES",
-           "simulate_storm", "StormSimulation"]
+           "simulate_storm", "StormSimulation", "storm_refusals", "min_backlog_for_storm",
+           "min_workers_for_storm", "StormAdvice"]

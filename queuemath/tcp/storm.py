@@ -10,12 +10,14 @@ The OS rules behind ``backlog`` and ``os`` are in
 import numpy as np
 
 from .. import _validate
+from .._kernels import transient as _transient
 from ..montecarlo import storm as _storm
 from ..transient import birth_death_transient
-from .backlog import OVERFLOW, accept_queue_capacity, os_family
+from .backlog import OVERFLOW, accept_queue_capacity, os_family, os_max_backlog
 
 __all__ = ["login_storm", "StormResult", "fluid_storm", "FluidStorm", "retry_schedule",
-           "SYN_RETRIES", "simulate_storm", "StormSimulation"]
+           "SYN_RETRIES", "simulate_storm", "StormSimulation", "storm_refusals",
+           "min_backlog_for_storm", "min_workers_for_storm", "StormAdvice"]
 
 
 class StormResult:
@@ -26,10 +28,20 @@ class StormResult:
     ``expected_attempts`` and ``expected_refused`` (over the whole horizon);
     ``refused_share``; ``refusals_end``: the first time after which the
     refusal probability stays below ``threshold`` (0 if it never reaches
-    it); ``capacity``.
+    it); ``capacity``.  The burst apart from the background (a uniform
+    storm): ``storm_attempts`` (its first attempts), ``storm_refused`` (how
+    many of them are refused) and ``storm_refused_share``; None with a
+    ``rate_function``.  With ``background_rate`` the whole-window
+    ``refused_share`` averages the burst with the quiet hours; the storm's
+    own share is the one to size for.
     """
 
-    def __init__(self, times, probs, attempts, refused, threshold, capacity):
+    def __init__(self, times, probs, attempts, refused, threshold, capacity, storm=None):
+        # the burst apart from the background: (its attempts, those refused)
+        self.storm_attempts, self.storm_refused = storm if storm is not None else (None, None)
+        self.storm_refused_share = (self.storm_refused / self.storm_attempts
+                                    if storm is not None and self.storm_attempts > 0
+                                    else (0.0 if storm is not None else None))
         self.times = times
         self.state_probabilities = probs
         self.refusal_probability = probs[:, -1]
@@ -44,9 +56,11 @@ class StormResult:
             else (float(times[-1]) if above.size else 0.0)
 
     def __repr__(self):
+        burst = (f", storm_refused_share={self.storm_refused_share:.4g}"
+                 if self.storm_refused_share is not None else "")
         return (f"StormResult(capacity={self.capacity}, expected_attempts="
                 f"{self.expected_attempts:.6g}, expected_refused={self.expected_refused:.6g}, "
-                f"refusals_end={self.refusals_end:.4g} s)")
+                f"refusals_end={self.refusals_end:.4g} s{burst})")
 
 
 def login_storm(clients, duration, service_rate, workers, backlog, os="linux", somaxconn=None,
@@ -61,10 +75,11 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
     K = workers + accept-queue capacity.  The forward (Kolmogorov) equations
     :math:`p'(t) = p(t) Q(t)` of the birth-death chain, together with the
     expected numbers of attempts and refusals
-    :math:`\int \lambda(t) p_K(t)\,dt`, are integrated by
-    ``scipy.integrate.solve_ivp`` (BDF, relative tolerance 1e-10, the sparse
-    tridiagonal Jacobian given), piece by piece so that no step straddles the
-    end of the storm.
+    :math:`\int \lambda(t) p_K(t)\,dt`, are solved by uniformization from
+    one reported time to the next (the rates are constant during and after
+    the storm; positive terms, compiled), or, for a ``rate_function``,
+    integrated by ``scipy.integrate.solve_ivp`` (BDF, relative tolerance
+    1e-10, the sparse tridiagonal Jacobian given).
 
     Parameters
     ----------
@@ -154,9 +169,14 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
         breaks = []
     times = np.linspace(0.0, horizon, npts)
     law = birth_death_transient(lambda t: np.full(k + 1, rate(t)), deaths, times,
-                                initial=initial, breaks=breaks)
+                                initial=initial, breaks=breaks,
+                                piecewise_constant=rate_function is None)
     probs, offered, lost = law.state_probabilities, law.expected_births, law.expected_refused
-    return StormResult(times, probs, offered[-1], lost[-1], threshold, k)
+    storm = None
+    if rate_function is None:
+        storm = _refusals(n_clients / t_storm, t_storm, mu, c, q, bg,
+                          start=law.state_probabilities[0])
+    return StormResult(times, probs, offered[-1], lost[-1], threshold, k, storm)
 
 
 # -- what clients do after a refusal or a dropped SYN ----------------------------
@@ -407,3 +427,284 @@ def fluid_storm(clients, duration, service_rate, workers, backlog, os="linux", s
             j += 1
     level[j:] = x
     return FluidStorm(times, level, refused, last_full, k)
+
+
+# -- dimensioning for a storm ---------------------------------------------------
+
+class StormAdvice:
+    """Answer of :func:`min_backlog_for_storm` and :func:`min_workers_for_storm`.
+
+    ``backlog`` and ``workers``: the configuration found (the OS maximum
+    backlog, or ``max_workers``, where none suffices); ``accept_queue_capacity``;
+    ``refused_share``: the expected share of the storm's first attempts
+    refused there; ``storm_attempts`` and ``storm_refused``: expected first
+    attempts during the storm and how many of them are refused (the
+    background's attempts are not counted); ``sufficient``: whether the
+    target is met; ``os_max_backlog``.
+    """
+
+    def __init__(self, backlog, workers, capacity, attempts, refused, sufficient, os_max):
+        self.backlog, self.workers = int(backlog), int(workers)
+        self.accept_queue_capacity = int(capacity)
+        self.storm_attempts, self.storm_refused = float(attempts), float(refused)
+        self.refused_share = float(refused / attempts) if attempts > 0 else 0.0
+        self.sufficient = bool(sufficient)
+        self.os_max_backlog = int(os_max)
+
+    def to_dict(self):
+        return dict(backlog=self.backlog, workers=self.workers,
+                    accept_queue_capacity=self.accept_queue_capacity,
+                    refused_share=self.refused_share, storm_attempts=self.storm_attempts,
+                    storm_refused=self.storm_refused, sufficient=self.sufficient,
+                    os_max_backlog=self.os_max_backlog)
+
+    def __repr__(self):
+        return (f"StormAdvice(backlog={self.backlog}, workers={self.workers}, "
+                f"accept_queue_capacity={self.accept_queue_capacity}, refused_share="
+                f"{self.refused_share:.4g}, sufficient={self.sufficient})")
+
+
+def storm_refusals(clients, duration, service_rate, workers, capacity, background_rate=0.0):
+    r"""(expected first attempts of a storm, expected of them refused), exact.
+
+    A storm of ``clients`` first attempts at rate N/T during [0, T) (plus a
+    steady ``background_rate``) into an empty M/M/c/K queue, K = workers +
+    ``capacity`` (the accept queue's capacity): the storm's attempts see
+    the refusal probability :math:`p_K(t)` (PASTA), so
+    :math:`N/T \int_0^T p_K(t)\,dt` of them are refused.  The integral is
+    taken by uniformization of the constant-rate chain over [0, T] (kernel
+    ``queuemath._kernels.transient.uniformized``: positive terms, relative
+    error about 1e-13; about :math:`(\lambda + c\mu) T` steps of O(K)).
+
+    Parameters
+    ----------
+    clients : float
+        N, at least 0.
+    duration : float
+        T > 0. [s]
+    service_rate : float
+        One worker's rate. [1/s]
+    workers : int
+        c >= 1.
+    capacity : int
+        The accept queue's capacity, at least 0 (see
+        :func:`accept_queue_capacity`).
+    background_rate : float, default 0
+        Steady attempts besides the storm (they load the queue; they are not
+        counted). [1/s]
+
+    Returns
+    -------
+    (float, float)
+
+    Examples
+    --------
+    >>> attempts, refused = storm_refusals(300, 2.0, 50.0, 1, 5)
+    >>> round(refused / attempts, 3)
+    0.65
+    """
+    n = float(_validate.nonnegative("clients", clients))
+    t = float(_validate.positive("duration", duration))
+    mu = float(_validate.positive("service_rate", service_rate))
+    c = int(_validate.integer("workers", workers, minimum=1))
+    q = int(_validate.integer("capacity", capacity, minimum=0))
+    bg = float(_validate.nonnegative("background_rate", background_rate))
+    return _refusals(n / t, t, mu, c, q, bg)
+
+
+def _refusals(rate, t, mu, c, q, bg, start=None):
+    """(rate t, rate int_0^t p_K) from ``start`` (default empty)."""
+    k = c + q
+    states = np.arange(k + 1)
+    if start is None:
+        p0 = np.zeros(k + 1)
+        p0[0] = 1.0
+    else:
+        p0 = np.asarray(start, dtype=float)
+    if rate == 0:
+        return 0.0, 0.0
+    _, area = _transient.uniformized(np.full(k + 1, rate + bg), mu * np.minimum(states, c),
+                                     p0, t)
+    return rate * t, rate * float(area[-1])
+
+
+def _storm_inputs(clients, duration, service_rate, target_refused, background_rate):
+    n = float(_validate.nonnegative("clients", clients))
+    t = float(_validate.positive("duration", duration))
+    mu = float(_validate.positive("service_rate", service_rate))
+    target = float(_validate.probability("target_refused", target_refused))
+    bg = float(_validate.nonnegative("background_rate", background_rate))
+    if not np.isfinite(n / t):
+        raise ValueError(f"duration={t!r} is too short for {n!r} clients: the storm's "
+                         "arrival rate clients/duration overflows a double")
+    return n / t, t, mu, target, bg
+
+
+def _smallest(value, lo, hi, target):
+    """The smallest integer x in (lo, hi] with value(x) <= target, for a
+    value falling in x with value(lo) > target >= value(hi): regula falsi
+    on log(value/target), Illinois-style (the end kept twice counts half),
+    and a bisection where an end is kept three times."""
+    def f(x):
+        v = value(x)
+        return float(np.log(v / target)) if v > 0 else -np.inf
+    f_lo, f_hi = f(lo), f(hi)
+    last, kept = 0, 0
+    while hi - lo > 1:
+        if np.isfinite(f_hi) and np.isfinite(f_lo) and kept < 2:
+            guess = lo + (hi - lo) * f_lo / (f_lo - f_hi)
+            mid = int(min(max(round(guess), lo + 1), hi - 1))
+        else:
+            mid, kept = (lo + hi) // 2, 0
+        f_mid = f(mid)
+        moved = 1 if f_mid <= 0 else -1
+        if moved > 0:
+            hi, f_hi = mid, f_mid
+        else:
+            lo, f_lo = mid, f_mid
+        if moved == last:
+            kept += 1
+            if moved > 0:
+                f_lo /= 2
+            else:
+                f_hi /= 2
+        else:
+            kept = 0
+        last = moved
+    return hi
+
+
+def min_backlog_for_storm(clients, duration, service_rate, workers, *, target_refused,
+                          os="linux", somaxconn=None, background_rate=0.0):
+    r"""The smallest ``listen()`` backlog for which the expected share of a
+    storm's first attempts refused is at most ``target_refused``.
+
+    The storm is :func:`storm_refusals`'s (exact transient from an empty
+    queue); the share falls as the backlog grows, so a bisection over the
+    backlogs the OS honours finds the smallest (about a dozen transients).
+    Where even the OS maximum does not suffice, the answer says so
+    (``sufficient`` False) and gives the OS maximum with its share: more
+    workers, a higher ``somaxconn`` or a smaller storm are then the remedy.
+
+    Parameters
+    ----------
+    clients : float
+        Expected first attempts in the storm, at least 0.
+    duration : float
+        The storm's length, > 0. [s]
+    service_rate : float
+        Connections one worker accepts and handles per second. [1/s]
+    workers : int
+        At least 1.
+    target_refused : float
+        Keyword only: largest acceptable expected share of the storm's
+        first attempts refused, in (0, 1).
+    os, somaxconn
+        As in :func:`accept_queue_capacity`.
+    background_rate : float, default 0
+        Steady attempts besides the storm (they load the queue; the share is
+        the storm's own). [1/s]
+
+    Returns
+    -------
+    StormAdvice
+
+    Notes
+    -----
+    First attempts only, as :func:`login_storm`: retries of refused clients
+    add load later (see :func:`simulate_storm`), so a target on first
+    attempts is the optimistic half of the story.
+
+    Examples
+    --------
+    >>> a = min_backlog_for_storm(300, 2.0, 50.0, 1, target_refused=0.05,
+    ...                           os="windows-nt-4.0-server")
+    >>> a.backlog, a.sufficient
+    (189, True)
+    >>> a = min_backlog_for_storm(30000, 3.0, 200.0, 16, target_refused=1e-5, os="linux")
+    >>> a.sufficient, a.backlog, round(a.refused_share, 2)
+    (False, 4096, 0.54)
+    """
+    rate, t, mu, target, bg = _storm_inputs(clients, duration, service_rate, target_refused,
+                                            background_rate)
+    c = int(_validate.integer("workers", workers, minimum=1))
+    top = int(os_max_backlog(os, somaxconn=somaxconn))
+    done = {}
+
+    def share(backlog):
+        q = int(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn))
+        if q not in done:
+            done[q] = _refusals(rate, t, mu, c, q, bg)
+        attempts, refused = done[q]
+        return q, attempts, refused, (refused / attempts if attempts > 0 else 0.0)
+
+    q, attempts, refused, s = share(top)
+    if s > target:
+        return StormAdvice(top, c, q, attempts, refused, False, top)
+    if share(0)[3] <= target:
+        hi = 0
+    else:
+        hi = _smallest(lambda b: share(b)[3], 0, top, target)
+    q, attempts, refused, _ = share(hi)
+    return StormAdvice(hi, c, q, attempts, refused, True, top)
+
+
+def min_workers_for_storm(clients, duration, service_rate, backlog, *, target_refused,
+                          os="linux", somaxconn=None, background_rate=0.0, max_workers=100_000):
+    r"""The fewest workers for which the expected share of a storm's first
+    attempts refused is at most ``target_refused``, at a given backlog.
+
+    As :func:`min_backlog_for_storm`, searching the workers (doubling, then
+    bisection: the share falls as workers are added).  Where ``max_workers``
+    do not suffice, ``sufficient`` is False and ``workers`` is
+    ``max_workers``.
+
+    Parameters
+    ----------
+    clients, duration, service_rate, target_refused, os, somaxconn, background_rate
+        As in :func:`min_backlog_for_storm`.
+    backlog : int
+        The ``listen()`` backlog.
+    max_workers : int, default 100000
+        Where the search stops.
+
+    Returns
+    -------
+    StormAdvice
+
+    Examples
+    --------
+    >>> a = min_workers_for_storm(300, 2.0, 50.0, 5, target_refused=0.01,
+    ...                           os="windows-nt-4.0-server")
+    >>> a.workers, a.sufficient
+    (5, True)
+    """
+    rate, t, mu, target, bg = _storm_inputs(clients, duration, service_rate, target_refused,
+                                            background_rate)
+    cap = int(_validate.integer("max_workers", max_workers, minimum=1))
+    q = int(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn))
+    top = int(os_max_backlog(os, somaxconn=somaxconn))
+    done = {}
+
+    def share(c):
+        if c not in done:
+            done[c] = _refusals(rate, t, mu, c, q, bg)
+        attempts, refused = done[c]
+        return attempts, refused, (refused / attempts if attempts > 0 else 0.0)
+
+    # first probe: the workers that carry the attempts' mean rate (fewer
+    # refuse a share of the order of the excess); then doubling to a bracket
+    lo, hi = 0, min(cap, max(1, int(np.ceil((rate + bg) / mu))))
+    while share(hi)[2] > target:
+        if hi >= cap:
+            attempts, refused, _ = share(cap)
+            return StormAdvice(int(backlog), cap, q, attempts, refused, False, top)
+        lo, hi = hi, min(2 * hi, cap)
+    if lo == 0 and hi > 1:
+        lo = 1
+        if share(1)[2] <= target:
+            hi = 1
+    if hi - lo > 1:
+        hi = _smallest(lambda c: share(c)[2], lo, hi, target)
+    attempts, refused, _ = share(hi)
+    return StormAdvice(int(backlog), hi, q, attempts, refused, True, top)
