@@ -484,4 +484,6 @@ def test_import_stays_light_and_subpackages_load_on_use():
 def test_there_is_a_license_for_the_declared_licence():
     text = (PACKAGE.parent / "LICENSE").read_text()
     assert "BSD 3-Clause" in text or "Redistribution and use in source and binary forms" in text
-    assert 'license = { text = "BSD-3-Clause" }' in (PACKAGE.parent / "pyproject.toml").read_text()
+    project = (PACKAGE.parent / "pyproject.toml").read_text()
+    # an SPDX expression (PEP 639), and the file it names shipped with it
+    assert 'license = "BSD-3-Clause"' in project and 'license-files = ["LICENSE"]' in project

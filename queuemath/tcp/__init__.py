@@ -21,10 +21,12 @@ KB articles behind each rule).  A morning login storm is a transient
 :func:`fluid_storm`                  its fluid approximation
 :func:`retry_schedule`               when a refused client tries again
 :func:`simulate_storm`               a storm with retries, by simulation
+:func:`observe`                      watch a live listener (Linux)
 ===================================  ==========================================
 """
 from .backlog import (KNOWN_OS, OVERFLOW, BacklogAdvice, ListenQueue, accept_queue_capacity,
                       min_backlog, os_family, os_max_backlog)
+from .observe import Observation, counters, listeners, observe
 from .storm import (SYN_RETRIES, FluidStorm, StormAdvice, StormResult, StormSimulation,
                     fluid_storm, login_storm, min_backlog_for_storm, min_workers_for_storm,
                     retry_schedule, simulate_storm, storm_refusals)
@@ -33,4 +35,5 @@ __all__ = ["accept_queue_capacity", "os_max_backlog", "os_family", "ListenQueue"
            "min_backlog", "BacklogAdvice", "KNOWN_OS", "OVERFLOW", "login_storm",
            "StormResult", "fluid_storm", "FluidStorm", "retry_schedule", "SYN_RETRIES",
            "simulate_storm", "StormSimulation", "storm_refusals", "min_backlog_for_storm",
-           "min_workers_for_storm", "StormAdvice"]
+           "min_workers_for_storm", "StormAdvice", "observe", "Observation", "listeners",
+           "counters"]

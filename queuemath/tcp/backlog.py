@@ -523,6 +523,11 @@ class BacklogAdvice(namedtuple("BacklogAdvice",
     def refusal_probability(self):
         return self.blocking
 
+    @property
+    def accept_queue_capacity(self):
+        """The accept queue's capacity (alias of ``accept_queue``)."""
+        return self.accept_queue
+
 
 @_validate.pandas_io
 def min_backlog(arrival_rate, service_rate, servers=None, *, target_blocking=None,
