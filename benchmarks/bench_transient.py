@@ -7,7 +7,9 @@ tridiagonal Jacobian, queuemath 0.3's solver), side by side in one run.
 The storm of the issue: 3 s at 10,000 attempts/s (five times 2000/s) into
 16 workers of 200/s, accept queues of growing capacity; the expected
 refused share over the storm and the final law from both, their largest
-difference, and seconds.  Writes benchmarks/bench_transient.csv.
+difference, and seconds.  Then the burst inverses of the issue's new-user
+question, timed once each (numba's compiled sweep already cached), target
+under 10 s.  Writes benchmarks/bench_transient.csv.
 """
 import csv
 import time
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from queuemath import tcp
 from queuemath._kernels import transient as tr
 
 HERE = Path(__file__).resolve().parent
@@ -51,6 +54,18 @@ def main():
               f"{r['seconds_bdf']:.1f} s, ratio {r['ratio']:.0f}; refused share "
               f"{r['share_uniformized']:.10f} vs {r['share_bdf']:.10f}; "
               f"law difference {r['max_law_difference']:.1e}")
+    # the new user's question: min_backlog(2000, 200, 16, 1e-5) in steady state,
+    # then a 3-s burst at five times the rate
+    for name, call in [
+            ("min_backlog_for_storm (30000 in 3 s, 16 workers)",
+             lambda: tcp.min_backlog_for_storm(RATE * T, T, MU, C, target_refused=1e-5)),
+            ("min_workers_for_storm (30000 in 3 s, backlog 4096)",
+             lambda: tcp.min_workers_for_storm(RATE * T, T, MU, 4096, target_refused=1e-5)),
+            ("min_backlog_for_storm (30000 in 3 s, 45 workers)",
+             lambda: tcp.min_backlog_for_storm(RATE * T, T, MU, 45, target_refused=1e-5))]:
+        t0 = time.perf_counter()
+        answer = call()
+        print(f"{name}: {time.perf_counter() - t0:.2f} s -> {answer}")
 
 
 if __name__ == "__main__":
