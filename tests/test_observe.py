@@ -35,6 +35,7 @@ def test_observe_sees_the_overflows_of_a_small_backlog():
     # counting at the window's two edges can differ by the attempts in flight
     assert abs(seen["attempts"] - offered) <= max(5, 0.03 * offered)
     assert seen["arrival_rate"] == pytest.approx(offered / seen["window"], rel=0.05)
+    assert seen["handshake_rate"] + seen["overflow_rate"] == pytest.approx(seen["arrival_rate"])
     assert abs(seen["measured_refusal"] - seen["predicted_refusal"]) < 0.15
     dist = seen["queue_length_distribution"]
     assert len(dist) == 4 and abs(sum(dist) - 1) < 1e-12 and dist[-1] > 0.2

@@ -109,6 +109,8 @@ class Observation:
         Attempts per second seen: completed handshakes plus overflows. [1/s]
     overflow_rate
         Overflows per second (``ListenOverflows``). [1/s]
+    handshake_rate
+        Completed handshakes per second (``PassiveOpens``). [1/s]
     measured_refusal
         Overflows over attempts.
     backlog_limit, accept_queue_capacity
@@ -128,6 +130,7 @@ class Observation:
         opens = after["PassiveOpens"] - before["PassiveOpens"]
         attempts = opens + overflows
         self.attempts, self.overflows = int(attempts), int(overflows)
+        self.handshake_rate = opens / self.duration
         self.arrival_rate = attempts / self.duration
         self.overflow_rate = overflows / self.duration
         self.measured_refusal = overflows / attempts if attempts else 0.0
@@ -147,6 +150,7 @@ class Observation:
         return dict(port=self.port, duration=self.duration, samples=self.samples,
                     attempts=self.attempts, overflows=self.overflows,
                     arrival_rate=self.arrival_rate, overflow_rate=self.overflow_rate,
+                    handshake_rate=self.handshake_rate,
                     measured_refusal=self.measured_refusal, backlog_limit=self.backlog_limit,
                     accept_queue_capacity=self.accept_queue_capacity,
                     queue_length_distribution=self.queue_length_distribution.tolist(),
