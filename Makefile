@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	$(BIN)/ruff check queuemath tests benchmarks paper
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 report: $(STAMP)
 	$(BIN)/python paper/build.py
