@@ -524,7 +524,7 @@ class MMcK(QueueModel):
             c, mu = (np.broadcast_to(v, shape)[low].astype(float) for v in (self._c, self._mu))
             x = c * mu * t[low]
             y = x * np.maximum(1.0, np.exp(L))
-            short = (y + 12.0 * np.sqrt(y) + 60.0 <= _kw.LOW_TERMS) & (m > 0)
+            short = (_special.poisson_reach(y) <= _kw.LOW_TERMS) & (m > 0)
             if short.any():
                 logs = self._logs
                 log_none = np.broadcast_to(logs["log_pc"] + logs["log_z"] - logs["log_admit"],

@@ -42,7 +42,6 @@ from . import _validate
 from ._kernels import embedded as _emb
 from ._kernels import laws as _laws
 from ._kernels import mg1k_wait as _mw
-from ._kernels import phase as _phase
 from ._kernels import phase_wait as _pw
 from ._model import Parameter, QueueModel, SimulationSpec, quantity, require_arrivals
 
@@ -363,9 +362,7 @@ class MG1K(QueueModel):
         for li, ki in zip(self._lam.ravel(), self._k.ravel()):
             key = (float(li), int(ki))
             if key not in done:
-                done[key] = None if key[0] == 0 or key[1] == 1 else _pw.PhaseWait(
-                    alpha, T, exit_rates, 1, key[1],
-                    *_phase.solve(key[0], alpha, T, exit_rates, 1, key[1], vectors=True))
+                done[key] = _pw.PhaseWait.at(alpha, T, exit_rates, key[0], 1, key[1])
             laws.append(done[key])
         return laws
 

@@ -318,23 +318,25 @@ class MPHcK(QueueModel):
         law, made, out = self._law, {}, []
         for key in keys:
             if key not in made:
-                lam, c, k = key
-                made[key] = None if lam == 0 or k == c else _pw.PhaseWait(
-                    law.alpha, law.T, law.exit_rates, c, k, *done[key])
+                made[key] = _pw.PhaseWait.at(law.alpha, law.T, law.exit_rates, *key,
+                                             solved=done[key])
             out.append(made[key])
         return out
 
-    def _wait_moment(self, response):
-        out = np.array([0.0 if w is None else w.moments(response)[1] - w.moments(response)[0] ** 2
-                        for w in self._time_laws])
-        return out.reshape(self._lam.shape)
+    @staticmethod
+    def _variance(w):
+        if w is None:
+            return 0.0
+        first, second = w.moments()
+        return second - first ** 2
 
     @quantity
     def var_wait(self):
         r"""Variance of an admitted customer's wait, from the moments of its
         law (:math:`E[W] = \sum_l a_l/\Lambda`, :math:`E[W^2] = 2\sum_l
         (l+1)a_l/\Lambda^2`; see :meth:`log_wait_sf`). [s^2]"""
-        return np.maximum(self._wait_moment(False), 0.0)
+        out = np.array([self._variance(w) for w in self._time_laws])
+        return np.maximum(out.reshape(self._lam.shape), 0.0)
 
     def log_wait_sf(self, t):
         r""":math:`\log P(W_q > t)` for an admitted customer (FIFO), finite

@@ -63,6 +63,17 @@ class PhaseWait:
     laws at levels c..K, from ``phase.solve(..., vectors=True)``.
     """
 
+    @classmethod
+    def at(cls, alpha, T, exit_rates, lam, c, k, solved=None):
+        """The law at one point, or None where nobody waits (no arrivals, or
+        no room beyond the servers); ``solved`` is ``phase.solve(...,
+        vectors=True)`` of the point where the caller has it."""
+        if lam == 0 or k == c:
+            return None
+        if solved is None:
+            solved = _phase.solve(lam, alpha, T, exit_rates, c, k, vectors=True)
+        return cls(alpha, T, exit_rates, c, k, *solved)
+
     def __init__(self, alpha, T, exit_rates, c, k, log_mass, rows):
         moves, done, restart, _ = _phase.full_level(alpha, T, exit_rates, c)
         out = moves.sum(axis=1) + done
@@ -119,8 +130,7 @@ class PhaseWait:
                                  for x in (wait, start, own, fin))
         self.log_a.append(wait)
         self.log_d.append(start)
-        self.log_ra.append(max(wait, own) + np.log1p(np.exp(-abs(wait - own)))
-                           if max(wait, own) > -np.inf else -np.inf)
+        self.log_ra.append(float(np.logaddexp(wait, own)))
         self.log_rd.append(fin)
 
     def _step(self):
@@ -150,10 +160,6 @@ class PhaseWait:
         while len(self.log_a) <= steps:
             self._step()
 
-    @staticmethod
-    def _reach(x):
-        return int(np.ceil(x + 12.0 * np.sqrt(x) + 60.0))
-
     def _sequence(self, name, top):
         """Steps 0..top of a logged sequence; ``cum_d``/``cum_rd``: the
         masses started (finished) before each step."""
@@ -171,7 +177,7 @@ class PhaseWait:
         fin = np.isfinite(flat)
         if fin.any():
             x = self.rate * flat[fin]
-            top = self._reach(float(x.max()))
+            top = _special.poisson_reach(float(x.max()))
             s = self._sequence(name, top)
             l = np.arange(top + 1, dtype=float)
             res = np.empty(x.size)

@@ -185,6 +185,15 @@ def log_poisson_pmf(k, mean):
     return -stirlerr(k) - bd0(k, mean) - 0.5 * np.log(2 * np.pi * k)
 
 
+def poisson_reach(mean):
+    r"""The count :math:`\lceil m + 12\sqrt m + 60\rceil` past which a
+    Poisson(m) law holds less than :math:`e^{-70}` of its mass: where the
+    uniformization sums stop (an int for a float, an int array for an
+    array)."""
+    top = np.ceil(np.asarray(mean, dtype=float) + 12.0 * np.sqrt(mean) + 60.0).astype(np.int64)
+    return int(top) if top.ndim == 0 else top
+
+
 def log_poisson_all(k, mean):
     """log P(X = k) for X ~ Poisson(mean), any k >= 0 and mean >= 0 that
     broadcast (Loader's form for k >= 1, mean > 0: relative 1e-15 where

@@ -119,7 +119,7 @@ def uniformized(birth, death, p0, duration):
     if rate <= 0 or duration <= 0:
         return v.copy(), v * max(duration, 0.0)
     x = rate * duration
-    top = int(np.ceil(x + 12.0 * np.sqrt(x) + 60.0))
+    top = _special.poisson_reach(x)
     k = np.arange(top + 1, dtype=float)
     with np.errstate(under="ignore"):
         weight = np.exp(_special.log_poisson_all(k, x))

@@ -542,7 +542,7 @@ def log_response_cdf_low(L, m, c, x, log_k0, log_none):
     out = np.full(x.size, -np.inf)
     rho_up = np.maximum(1.0, np.exp(L))
     y = x * rho_up
-    top = np.ceil(y + 12.0 * np.sqrt(y) + 60.0).astype(np.int64)
+    top = _special.poisson_reach(y)
     order = np.argsort(top)
     start = 0
     while start < order.size:

@@ -448,40 +448,28 @@ class ListenQueue(QueueModel):
             return (1 - b ** n) / (1 - b ** (n + 1))
 
         def gap(q):                      # increasing in q: B(q) rises, share(B) falls
-            b = float(RetrialMMcK(lam, mu, int(c), k, retry_rate=nu,
-                                  retry_probability=q).blocking)
+            try:
+                b = float(RetrialMMcK(lam, mu, int(c), k, retry_rate=nu,
+                                      retry_probability=q).blocking)
+            except ValueError:
+                return np.inf            # an overloaded orbit with no law: above the root
             return q - share(b)
-        # bracket the root from below, halving 1 - q (near 1 an overloaded
-        # orbit has no stationary law: that is above the root too)
-        lo, hi = 0.0, None
+        # bracket the root from below, halving 1 - q; then, where the top end
+        # has no law, bisect down to one that has
+        lo, hi, g_hi = 0.0, None, None
         for step in range(1, 60):
             q = 1.0 - 0.5 ** step
-            try:
-                g = gap(q)
-            except ValueError:
-                hi = q
-                break
+            g = gap(q)
             if g >= 0:
-                hi = q
+                hi, g_hi = q, g
                 break
             lo = q
-        try:
-            g_hi = gap(hi)
-        except ValueError:
-            g_hi = None
-        if g_hi is None:
-            # the root lies where the chain still has a law: bisect the bracket
-            # down until its top end is solvable
-            while True:
-                mid = 0.5 * (lo + hi)
-                try:
-                    g_mid = gap(mid)
-                except ValueError:
-                    hi = mid
-                    continue
-                if g_mid >= 0:
-                    hi = mid
-                    break
+        while not np.isfinite(g_hi):
+            mid = 0.5 * (lo + hi)
+            g = gap(mid)
+            if g >= 0:
+                hi, g_hi = mid, g
+            else:
                 lo = mid
         q = brentq(gap, lo, hi, xtol=1e-12, rtol=1e-12)
         return RetrialMMcK(lam, mu, int(c), k, retry_rate=nu, retry_probability=q)
