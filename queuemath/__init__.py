@@ -10,7 +10,7 @@ that cross-checks them (:func:`simulate`, :func:`crosscheck`); every model
 on one contract (``quantities``, ``summary()``, :func:`compare`).
 
 ``import queuemath`` loads numpy and scipy.special only; ``qm.tcp``,
-``qm.plot`` and ``qm.symbolic`` are imported on first use.
+``qm.networks``, ``qm.plot`` and ``qm.symbolic`` are imported on first use.
 """
 import importlib
 
@@ -49,9 +49,9 @@ __all__ = [
     "birth_death_transient",
 ]
 
-#: Subpackages imported on first use: tcp and plot (matplotlib) and
+#: Subpackages imported on first use: tcp, networks, plot (matplotlib) and
 #: symbolic (sympy) stay out of ``import queuemath``.
-_LAZY = ("tcp", "plot", "symbolic")
+_LAZY = ("tcp", "plot", "symbolic", "networks")
 
 
 def __getattr__(name):

@@ -185,6 +185,9 @@ class QueueModel:
     closed_form = True
     #: True where the quantities are an approximation (MGcKApprox).
     approximate = False
+    #: The parameters that vary from point to point (summary()'s columns for
+    #: an array model); None: all of them.  A network's station vectors do not.
+    point_parameters = None
 
     # -- storing parameters ---------------------------------------------------
     def _store(self, given, numeric, *, raw=(), laws=None):
@@ -283,6 +286,14 @@ class QueueModel:
         value = self._params[name]
         return str(int(value.flat[0])) if np.all(value == value.flat[0]) else letter
 
+    def quantity_value(self, name):
+        """The model's value of ``name``, as :func:`queuemath.crosscheck`
+        sets it beside a simulated estimate: a quantity's value (networks
+        also answer for their per-station rows, ``utilization[1]``)."""
+        if name not in self.quantities:
+            raise ValueError(f"{type(self).__name__} has no quantity {name!r}")
+        return float(getattr(self, name))
+
     # -- display ------------------------------------------------------------------
     def __repr__(self):
         shown = [f"{name}={_show(value)}" for name, value in self._given.items()
@@ -314,7 +325,8 @@ class QueueModel:
             return frame
         columns = {}
         for name, arr in self._params.items():
-            if isinstance(arr, np.ndarray):
+            if isinstance(arr, np.ndarray) and (self.point_parameters is None
+                                                or name in self.point_parameters):
                 columns[name] = np.broadcast_to(arr, self._shape).ravel()
         for name in self.quantities:
             columns[name] = np.broadcast_to(values[name], self._shape).ravel()
@@ -468,8 +480,11 @@ def compare(models, names=None):
                 v = getattr(m, n, None)
                 if not isinstance(v, (int, float)):
                     continue
-            col[n] = v.item() if isinstance(v, np.ndarray) else (
-                v if isinstance(v, (int, float, str)) else _laws.describe(v))
+            if isinstance(v, np.ndarray):
+                # a network's station vector reads as its repr does
+                col[n] = v.item() if v.size == 1 else _show(v)
+            else:
+                col[n] = v if isinstance(v, (int, float, str)) else _laws.describe(v)
         table = m.summary()
         for q in table.index:
             col[q] = float(table.loc[q, "value"])

@@ -919,3 +919,130 @@ def birth_death_law(birth, death, p0, t, dps=40):
         law = [out[0, n] for n in range(size)]
         # the extra column does not leak mass: the time in N is its own entry
         return law, out[0, size]
+
+
+# -- networks ------------------------------------------------------------------
+
+def _station_factor(d, c, n):
+    """D^n / beta(n), beta(n) = min(n, c)! c^(n - c)+ (c = None: delay)."""
+    d = mp.mpf(d)
+    if c is None:
+        return d ** n / mp.factorial(n)
+    return d ** n / (mp.factorial(min(n, c)) * mp.mpf(c) ** max(n - c, 0))
+
+
+def closed_network_states(demands, servers, think, population, dps=40):
+    """(X, [Q_i]) of a single-class closed product-form network by summing
+    the product-form law over every state (n_0 thinking, n_1..n_M at the
+    stations, summing to N).  X is the completion rate at a station with a
+    positive demand, sum pi(s) min(n_i, c_i)/D_i: the definition of
+    throughput, not G(N-1)/G(N).  ``servers`` entries None for delay."""
+    m = len(demands)
+    with mp.workdps(dps):
+        weights, states = [], []
+        for s in itertools.product(range(population + 1), repeat=m):
+            rest = population - sum(s)
+            if rest < 0:
+                continue
+            w = (mp.mpf(think) ** rest / mp.factorial(rest)) if think > 0 else (
+                mp.mpf(1) if rest == 0 else mp.mpf(0))
+            for d, c, n in zip(demands, servers, s):
+                w *= _station_factor(d, c, n) if d > 0 else (1 if n == 0 else 0)
+            if w:
+                weights.append(w)
+                states.append(s)
+        g = mp.fsum(weights)
+        probs = [w / g for w in weights]
+        i = next(j for j, d in enumerate(demands) if d > 0)
+        ci = servers[i]
+        x = mp.fsum(p * (s[i] if ci is None else min(s[i], ci)) for p, s in zip(probs, states)) \
+            / mp.mpf(demands[i])
+        q = [mp.fsum(p * s[j] for p, s in zip(probs, states)) for j in range(m)]
+        return x, q
+
+
+def closed_network_convolution(demands, servers, think, population, dps=60):
+    """(X, [Q_i]) from the normalising constants G = f_0 * f_1 * ... (the
+    definition of G, convolved term by term): X = G(N-1)/G(N),
+    Q_i = sum_k k f_i(k) G_{-i}(N-k) / G(N)."""
+    big = population
+    with mp.workdps(dps):
+        fs = [[_station_factor(d, c, n) for n in range(big + 1)] for d, c in zip(demands, servers)]
+        z = [mp.mpf(think) ** n / mp.factorial(n) for n in range(big + 1)]
+
+        def conv(a, b):
+            return [mp.fsum(a[k] * b[n - k] for k in range(n + 1)) for n in range(big + 1)]
+        g = z
+        for f in fs:
+            g = conv(g, f)
+        q = []
+        for i in range(len(fs)):
+            others = z
+            for j, f in enumerate(fs):
+                if j != i:
+                    others = conv(others, f)
+            q.append(mp.fsum(k * fs[i][k] * others[big - k] for k in range(big + 1)) / g[big])
+        return g[big - 1] / g[big], q
+
+
+def open_network_chain(external, mu, servers, capacity, routing, dps=30):
+    """Stationary law of an open network with finite buffers (loss at a full
+    station) built state by state from its transitions and solved densely
+    at ``dps`` digits: (states, pi)."""
+    m = len(mu)
+    states = list(itertools.product(*[range(k + 1) for k in capacity]))
+    index = {s: i for i, s in enumerate(states)}
+    size = len(states)
+    with mp.workdps(dps):
+        q = mp.zeros(size, size)
+        for s in states:
+            a = index[s]
+            for i in range(m):
+                if external[i] > 0 and s[i] < capacity[i]:
+                    t = list(s)
+                    t[i] += 1
+                    q[a, index[tuple(t)]] += mp.mpf(external[i])
+            for j in range(m):
+                rate = mp.mpf(mu[j]) * min(s[j], servers[j])
+                if rate == 0:
+                    continue
+                out = mp.mpf(1)
+                for i in range(m):
+                    p = mp.mpf(routing[j][i])
+                    out -= p
+                    if p == 0 or i == j:
+                        continue
+                    t = list(s)
+                    t[j] -= 1
+                    if s[i] < capacity[i]:
+                        t[i] += 1
+                    q[a, index[tuple(t)]] += rate * p
+                if out > 0:
+                    t = list(s)
+                    t[j] -= 1
+                    q[a, index[tuple(t)]] += rate * out
+        for a in range(size):
+            q[a, a] = -mp.fsum(q[a, b] for b in range(size) if b != a)
+        lhs = q.T
+        for b in range(size):
+            lhs[size - 1, b] = 1
+        rhs = mp.zeros(size, 1)
+        rhs[size - 1] = 1
+        pi = mp.lu_solve(lhs, rhs)
+        return states, [pi[i] for i in range(size)]
+
+
+def mmc_mean_in_system(lam, mu, c, dps=40):
+    """Mean number in an M/M/c queue by summing the stationary series (the
+    geometric tail in closed form)."""
+    with mp.workdps(dps):
+        lam, mu = mp.mpf(lam), mp.mpf(mu)
+        a = lam / mu
+        rho = a / c
+        head = [a ** n / mp.factorial(n) for n in range(c)]
+        tail0 = a ** c / mp.factorial(c)
+        norm = mp.fsum(head) + tail0 / (1 - rho)
+        mean = mp.fsum(n * h for n, h in enumerate(head))
+        # sum_{n >= c} n tail0 rho^(n-c) = tail0 (c/(1-rho) + rho/(1-rho)^2)
+        mean += tail0 * (c / (1 - rho) + rho / (1 - rho) ** 2)
+        return mean / norm

@@ -48,7 +48,8 @@ RUN, WARM, BATCHES = 10.0, 3.0, 50
 MIN_REPLICATIONS, MIN_ARRIVALS, MAX_REPLICATIONS = 20, 2000, 4096
 #: Default budgets of a precision-driven run: the compiled Markov engine
 #: does ~5e7 events/s, the general (numpy) engine ~2e6 arrivals/s.
-MAX_ARRIVALS = {"markov": 100_000_000, "retrial": 100_000_000, "general": 10_000_000}
+MAX_ARRIVALS = {"markov": 100_000_000, "retrial": 100_000_000, "network": 50_000_000,
+                "general": 10_000_000}
 #: How many times a run whose checks fail is restarted with replications
 #: twice as long; how many fresh stages a precision-driven run may run after
 #: its main stage.
@@ -70,6 +71,9 @@ def _run_chunk(kind, kwargs, seeds, batches, batch_size, tick=None, start=None):
         kwargs = {key: v for key, v in kwargs.items() if key != "orbit_levels"}
         return _engine.run_retrial(seeds=seeds, batches=batches, batch_steps=batch_size,
                                    tick=tick, **kwargs, **(start or {}))
+    if kind == "network":
+        return _engine.run_network(seeds=seeds, batches=batches, batch_steps=batch_size,
+                                   tick=tick, **kwargs, **(start or {}))
     return _engine.run_general(seeds=seeds, batches=batches, batch_arrivals=batch_size,
                                tick=tick, **kwargs)
 
@@ -79,16 +83,21 @@ def _estimated(model, spec, quantities):
     estimator, less those that cannot happen: blocking without a capacity,
     waiting without room to wait (Erlang B), abandonment without patience."""
     a = spec.arguments
-    unlimited = not np.isfinite(a.get("k", np.inf))
-    no_room = a.get("k", np.inf) <= a["c"]
-    skip = set()
-    if unlimited:
-        skip.add("blocking")
-    if no_room:
-        skip |= {"p_wait", "mean_queue", "mean_wait"}
-    if not a.get("theta"):
-        skip.add("p_abandon")
-    names = tuple(q for q in model.quantities if q in ESTIMATORS and q not in skip)
+    if spec.engine == "network":
+        # a closed network without think time has all N at its stations
+        names = tuple(q for q in model.quantities if q in ESTIMATORS
+                      and q not in a.get("fixed", ()))
+    else:
+        unlimited = not np.isfinite(a.get("k", np.inf))
+        no_room = a.get("k", np.inf) <= a["c"]
+        skip = set()
+        if unlimited:
+            skip.add("blocking")
+        if no_room:
+            skip |= {"p_wait", "mean_queue", "mean_wait"}
+        if not a.get("theta"):
+            skip.add("p_abandon")
+        names = tuple(q for q in model.quantities if q in ESTIMATORS and q not in skip)
     if quantities is None:
         return names
     asked = (quantities,) if isinstance(quantities, str) else tuple(quantities)
@@ -286,6 +295,9 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     kind, kwargs, servers = spec.engine, spec.arguments, spec.servers
     names = _estimated(model, spec, quantities)
     riders, waits = _wait_riders(model, spec, wait_times)
+    if kind == "network":
+        # a network's per-station rows ride on the run, like wait_cdf rows
+        riders = riders + tuple(kwargs["rows"])
     if waits is not None:
         kwargs = dict(kwargs, waits=waits)
     conf = float(_validate.probability("confidence", confidence))
@@ -311,6 +323,10 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     plan = relaxation(spec)
     start = (dict(start_cdf=plan.start_cdf, first_state=plan.first_state)
              if kind in ("markov", "retrial") and stationary_start else None)
+    if kind == "network":
+        kwargs = {key: v for key, v in kwargs.items()}
+        start = (dict(start_cdf=plan.start_cdf, start_states=plan.start_states)
+                 if stationary_start and plan.start_cdf is not None else None)
     relax = math.ceil((RUN + WARM) * plan.relaxation_time * plan.arrival_rate)
     need = max(MIN_ARRIVALS, relax)
     notes = []
@@ -515,7 +531,7 @@ def crosscheck(model, **simulate_kwargs):
         if name.startswith(WAIT_PREFIX):
             exact = float(model.wait_cdf(times[name]))
         else:
-            exact = float(getattr(model, name))
+            exact = model.quantity_value(name)
         est = getattr(result, name)
         rows.append(dict(quantity=name, closed_form=exact, estimate=est.mean, low=est.low,
                          high=est.high, covered=est.covers(exact), status=est.status))

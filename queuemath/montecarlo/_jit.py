@@ -10,7 +10,8 @@ Compiled once per machine (``cache=True``).
 import numba
 import numpy as np
 
-__all__ = ["TALLIES", "RETRIAL_TALLIES", "birth_death", "retrial", "storm"]
+__all__ = ["TALLIES", "RETRIAL_TALLIES", "NETWORK_TALLIES", "birth_death", "retrial", "storm",
+           "network"]
 
 #: Columns of the birth-death tallies, one row per batch of events.
 TALLIES = ("counted", "blocked", "waited", "abandoned", "window", "area_n", "area_busy",
@@ -215,3 +216,108 @@ def retrial(lam, mu, c, k, nu, q, gen, n, m, first_batch, batch_steps, out):
             else:
                 n -= 1
     return n * 4294967296 + m
+
+
+#: Columns of the network tallies (then five per station: area_n,
+#: area_busy, arrivals, refused, completions): cycles or external arrivals,
+#: customers lost, customers admitted from outside (or cycles), customers
+#: leaving (or cycles), time, customers at the queueing stations (time
+#: integral).
+NETWORK_TALLIES = ("counted", "lost", "entered", "departed", "window", "area_n")
+PER_STATION = 5
+
+
+@numba.njit(cache=True, nogil=True)
+def network(external, mu, c, k, cdf, population, reference, queue_mask, gen, n,
+            first_batch, batch_steps, out):
+    """A network of exponential stations: advance ``out.shape[0]`` batches
+    of ``batch_steps`` events from the state ``n`` (updated in place),
+    adding each batch's tallies to its row of ``out`` (columns
+    :data:`NETWORK_TALLIES`, then :data:`PER_STATION` per station).
+
+    An event is an external arrival at a station (rate ``external[i]``) or a
+    completion at one (``mu[i] * min(n_i, c_i)``); a customer completing at
+    j goes to i with probability ``cdf[j, i+1] - cdf[j, i]`` or leaves
+    (with the rest, ``1 - cdf[j, m]``); one arriving at a full station (n_i >= k_i; a customer
+    routed back to its own station is never refused) is lost.  Closed
+    networks (``population >= 0``) count a cycle at each completion at
+    ``reference`` (every completion where it is -1).  Time in a state is
+    credited with its mean, as in :func:`birth_death`.
+    """
+    m = external.size
+    base = 6
+    ext_total = 0.0
+    for i in range(m):
+        ext_total += external[i]
+    for r in range(first_batch, out.shape[0]):
+        row = out[r]
+        for _ in range(batch_steps):
+            total = ext_total
+            inside = 0
+            for i in range(m):
+                b = n[i] if n[i] < c[i] else c[i]
+                total += mu[i] * b
+                if queue_mask[i]:
+                    inside += n[i]
+            h = 1.0 / total
+            row[4] += h
+            row[5] += inside * h
+            for i in range(m):
+                b = n[i] if n[i] < c[i] else c[i]
+                row[base + 5 * i] += n[i] * h
+                row[base + 5 * i + 1] += b * h
+            x = gen.random() * total
+            if x < ext_total:
+                # an external arrival: at which station (the last with a
+                # positive rate, should rounding leave x past the sum)
+                i = -1
+                acc = 0.0
+                for ii in range(m):
+                    if external[ii] > 0:
+                        i = ii
+                        acc += external[ii]
+                        if x < acc:
+                            break
+                row[0] += 1.0
+                row[base + 5 * i + 2] += 1.0
+                if n[i] >= k[i]:
+                    row[1] += 1.0
+                    row[base + 5 * i + 3] += 1.0
+                else:
+                    row[2] += 1.0
+                    n[i] += 1
+                continue
+            x -= ext_total
+            j = -1
+            acc = 0.0
+            for jj in range(m):
+                b = n[jj] if n[jj] < c[jj] else c[jj]
+                if b > 0:
+                    j = jj
+                    acc += mu[jj] * b
+                    if x < acc:
+                        break
+            row[base + 5 * j + 4] += 1.0
+            if population >= 0 and (reference < 0 or reference == j):
+                row[0] += 1.0
+                row[2] += 1.0
+                row[3] += 1.0
+            u = gen.random()
+            if u >= cdf[j, m]:
+                n[j] -= 1
+                if population < 0:
+                    row[3] += 1.0
+                continue
+            i = 0
+            while i < m - 1 and u >= cdf[j, i + 1]:
+                i += 1
+            row[base + 5 * i + 2] += 1.0
+            if i == j:
+                continue
+            n[j] -= 1
+            if n[i] >= k[i]:
+                row[base + 5 * i + 3] += 1.0
+                row[1] += 1.0
+            else:
+                n[i] += 1
+    return 0

@@ -120,6 +120,71 @@ def run_retrial(lam, mu, c, k, nu, q, seeds, batches, batch_steps, tick=None, st
     return d
 
 
+def run_network(external, mu, c, k, routing, population, reference, queue_mask, offset, rows,
+                seeds, batches, batch_steps, tick=None, start_cdf=None, start_states=None,
+                fixed=()):
+    """A network of exponential stations (``_jit.network``): ``external``,
+    ``mu``, ``c``, ``k`` per station (inf allowed for c and k), ``routing``
+    (M, M); ``population`` >= 0 for a closed network (else -1),
+    ``reference`` its cycle-counting station (-1: every completion),
+    ``queue_mask`` the stations counted as "in the system", ``offset`` the
+    engine index of the model's station 0 and ``rows`` the per-station
+    quantities to tally (``utilization[i]``, ``mean_in_system[i]``,
+    ``blocking[i]``); ``fixed`` names quantities that need no estimate.
+    Each replication starts from a state drawn from
+    ``start_cdf`` over the rows of ``start_states`` (None: empty, or a
+    closed network's customers all at station 0)."""
+    from . import _jit
+    gens = generators(seeds)
+    m = len(mu)
+    big = np.iinfo(np.int64).max // 4
+    c_i = np.where(np.isfinite(c), c, big).astype(np.int64)
+    k_i = np.where(np.isfinite(k), k, big).astype(np.int64)
+    routing = np.asarray(routing, dtype=float)
+    cdf = np.zeros((m, m + 1))
+    cdf[:, 1:] = np.cumsum(routing, axis=1)
+    width = len(_jit.NETWORK_TALLIES) + _jit.PER_STATION * m
+    out = np.zeros((len(gens), batches, width))
+    per_call = max(1, _SEGMENT // max(int(batch_steps), 1))
+    ext = np.asarray(external, dtype=float)
+    mu = np.asarray(mu, dtype=float)
+    mask = np.asarray(queue_mask, dtype=np.bool_)
+    for i, g in enumerate(gens):
+        if start_cdf is not None:
+            pick = int(min(np.searchsorted(start_cdf, g.random(), side="right"),
+                           start_cdf.size - 1))
+            n = np.array(start_states[pick], dtype=np.int64)
+        else:
+            n = np.zeros(m, dtype=np.int64)
+            if population > 0:
+                n[0] = population
+        for first in range(0, batches, per_call):
+            last = min(batches, first + per_call)
+            _jit.network(ext, mu, c_i, k_i, cdf, int(population), int(reference), mask, g, n,
+                         first, int(batch_steps), out[i, :last])
+            if tick is not None:
+                tick(float(out[i, first:last, 0].sum()))
+    d = {name: out[:, :, j] for j, name in enumerate(_jit.NETWORK_TALLIES)}
+    d["blocked"] = d["lost"]
+    d["admitted"] = d["departed"]
+    d["abandoned"] = np.zeros_like(d["counted"])
+    d["served"], d["response_sum"] = d["entered"], d["area_n"]
+    base = len(_jit.NETWORK_TALLIES)
+    for row in rows:
+        what, idx = row[:-1].split("[")
+        j = int(idx) + offset
+        col = base + _jit.PER_STATION * j
+        if what == "utilization":
+            num = out[:, :, col + 1]
+            den = d["window"] * (float(c[j]) if np.isfinite(c[j]) else 1.0)
+        elif what == "mean_in_system":
+            num, den = out[:, :, col], d["window"]
+        else:                                   # blocking
+            num, den = out[:, :, col + 3], out[:, :, col + 2]
+        d[row + " num"], d[row + " den"] = num, den
+    return d
+
+
 class _Stream:
     """Per-replication blocks of draws from one distribution."""
 

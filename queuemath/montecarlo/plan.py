@@ -17,6 +17,12 @@ factor :math:`(c_a^2 + c_s^2)/2` of Whitt (1989), at least 1; the run's own
 data then check it (:mod:`queuemath.montecarlo`: warm-up by MSER, drift
 test).
 
+A network's chain is planned the same way when it has at most 1e5 states
+(its own stationary law, from a sparse solve of its rates, starts each
+replication); a larger one on the sum of its stations' relaxation times,
+each station's birth-death chain at the traffic equations' rates, started
+empty and judged by its data like the general engine.
+
 The retrial queue's chain (number present, number in orbit) is not a
 birth-death chain and need not be reversible, so it has no symmetric
 spectrum to read a gap from.  Its time scale is the larger of the inverse real part of the non-zero
@@ -68,6 +74,8 @@ class RunPlan:
     #: cumulative sums); a replication starts from a draw of it.
     start_cdf: np.ndarray = None
     first_state: int = 0
+    #: Networks: the states (rows: numbers at each station) ``start_cdf`` is over.
+    start_states: np.ndarray = None
 
 
 def _chain(lam, mu, c, k, sources, theta):
@@ -204,11 +212,106 @@ def _retrial_plan(a):
     return RunPlan(tau, attempts, float(pi @ total) / attempts, cdf, 0)
 
 
+#: Networks whose chain has at most this many states are planned on it (and
+#: start from its stationary law); larger ones from their stations.
+_NETWORK_STATES = 100_000
+
+
+def _integrated_time(gen, pi, functions):
+    """The largest integrated autocorrelation time pi(f h)/pi(f^2) of the
+    centred functions (Poisson equation Q h = -f on all states but the
+    first, h = 0 there)."""
+    from scipy.sparse.linalg import spsolve
+    inner = gen[1:, 1:].tocsc()
+    tau = 0.0
+    for f in functions:
+        g = f - pi @ f
+        var = pi @ g ** 2
+        if var <= 1e-300 or gen.shape[0] < 2:
+            continue
+        h = np.concatenate([[0.0], np.atleast_1d(spsolve(inner, -g[1:]))])
+        tau = max(tau, float(pi @ (g * h)) / var)
+    return tau
+
+
+def _visits(routing):
+    """Stationary visit ratios of a closed routing (rows summing to 1)."""
+    m = routing.shape[0]
+    lhs = np.vstack([(routing - np.eye(m)).T, np.ones(m)])
+    rhs = np.r_[np.zeros(m), 1.0]
+    return np.clip(np.linalg.lstsq(lhs, rhs, rcond=None)[0], 0.0, None)
+
+
+def _network_rates(a):
+    """Arrival rate at each station, and the rate of what ``counted``
+    counts (external arrivals, or cycles of a closed network)."""
+    from .._kernels import mva as _mva
+    ext, mu, c = (np.asarray(a[x], dtype=float) for x in ("external", "mu", "c"))
+    routing = np.asarray(a["routing"], dtype=float)
+    pop = int(a["population"])
+    m = mu.size
+    if pop < 0:
+        lam = np.linalg.solve(np.eye(m) - routing.T, ext)
+        return lam, float(ext.sum())
+    v = _visits(routing)
+    x, _ = _mva.exact(v / mu, c, 0.0, pop)
+    lam = x[pop] * v
+    ref = int(a["reference"])
+    return lam, float(lam[ref] if ref >= 0 else lam.sum())
+
+
+def _network_plan(a):
+    from .._kernels import netchain as _net
+    ext, mu, c, k = (np.asarray(a[x], dtype=float) for x in ("external", "mu", "c", "k"))
+    pop = int(a["population"])
+    m = mu.size
+    lam, counted = _network_rates(a)
+    # stations in isolation: their birth-death chains (at the traffic
+    # equations' rates) give each one's time scale and where its law ends
+    taus, levels = [], []
+    for i in range(m):
+        ki = min(k[i], pop) if pop >= 0 else k[i]
+        if np.isfinite(c[i]):
+            ci = c[i]
+        else:       # a delay station: servers enough for every customer it may hold
+            ci = pop if pop >= 0 else lam[i] / mu[i] + 10 * math.sqrt(lam[i] / mu[i]) + 50
+        b, d, _, lo = _chain(lam[i], mu[i], max(int(ci), 1), ki if np.isfinite(ki) else None,
+                             None, None)
+        taus.append(1.0 / _gap(b, d) if b.size > 1 else 0.0)
+        levels.append(int(ki) if np.isfinite(ki) else lo + b.size - 1)
+    size = _net.count_states(levels, pop if pop >= 0 else None)
+    if size <= _NETWORK_STATES:
+        ch = _net.build(ext, mu, c, k, a["routing"], levels, pop if pop >= 0 else None)
+        mask = np.asarray(a["queue_mask"], dtype=bool)
+        funcs = [ch.states[:, mask].sum(axis=1).astype(float)] + [
+            ch.states[:, i].astype(float) for i in range(m)]
+        tau = max(_integrated_time(ch.generator, ch.pi, funcs), _slowest(ch.generator))
+        pi = ch.pi
+        if pop >= 0:
+            ref = int(a["reference"])
+            done = ch.busy * mu
+            rate = float(pi @ (done[:, ref] if ref >= 0 else done.sum(axis=1)))
+        else:
+            rate = float(ext.sum())
+        if tau <= 0:
+            tau = 1.0 / float(pi @ ch.total)
+        # the engine steps from event to event: its chain's stationary law
+        # is pi weighted by each state's total rate (a fast station's busy
+        # states hold little time but many events)
+        cdf = np.cumsum(pi * ch.total)
+        cdf /= cdf[-1]
+        return RunPlan(tau, rate, float(pi @ ch.total) / rate, cdf, 0, ch.states)
+    events = float(ext.sum() + lam.sum())
+    return RunPlan(float(sum(taus)), counted, events / counted)
+
+
 def relaxation(spec):
     """:class:`RunPlan` of a model's :class:`~queuemath._model.SimulationSpec`."""
     a = spec.arguments
     if spec.engine == "retrial":
         return _retrial_plan(a)
+    if spec.engine == "network":
+        return _network_plan(a)
     c, k, sources = int(a["c"]), a.get("k"), a.get("sources")
     if spec.engine == "markov":
         lam, mu, theta, factor = float(a["lam"]), float(a["mu"]), a.get("theta"), 1.0

@@ -101,7 +101,15 @@ def wait_name(t):
 def _parts(q):
     if q.startswith(WAIT_PREFIX):
         return (lambda d, c: d[q]), (lambda d, c: d["wait_base"])
-    return RATIOS[q]
+    if q in RATIOS:
+        return RATIOS[q]
+    # a row an engine tallies itself (a network's ``utilization[2]``)
+    return (lambda d, c: d[q + " num"]), (lambda d, c: d[q + " den"])
+
+
+def is_share(q):
+    """A quantity in [0, 1] (a network row shares its base name's kind)."""
+    return q.split("[", 1)[0] in SHARES
 
 
 def _estimator(q):
@@ -381,7 +389,7 @@ def analyse(tallies, names, servers, confidence, cut=None, floor=0, riders=()):
         with np.errstate(divide="ignore", invalid="ignore"):
             per[q] = np.asarray(y / x, dtype=float)
             batch = num(tallies, servers)[:, cut:] / den(tallies, servers)[:, cut:]
-        est[q] = ratio_estimate(y, x, confidence, q in SHARES, weights)
+        est[q] = ratio_estimate(y, x, confidence, is_share(q), weights)
         if est[q].status == "ok" and x.sum() > 0:
             z = y - (y.sum() / x.sum()) * x
             m2 = float(np.mean((z - z.mean()) ** 2))
@@ -401,7 +409,8 @@ def analyse(tallies, names, servers, confidence, cut=None, floor=0, riders=()):
         y, x = num(kept, servers), den(kept, servers)
         with np.errstate(divide="ignore", invalid="ignore"):
             per[q] = np.asarray(y / x, dtype=float)
-        est[q] = ratio_estimate(y, x, confidence, True, weights)
+        est[q] = ratio_estimate(y, x, confidence, q.startswith(WAIT_PREFIX) or is_share(q),
+                                weights)
     return Analysis(est, per, cut, bool(at_limit), drift, corr, nb, skew)
 
 

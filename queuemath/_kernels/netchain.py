@@ -1,0 +1,168 @@
+"""The Markov chain of a network of exponential stations (private kernel):
+states, generator, stationary law and the rates that the exact quantities
+and the simulation plan read from it.
+
+A state is the vector of numbers present at the M stations.  Open
+networks: every vector with n_i <= K_i; closed ones: those that sum to the
+population.  A customer routed to (or arriving at) a full station is lost
+(blocking with loss, JMT's "drop"); a customer completing at station i and
+routed back to i is never refused (it frees its own place).
+"""
+import numpy as np
+
+__all__ = ["MAX_STATES", "states", "count_states", "Chain", "build"]
+
+#: Largest chain solved exactly (a sparse LU of this size takes seconds).
+MAX_STATES = 200_000
+
+
+def count_states(levels, population=None):
+    """Number of states: prod(L_i + 1), or the compositions of the
+    population with n_i <= L_i (by a convolution of counts)."""
+    levels = [int(v) for v in levels]
+    if population is None:
+        return float(np.prod([v + 1.0 for v in levels]))
+    ways = np.zeros(population + 1)
+    ways[0] = 1.0
+    for v in levels:
+        new = np.zeros_like(ways)
+        for k in range(min(v, population) + 1):
+            new[k:] += ways[:population + 1 - k]
+        ways = new
+    return float(ways[population])
+
+
+def states(levels, population=None):
+    """Array (S, M) of the states (see the module's note)."""
+    levels = [int(v) for v in levels]
+    if population is None:
+        grids = np.indices([v + 1 for v in levels]).reshape(len(levels), -1).T
+        return np.ascontiguousarray(grids, dtype=np.int64)
+    part = np.zeros((1, 0), dtype=np.int64)
+    sums = np.zeros(1, dtype=np.int64)
+    for i, v in enumerate(levels):
+        last = i == len(levels) - 1
+        rows, cols = [], []
+        if last:
+            k = population - sums
+            keep = (k >= 0) & (k <= v)
+            part = np.column_stack([part[keep], k[keep]])
+            sums = sums[keep] + k[keep]
+            break
+        for k in range(min(v, population) + 1):
+            ok = sums + k <= population
+            rows.append(part[ok])
+            cols.append(np.full(int(ok.sum()), k))
+        part = np.column_stack([np.concatenate(rows), np.concatenate(cols)])
+        sums = part.sum(axis=1)
+    return np.ascontiguousarray(part, dtype=np.int64)
+
+
+class Chain:
+    """A network's chain: ``states`` (S, M), ``generator`` (sparse CSR),
+    ``pi`` (stationary law), and per state: ``busy`` (S, M) servers busy,
+    ``arrivals`` (S, M) rate of customers reaching each station,
+    ``refused`` (S, M) the part of it refused, ``exits`` (S,) rate of
+    customers leaving served, ``lost`` (S,) rate lost, ``entering`` (S,)
+    rate of external arrivals admitted, ``total`` (S,) total event rate."""
+
+
+def build(external, mu, c, k, routing, levels, population=None):
+    """The chain of a network (arguments as the simulation spec's: arrays
+    per station; ``k`` may hold inf, ``levels`` the largest number each
+    station can hold here, which truncates an open station without a
+    capacity: arrivals beyond it are refused)."""
+    from scipy import sparse
+    st = states(levels, population)
+    size, m = st.shape
+    lv = np.asarray(levels, dtype=np.int64)
+    radix = np.cumprod(np.r_[1, lv[:-1] + 1]).astype(np.int64)
+    codes = st @ radix
+    order = np.argsort(codes)
+    sorted_codes = codes[order]
+
+    def index(target):
+        pos = np.searchsorted(sorted_codes, target @ radix)
+        return order[np.minimum(pos, size - 1)]
+
+    full = st >= np.minimum(np.asarray(k, dtype=float), lv)[None, :]
+    busy = np.minimum(st, np.where(np.isfinite(c), c, st.max(initial=0) + 1)[None, :])
+    svc = busy * np.asarray(mu, dtype=float)[None, :]
+    routing = np.asarray(routing, dtype=float)
+    leave = np.clip(1.0 - routing.sum(axis=1), 0.0, 1.0)
+    rows, cols, vals = [], [], []
+    arrivals = np.zeros((size, m))
+    refused = np.zeros((size, m))
+    lost = np.zeros(size)
+    entering = np.zeros(size)
+    eye = np.eye(m, dtype=np.int64)
+    for i in range(m):
+        g = float(external[i])
+        if g > 0:
+            arrivals[:, i] += g
+            refused[:, i] += g * full[:, i]
+            lost += g * full[:, i]
+            ok = np.flatnonzero(~full[:, i])
+            entering[ok] += g
+            rows.append(ok)
+            cols.append(index(st[ok] + eye[i]))
+            vals.append(np.full(ok.size, g))
+    for j in range(m):
+        out = svc[:, j]
+        has = out > 0
+        if not np.any(has):
+            continue
+        if leave[j] > 0:
+            idx = np.flatnonzero(has)
+            rows.append(idx)
+            cols.append(index(st[idx] - eye[j]))
+            vals.append(out[idx] * leave[j])
+        for i in range(m):
+            p = routing[j, i]
+            if p == 0:
+                continue
+            flow = out * p
+            arrivals[:, i] += flow
+            if i == j:
+                continue            # back to itself: no change of state, never refused
+            blocked = has & full[:, i]
+            refused[:, i] += flow * blocked
+            lost += flow * blocked
+            idx = np.flatnonzero(blocked)
+            rows.append(idx)
+            cols.append(index(st[idx] - eye[j]))
+            vals.append(flow[idx])
+            idx = np.flatnonzero(has & ~full[:, i])
+            rows.append(idx)
+            cols.append(index(st[idx] - eye[j] + eye[i]))
+            vals.append(flow[idx])
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    cc = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    v = np.concatenate(vals) if vals else np.zeros(0)
+    outflow = np.bincount(r, weights=v, minlength=size)
+    gen = sparse.csr_matrix((np.concatenate([v, -outflow]),
+                             (np.concatenate([r, np.arange(size)]),
+                              np.concatenate([cc, np.arange(size)]))), shape=(size, size))
+    chain = Chain()
+    chain.states, chain.generator, chain.busy = st, gen, busy
+    chain.arrivals, chain.refused, chain.lost, chain.entering = arrivals, refused, lost, entering
+    chain.exits = svc @ leave
+    chain.total = np.asarray(external, dtype=float).sum() + svc.sum(axis=1)
+    chain.pi = _stationary(gen)
+    return chain
+
+
+def _stationary(gen):
+    """pi Q = 0, sum pi = 1: a sparse LU of Q^T with one balance equation
+    replaced by the normalisation (the chain is irreducible on its states)."""
+    from scipy import sparse
+    from scipy.sparse.linalg import spsolve
+    size = gen.shape[0]
+    if size == 1:
+        return np.ones(1)
+    lhs = sparse.lil_matrix(gen.T)
+    lhs[size - 1, :] = np.ones(size)
+    rhs = np.zeros(size)
+    rhs[-1] = 1.0
+    pi = np.clip(spsolve(lhs.tocsc(), rhs), 0.0, None)
+    return pi / pi.sum()

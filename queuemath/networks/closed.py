@@ -1,0 +1,460 @@
+r"""Closed product-form networks: a fixed population of customers (clients
+that think, log in and come back) cycling through queueing stations.
+
+Solved by exact mean value analysis for every population from 1 to N in one
+pass, without the normalising constants' overflow or load-dependent MVA's
+cancellation (see :mod:`queuemath._kernels.mva`), by Bard-Schweitzer
+approximate MVA on request, for a few classes by exact multi-class MVA, and
+bounded by the asymptotic and balanced-job bounds.
+"""
+from functools import cached_property
+
+import numpy as np
+
+from .. import _validate
+from .._kernels import mva as _mva
+from .._model import Parameter, QueueModel, SimulationSpec, quantity
+from . import _checks
+
+__all__ = ["ClosedNetwork"]
+
+_METHODS = ("exact", "schweitzer")
+#: Lattice points beyond which exact multi-class MVA is refused (memory:
+#: stations x points doubles; use method="schweitzer").
+_MAX_LATTICE = 20_000_000
+
+
+class ClosedNetwork(QueueModel):
+    r"""A closed product-form queueing network solved by mean value analysis.
+
+    A population of N customers cycles for ever: each thinks for a mean
+    ``think_time`` (a delay station: the clients at their desks), then
+    visits the queueing stations, spending a total mean service
+    ``service_demands[i]`` at station i per cycle (visits times mean
+    service time), and thinks again.  Stations serve first-come
+    first-served with exponential service (or processor sharing, or are
+    delay stations with ``servers=inf``): the BCMP conditions under which
+    the network has a product-form law and mean value analysis is exact.
+
+    Parameters
+    ----------
+    service_demands : array_like
+        :math:`D_i = V_i S_i`, the service time a customer needs at each
+        station per cycle, at least 0; one value per station, or a
+        (classes, stations) matrix for several classes. [s]
+    servers : array_like of int
+        Servers per station, at least 1, or ``inf`` for a delay (infinite
+        server) station; a scalar is used for every station.
+    population : array_like of int
+        N, the customers in the network, at least 0.  One class: a count or
+        an array of counts (every population is solved in one pass; the
+        results have its shape).  Several classes: one count per class.
+    think_time : float or array_like, keyword-only, default 0
+        Z, the mean time a customer spends outside the stations between two
+        cycles (per class with several classes). [s]
+    method : {"exact", "schweitzer"}, keyword-only
+        Exact MVA (default) or Bard-Schweitzer's approximation (multi-server
+        stations then by Seidmann's approximation).
+    visits : array_like, keyword-only, optional
+        Mean visits per cycle :math:`V_i` to each station, to report
+        per-visit response times and station throughputs; default 1.
+    names : sequence of str, keyword-only, optional
+        Station names for tables and messages.
+
+    Attributes
+    ----------
+    throughput : float or ndarray
+        X(N), cycles completed per unit time (logins per second). [1/s]
+    mean_response_time : float or ndarray
+        R(N) = N/X(N) - Z, the mean time per cycle at the stations. [s]
+    mean_in_system : float or ndarray
+        Mean number of customers at the stations (not thinking).
+    station_utilization, station_mean_in_system, station_residence_time,
+    station_throughput, station_response_time : ndarray
+        Per station, in the last axis: mean share of servers busy (for a
+        delay station the mean number in service, JMT's convention), mean
+        number present, time per cycle at the station (Q_i/X), completions
+        per unit time (X V_i), time per visit.
+    bottleneck : int
+        The station with the largest demand per server, which caps the
+        throughput at :math:`c_i/D_i` as N grows.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: negative or NaN demands, servers not a count
+        or inf, a negative population, a network with nothing to do
+        (every demand and the think time 0), exact multi-class MVA with a
+        multi-server station (not a product-form recursion here) or too
+        many population vectors.
+
+    See Also
+    --------
+    queuemath.networks.OpenNetwork : open Jackson networks.
+    queuemath.FiniteSourceMMcK : one station with think time, exactly.
+
+    Notes
+    -----
+    One class: X, Q and R for every population 0..N come from one pass,
+    O(N M) for single-server and delay stations and O(N c K M) with K
+    multi-server stations of c servers; each step is a sum, product or
+    quotient of positive numbers, so populations of 1e5 and more keep
+    double precision (``tests/test_networks.py`` measures it against
+    60-digit normalising constants).  Several classes: the recursion of
+    Reiser & Lavenberg over every population vector.
+
+    References
+    ----------
+    .. [1] M. Reiser, S. S. Lavenberg, "Mean-value analysis of closed
+       multichain queuing networks", J. ACM 27(2), 313-322, 1980.
+       https://doi.org/10.1145/322186.322195
+    .. [2] E. D. Lazowska, J. Zahorjan, G. S. Graham, K. C. Sevcik,
+       *Quantitative System Performance*, Prentice-Hall, 1984, ch. 5-7
+       (bounds, MVA, the multiple-server station).
+    .. [3] F. Baskett, K. M. Chandy, R. R. Muntz, F. G. Palacios, "Open,
+       closed, and mixed networks of queues with different classes of
+       customers", J. ACM 22(2), 248-260, 1975.
+       https://doi.org/10.1145/321879.321887
+    .. [4] J. Zahorjan, K. C. Sevcik, D. L. Eager, B. Galler, "Balanced job
+       bound analysis of queueing networks", Comm. ACM 25(2), 134-141, 1982.
+       https://doi.org/10.1145/358396.358447
+    .. [5] R. Jain, *The Art of Computer Systems Performance Analysis*,
+       Wiley, 1991, ch. 34 (MVA, Schweitzer's approximation, balanced job
+       bounds; example 34.2).
+
+    Examples
+    --------
+    Jain (1991, example 34.2): a timesharing system, think time 4 s, a CPU
+    (16 visits of 0.125 s), disk A (10 of 0.3 s), disk B (5 of 0.2 s); his
+    table 34.1 gives X = 0.175/s and R = 7.400 s at N = 2, and 0.333/s and
+    56.016 s at N = 20:
+
+    >>> import queuemath as qm
+    >>> net = qm.networks.ClosedNetwork([2.0, 3.0, 1.0], 1, [2, 20], think_time=4.0,
+    ...                                 visits=[16, 10, 5])
+    >>> net.throughput.round(3), net.mean_response_time.round(3)
+    (array([0.175, 0.333]), array([ 7.4  , 56.016]))
+    >>> net.station_response_time[0].round(3)      # per visit at N = 2, as in his table
+    array([0.15, 0.39, 0.22])
+    >>> net.bottleneck                             # disk A caps X at 1/3
+    1
+    """
+
+    quantities = ("throughput", "mean_response_time", "mean_in_system")
+    point_parameters = ("population",)
+    descriptions = {
+        "throughput": "cycles completed per unit time",
+        "mean_response_time": "mean time per cycle at the stations (think time excluded)",
+        "mean_in_system": "mean number at the stations (not thinking)",
+    }
+
+    service_demands = Parameter("D_i [s] per cycle")
+    servers = Parameter("servers per station (inf: delay)", kind="value")
+    population = Parameter("customers", kind="int")
+    think_time = Parameter("Z [s]", kind="value")
+
+    def __init__(self, service_demands, servers, population, *, think_time=0.0,
+                 method="exact", visits=None, names=None):
+        demands = _validate.nonnegative("service_demands", service_demands)
+        if demands.ndim not in (1, 2):
+            raise ValueError(f"service_demands must be one value per station, or a (classes, "
+                             f"stations) matrix, got shape {demands.shape}")
+        self._multi = demands.ndim == 2
+        classes, m = (demands.shape if self._multi else (1, demands.size))
+        servers_arr = _checks.servers_vector(servers, m)
+        if method not in _METHODS:
+            raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
+        if names is not None:
+            names = [str(v) for v in names]
+            if len(names) != m:
+                raise ValueError(f"names has {len(names)} entries for {m} stations")
+        self._names = names
+        pops = _validate.integer("population", population, minimum=0)
+        think = _validate.nonnegative("think_time", think_time)
+        if self._multi:
+            if pops.shape != (classes,):
+                raise ValueError(f"population must be one count per class ({classes}) with "
+                                 f"a (classes, stations) matrix of demands, got shape "
+                                 f"{pops.shape}")
+            think = np.broadcast_to(think, (classes,)) if think.ndim == 0 else think
+            if think.shape != (classes,):
+                raise ValueError(f"think_time must be one time or one per class ({classes}), "
+                                 f"got shape {think.shape}")
+            idle = (demands.sum(axis=1) == 0) & (think == 0) & (pops > 0)
+            if np.any(idle):
+                r = int(np.argmax(idle))
+                raise ValueError(f"class {r} has no service demand and no think time: its "
+                                 "customers would cycle infinitely fast")
+            if method == "exact":
+                if np.any(np.isfinite(servers_arr) & (servers_arr > 1) &
+                          (demands.sum(axis=0) > 0)):
+                    i = int(np.argmax(np.isfinite(servers_arr) & (servers_arr > 1)))
+                    raise ValueError(
+                        f"servers: {_checks.station_name(i, names)} has "
+                        f"{_validate.fmt(servers_arr[i])} servers; exact multi-class MVA here "
+                        "takes single-server and delay stations (method='schweitzer' "
+                        "approximates multi-server ones)")
+                points = float(np.prod(pops + 1))
+                if points > _MAX_LATTICE:
+                    raise ValueError(f"population {pops.astype(int).tolist()} has {points:.3g} "
+                                     f"population vectors, more than exact MVA's "
+                                     f"{_MAX_LATTICE:.0e}: use method='schweitzer'")
+            shape = ()
+        else:
+            if think.ndim != 0:
+                raise ValueError(f"think_time must be a single time for one class, got shape "
+                                 f"{think.shape}")
+            if demands.sum() == 0 and float(think) == 0 and np.any(pops > 0):
+                raise ValueError("service_demands are all 0 and think_time is 0: the customers "
+                                 "would cycle infinitely fast")
+            shape = pops.shape
+        v = (np.ones(m) if visits is None else
+             _checks.station_vector("visits", visits, _validate.positive, m))
+        self._params = dict(service_demands=demands, servers=servers_arr, population=pops,
+                            think_time=think if self._multi else float(think))
+        self._visits = v
+        self._method = method
+        self._given = dict(service_demands=demands, servers=servers_arr,
+                           population=pops if pops.ndim else int(pops),
+                           think_time=(think if self._multi else float(think)))
+        if method != "exact":
+            self._given["method"] = method
+        self._index = None
+        self._shape = shape
+        self._m = m
+        for arr in (demands, servers_arr, pops, v):
+            arr.flags.writeable = False
+
+    # -- the solution ---------------------------------------------------------
+    @cached_property
+    def _solution(self):
+        """(X, Q): X of the model's shape, Q of shape + (M,)."""
+        d, c = self._params["service_demands"], self._params["servers"]
+        z, pops = self._params["think_time"], self._params["population"]
+        if self._multi:
+            if self._method == "exact":
+                x, q = _mva.multiclass_exact(d, c, z, pops)
+            else:
+                x, q = _mva.multiclass_schweitzer(d, c, z, pops)
+            self._class = (x, q)
+            return np.asarray(x.sum()), q.sum(axis=0)
+        flat = pops.ravel().astype(np.int64)
+        if self._method == "exact":
+            x_all, q_all = _mva.exact(d, c, z, int(flat.max(initial=0)))
+            x, q = x_all[flat], q_all[:, flat]
+        else:
+            uniq, inv = np.unique(flat, return_inverse=True)
+            xu, qu = _mva.schweitzer(d, c, z, uniq)
+            x, q = xu[inv], qu[:, inv]
+        return x.reshape(self._shape), np.moveaxis(q, 0, -1).reshape(self._shape + (self._m,))
+
+    @cached_property
+    def _per_class(self):
+        _ = self._solution          # solving keeps the per-class values
+        return self._class
+
+    @quantity
+    def throughput(self):
+        """X(N), cycles per unit time (every class together). [1/s]"""
+        return self._solution[0]
+
+    @quantity
+    def mean_in_system(self):
+        """Mean number at the stations (thinking customers excluded)."""
+        return self._solution[1].sum(axis=-1)
+
+    @quantity
+    def mean_response_time(self):
+        """R(N) = (mean number at the stations) / X(N): time per cycle at
+        the stations, N/X - Z for one class; 0 at population 0. [s]"""
+        x, q = self._solution
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x > 0, q.sum(axis=-1) / np.where(x > 0, x, 1.0), 0.0)
+
+    # -- per station ------------------------------------------------------------
+    @property
+    def station_mean_in_system(self):
+        """Mean number present at each station (last axis)."""
+        return self._solution[1].copy()
+
+    @property
+    def station_utilization(self):
+        """X D_i / c_i: mean share of servers busy; for a delay station the
+        mean number in service (X D_i)."""
+        x = self._solution[0][..., None]
+        d = self._stations_demand()
+        c = self._params["servers"]
+        return x * d / np.where(np.isfinite(c), c, 1.0)
+
+    def _stations_demand(self):
+        d = self._params["service_demands"]
+        return d.sum(axis=0) if self._multi else d
+
+    @property
+    def station_residence_time(self):
+        """Q_i / X: time per cycle spent at each station. [s]"""
+        x, q = self._solution
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x[..., None] > 0, q / np.where(x > 0, x, 1.0)[..., None], 0.0)
+
+    @property
+    def station_throughput(self):
+        """X V_i: completions per unit time at each station (V_i = 1 unless
+        ``visits`` was given). [1/s]"""
+        return self._solution[0][..., None] * self._visits
+
+    @property
+    def station_response_time(self):
+        """Time per visit at each station: residence time / V_i. [s]"""
+        return self.station_residence_time / self._visits
+
+    @property
+    def class_throughput(self):
+        """Several classes: X_r, cycles per unit time of each class. [1/s]"""
+        self._require_classes("class_throughput")
+        return self._per_class[0].copy()
+
+    @property
+    def class_response_time(self):
+        """Several classes: R_r = N_r / X_r - Z_r. [s]"""
+        self._require_classes("class_response_time")
+        x, q = self._per_class
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x > 0, q.sum(axis=1) / np.where(x > 0, x, 1.0), 0.0)
+
+    @property
+    def class_station_mean_in_system(self):
+        """Several classes: mean number of class r at station i, (R, M)."""
+        self._require_classes("class_station_mean_in_system")
+        return self._per_class[1].copy()
+
+    def _require_classes(self, what):
+        if not self._multi:
+            raise ValueError(f"{what} is for several classes; this network has one "
+                             "(see throughput)")
+
+    @property
+    def bottleneck(self):
+        """Index of the station with the largest demand per server (a delay
+        station never is one)."""
+        d = self._stations_demand()
+        c = self._params["servers"]
+        per = np.where(np.isfinite(c), d / np.where(np.isfinite(c), c, 1.0), -1.0)
+        return int(np.argmax(per))
+
+    def stations(self):
+        """Per-station results as a pandas DataFrame (one population)."""
+        import pandas as pd
+        self._require_point("stations()")
+        idx = pd.Index(self._names if self._names else range(self._m), name="station")
+        return pd.DataFrame(dict(
+            servers=self._params["servers"], service_demand=self._stations_demand(),
+            utilization=self.station_utilization, mean_in_system=self.station_mean_in_system,
+            residence_time=self.station_residence_time,
+            throughput=self.station_throughput), index=idx)
+
+    def _require_point(self, what):
+        if self._shape != ():
+            raise ValueError(f"{what} takes one population; this network has population of "
+                             f"shape {self._shape}")
+
+    def table(self):
+        """Every population from 0 to N (the largest asked), one class: a
+        DataFrame of throughput, response time, number at the stations and
+        each station's mean number (``Q[i]``) and utilisation (``U[i]``),
+        beside the asymptotic and balanced-job bounds on the throughput."""
+        import pandas as pd
+        if self._multi:
+            raise ValueError("table() is for one class; several classes are solved at one "
+                             "population vector")
+        n_max = int(self._params["population"].max(initial=0))
+        pops = np.arange(n_max + 1)
+        net = ClosedNetwork(self._params["service_demands"], self._params["servers"], pops,
+                            think_time=self._params["think_time"], method=self._method,
+                            visits=self._visits, names=self._names)
+        cols = dict(throughput=net.throughput, mean_response_time=net.mean_response_time,
+                    mean_in_system=net.mean_in_system)
+        labels = self._names or range(self._m)
+        q, u = net.station_mean_in_system, net.station_utilization
+        for i, lab in enumerate(labels):
+            cols[f"Q[{lab}]"] = q[:, i]
+        for i, lab in enumerate(labels):
+            cols[f"U[{lab}]"] = u[:, i]
+        cols.update(self._bounds(pops))
+        return pd.DataFrame(cols, index=pd.Index(pops, name="population"))
+
+    def _bounds(self, pops):
+        d = self._params["service_demands"]
+        if self._multi:
+            raise ValueError("bounds() are for one class")
+        return _mva.bounds(d, self._params["servers"], self._params["think_time"], pops)
+
+    def bounds(self):
+        """Asymptotic and balanced-job bounds on the throughput at the
+        model's populations: a dict of arrays ``asymptotic_lower``,
+        ``asymptotic_upper``, ``balanced_lower``, ``balanced_upper`` (with a
+        multi-server station the balanced ones are the asymptotic ones).
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> net = qm.networks.ClosedNetwork([2.0, 3.0, 1.0], 1, 5, think_time=4.0)
+        >>> b = net.bounds()
+        >>> float(b["balanced_lower"]) <= net.throughput <= float(b["balanced_upper"])
+        True
+        """
+        out = self._bounds(self._params["population"])
+        return {k: self._output(v) for k, v in out.items()}
+
+    # -- contract -----------------------------------------------------------
+    @property
+    def kendall(self):
+        kind = "multi-class " if self._multi else ""
+        return f"closed {kind}network of {self._m} stations"
+
+    def quantity_value(self, name):
+        """The value of a quantity or of a station's row of a simulation
+        (``utilization[1]``, ``mean_in_system[0]``)."""
+        return _checks.station_row(self, name)
+
+    def simulation_spec(self):
+        """One class, one population: the network as the Monte Carlo
+        engine runs it.  The demands become a routing: after thinking
+        (or, without think time, after each station) a customer goes to
+        station i with probability 1/M' (M' stations with a demand) and
+        is served there at rate 1/(M' D_i); a cycle is a think completion
+        (or a station visit)."""
+        if self._multi:
+            raise ValueError("ClosedNetwork with several classes has no simulation yet")
+        self._require_point("simulate")
+        d = self._params["service_demands"]
+        c = self._params["servers"]
+        z = self._params["think_time"]
+        pop = int(self._params["population"])
+        if pop < 1:
+            raise ValueError("population must be >= 1 to simulate")
+        active = np.flatnonzero(d > 0)
+        p = 1.0 / active.size if active.size else 0.0
+        m = self._m
+        think = z > 0
+        size = m + int(think)
+        mu = np.ones(size)
+        servers = np.ones(size)
+        routing = np.zeros((size, size))
+        off = int(think)
+        mu[off + active] = 1.0 / (d[active] / p)
+        servers[off:] = c
+        if think:
+            mu[0] = 1.0 / z
+            servers[0] = np.inf
+            routing[0, off + active] = p
+            routing[off + active, 0] = 1.0
+        else:
+            routing[np.ix_(active, active)] = p
+        rows = _checks.station_rows(c)
+        return SimulationSpec("network", dict(
+            external=np.zeros(size), mu=mu, c=servers, k=np.full(size, np.inf),
+            routing=routing, population=pop, reference=0 if think else -1,
+            queue_mask=np.r_[np.zeros(off), np.ones(m)].astype(bool),
+            offset=off, rows=rows, fixed=() if think else ("mean_in_system",)), 1)
+

@@ -1,0 +1,414 @@
+r"""Open networks of queues: Jackson's product form, and finite buffers.
+
+Customers arrive from outside at each station as Poisson streams, are
+served (exponentially, c_i servers, first come first served), and move on
+by a routing matrix or leave.  Without capacities the stationary law is the
+product of M/M/c laws at the rates that solve the traffic equations
+(Jackson 1957).  A finite capacity breaks the product form; small networks
+are then solved exactly as a Markov chain, larger ones simulated.
+"""
+from functools import cached_property
+
+import numpy as np
+
+from .. import _validate
+from .._kernels import netchain as _chain
+from .._model import Parameter, QueueModel, SimulationSpec, quantity
+from ..delay import MMc
+from . import _checks
+
+__all__ = ["OpenNetwork"]
+
+
+class OpenNetwork(QueueModel):
+    r"""An open network of exponential multi-server stations (Jackson).
+
+    Parameters
+    ----------
+    arrival_rates : array_like
+        :math:`\gamma_i`, the rate of arrivals from outside at each station,
+        at least 0, some positive; the last axis is the stations, leading
+        axes (optional) are points solved together. [1/s]
+    service_rates : array_like
+        :math:`\mu_i` of one server at each station, greater than 0;
+        broadcast against ``arrival_rates``. [1/s]
+    servers : array_like of int
+        Servers per station, at least 1, or ``inf`` (a delay station); a
+        scalar is used for every station.
+    routing : array_like
+        :math:`P_{ij}`, the probability that a customer leaving station i
+        goes next to station j; each row sums to at most 1, the rest of it
+        leaves the network.
+    capacity : array_like of int, keyword-only, optional
+        K_i, the most station i holds (in service included, at least its
+        servers; inf for no limit).  A customer arriving at or routed to a
+        full station is lost (blocking with loss).  With capacities the
+        network is solved exactly as a Markov chain while it has at most
+        200 000 states, and simulated beyond (``qm.simulate``).
+    names : sequence of str, keyword-only, optional
+        Station names for tables and messages.
+
+    Attributes
+    ----------
+    throughput : float or ndarray
+        Customers leaving the network served per unit time; the total
+        external arrival rate without capacities. [1/s]
+    mean_in_system : float or ndarray
+        Mean number in the network.
+    mean_response_time : float or ndarray
+        Mean time in the network of an admitted customer, end to end
+        (Little's law: mean number / rate admitted). [s]
+    blocking : float or ndarray
+        The share of external arrivals lost, at the door or at a full
+        station later on (0 without capacities).
+    visit_ratios : ndarray
+        :math:`V_i = \lambda_i / \sum_j \gamma_j`, mean visits to each station
+        per customer.
+    station_arrival_rate, station_utilization, station_mean_in_system,
+    station_mean_queue, station_response_time, station_throughput : ndarray
+        Per station, in the last axis: :math:`\lambda_i` (traffic
+        equations), mean share of servers busy (mean number in service for a
+        delay station), mean number present and waiting, mean time per
+        visit, completions per unit time.
+    station_blocking : ndarray
+        With capacities: the share of arrivals at each station refused.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: negative or NaN rates, no arrivals at all,
+        servers not a count or inf, routing entries outside [0, 1] or rows
+        summing above 1, a routing that traps customers (they never leave),
+        capacity below servers, and, without capacities, a station that
+        saturates (:math:`\lambda_i \ge c_i \mu_i`), named with its load.
+
+    See Also
+    --------
+    queuemath.networks.ClosedNetwork : a fixed population (clients that think).
+    queuemath.MMc : one station of the product.
+
+    Notes
+    -----
+    The traffic equations :math:`\lambda = \gamma + P^T \lambda` are solved
+    once per routing, :math:`\lambda = \gamma (I - P)^{-1}`; each station's
+    quantities are then those of :class:`queuemath.MMc` at
+    :math:`\lambda_i`, exact to double precision near saturation (Jackson's
+    theorem; Burke's theorem for the tandem).  End-to-end means follow from
+    Little's law.  Response-time distributions beyond the mean are not
+    products along a path when the routing has feedback, and are not given.
+
+    References
+    ----------
+    .. [1] J. R. Jackson, "Networks of waiting lines", Operations Research
+       5(4), 518-521, 1957. https://doi.org/10.1287/opre.5.4.518
+    .. [2] P. J. Burke, "The output of a queuing system", Operations
+       Research 4(6), 699-704, 1956. https://doi.org/10.1287/opre.4.6.699
+    .. [3] G. Bolch, S. Greiner, H. de Meer, K. S. Trivedi, *Queueing
+       Networks and Markov Chains*, 2nd ed., Wiley, 2006, sec. 7.1.
+       https://doi.org/10.1002/0471791571
+
+    Examples
+    --------
+    The login path: a listener (fast), 4 workers, an authentication service
+    that one login in five calls twice, then out:
+
+    >>> import queuemath as qm
+    >>> net = qm.networks.OpenNetwork([3.0, 0, 0], [50.0, 1.0, 10.0], [1, 4, 1],
+    ...                               [[0, 1, 0], [0, 0, 0.4], [0, 0.5, 0]])
+    >>> net.station_arrival_rate.round(4)      # the workers see 3/(1 - 0.2) per second
+    array([3.  , 3.75, 1.5 ])
+    >>> round(net.mean_response_time, 3)     # end to end, by Little's law
+    5.655
+
+    A saturating station is named:
+
+    >>> qm.networks.OpenNetwork([4.5, 0], [50.0, 1.0], [1, 4], [[0, 1], [0, 0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: station 1 saturates: arrival rate 4.5 >= servers * service_rate = 4 (load 1.125); ...
+    """
+
+    quantities = ("blocking", "throughput", "mean_in_system", "mean_response_time")
+    point_parameters = ()
+    descriptions = {
+        "throughput": "customers leaving the network served per unit time",
+        "mean_in_system": "mean number in the network",
+        "mean_response_time": "mean time in the network of an admitted customer",
+        "blocking": "share of external arrivals lost (refused at some station)",
+    }
+
+    arrival_rates = Parameter("gamma_i [1/s]", kind="value")
+    service_rates = Parameter("mu_i [1/s]", kind="value")
+    servers = Parameter("servers per station (inf: delay)", kind="value")
+    routing = Parameter("P_ij", kind="value")
+    capacity = Parameter("K_i (inf: no limit)", kind="value")
+
+    def __init__(self, arrival_rates, service_rates, servers, routing, *, capacity=None,
+                 names=None):
+        gamma = _validate.nonnegative("arrival_rates", arrival_rates)
+        mu = _validate.positive("service_rates", service_rates)
+        if gamma.ndim == 0:
+            raise ValueError("arrival_rates must be one rate per station (the last axis), got "
+                             "a single number")
+        gamma, mu = _validate.broadcast(arrival_rates=gamma, service_rates=mu)
+        m = gamma.shape[-1]
+        c = _checks.servers_vector(servers, m)
+        p = _checks.routing_matrix(routing, m)
+        if names is not None:
+            names = [str(v) for v in names]
+            if len(names) != m:
+                raise ValueError(f"names has {len(names)} entries for {m} stations")
+        self._names = names
+        if np.any(gamma.sum(axis=-1) <= 0):
+            raise ValueError("arrival_rates are all 0: no customer enters the network")
+        visits = self._visit_matrix(p, names)
+        lam = gamma @ visits
+        if capacity is None:
+            k = np.full(m, np.inf)
+        else:
+            k = _validate.as_float_array("capacity", capacity)
+            if k.ndim == 0:
+                k = np.full(m, float(k))
+            if k.shape != (m,):
+                raise ValueError(f"capacity must be one value per station ({m}), got shape "
+                                 f"{k.shape}")
+            fin = np.isfinite(k)
+            bad = np.isnan(k) | (fin & (k != np.floor(np.where(fin, k, 0))))
+            if np.any(bad):
+                _validate.first_bad("capacity", k, bad, "an integer or inf")
+            below = k < c
+            if np.any(below):
+                i = int(np.argmax(below))
+                raise ValueError(f"capacity must be >= servers at every station, got capacity="
+                                 f"{_validate.fmt(k[i])} < servers={_validate.fmt(c[i])} at "
+                                 f"{_checks.station_name(i, names)}")
+        self._finite = bool(np.any(np.isfinite(k)))
+        if not self._finite:
+            self._check_stable(lam, mu, c, names)
+        elif gamma.ndim > 1:
+            raise ValueError("a network with capacities takes one point (1-D arrival_rates and "
+                             "service_rates): each is a Markov chain of its own")
+        self._params = dict(arrival_rates=gamma, service_rates=mu, servers=c, routing=p,
+                            capacity=k)
+        for arr in (gamma, mu, c, p, k, lam):
+            arr.flags.writeable = False
+        self._lam = lam
+        self._given = dict(arrival_rates=gamma, service_rates=mu, servers=c, routing=p,
+                           capacity=None if capacity is None else k)
+        self._index = None
+        self._shape = gamma.shape[:-1]
+        self._m = m
+        self.closed_form = not self._finite or self._chain_size() <= _chain.MAX_STATES
+
+    @staticmethod
+    def _visit_matrix(p, names):
+        """(I - P)^{-1}: entry (i, j) the mean visits to j of a customer
+        entering at i; a ValueError where customers can never leave."""
+        m = p.shape[0]
+        # stations from which no path leads out trap customers for ever
+        out = p.sum(axis=1) < 1 - 1e-12
+        can_leave = out.copy()
+        for _ in range(m):
+            can_leave = can_leave | ((p > 0) & can_leave[None, :]).any(axis=1)
+        if not can_leave.all():
+            i = int(np.argmin(can_leave))
+            raise ValueError(f"routing traps customers: from {_checks.station_name(i, names)} "
+                             "no path leads out of the network (each closed set of stations "
+                             "needs a row summing below 1)")
+        return np.linalg.solve(np.eye(m) - p, np.eye(m))
+
+    @staticmethod
+    def _check_stable(lam, mu, c, names):
+        cap = c * mu
+        over = np.isfinite(c) & (lam >= cap)
+        if np.any(over):
+            idx = tuple(np.argwhere(over)[0])
+            i = idx[-1]
+            where = "" if lam.ndim == 1 else f" (at point {idx[:-1]})"
+            raise ValueError(
+                f"{_checks.station_name(i, names)} saturates: arrival rate "
+                f"{_validate.fmt(lam[idx])} >= servers * service_rate = {_validate.fmt(cap[idx])}"
+                f" (load {lam[idx] / cap[idx]:.4g}){where}; the network has no stationary law: "
+                "add servers or capacity there, or lower arrival_rates")
+
+    # -- product form -----------------------------------------------------------
+    @cached_property
+    def _stations(self):
+        """An MMc per station (delay stations as one server, replaced below)."""
+        c = self._params["servers"]
+        finite = np.isfinite(c)
+        return MMc(self._lam, self._params["service_rates"], np.where(finite, c, 1.0)), finite
+
+    def _per_station(self, name):
+        if self._finite:
+            return self._exact[name]
+        q, finite = self._stations
+        lam, mu = self._lam, self._params["service_rates"]
+        delay = {"mean_in_system": lam / mu, "utilization": lam / mu, "mean_queue": 0.0 * lam,
+                 "mean_response_time": 1.0 / mu + 0.0 * lam}
+        return np.where(finite, np.asarray(getattr(q, name), dtype=float), delay[name])
+
+    @property
+    def station_arrival_rate(self):
+        r"""\lambda_i from the traffic equations (arrivals offered to each
+        station, refused ones included). [1/s]"""
+        if self._finite:
+            return self._exact["arrivals"]
+        return self._lam.copy()
+
+    @property
+    def visit_ratios(self):
+        """Mean visits to each station per customer entering:
+        station_arrival_rate / total external arrival rate."""
+        return self.station_arrival_rate / self._params["arrival_rates"].sum(axis=-1)[..., None]
+
+    @property
+    def station_utilization(self):
+        """Mean share of servers busy (delay station: mean number in service)."""
+        return self._per_station("utilization")
+
+    @property
+    def station_mean_in_system(self):
+        """Mean number present at each station."""
+        return self._per_station("mean_in_system")
+
+    @property
+    def station_mean_queue(self):
+        """Mean number waiting at each station."""
+        return self._per_station("mean_queue")
+
+    @property
+    def station_response_time(self):
+        """Mean time per visit at each station (admitted visits). [s]"""
+        return self._per_station("mean_response_time")
+
+    @property
+    def station_throughput(self):
+        """Completions per unit time at each station. [1/s]"""
+        if self._finite:
+            return self._exact["throughput"]
+        return self._lam.copy()
+
+    @property
+    def station_blocking(self):
+        """Share of the arrivals at each station that find it full (0
+        without capacities)."""
+        if self._finite:
+            return self._exact["blocking"]
+        return np.zeros_like(self._lam)
+
+    @quantity
+    def blocking(self):
+        """Share of external arrivals lost, at the door or later on."""
+        return self._network("blocking")
+
+    @quantity
+    def throughput(self):
+        """Customers leaving served per unit time. [1/s]"""
+        return self._network("throughput")
+
+    @quantity
+    def mean_in_system(self):
+        """Mean number in the network."""
+        return self._network("mean_in_system")
+
+    @quantity
+    def mean_response_time(self):
+        """Mean time in the network of an admitted customer. [s]"""
+        return self._network("mean_response_time")
+
+    def _network(self, name):
+        if self._finite:
+            return np.asarray(self._exact["net_" + name])
+        gamma = self._params["arrival_rates"].sum(axis=-1)
+        if name == "throughput":
+            return gamma
+        if name == "blocking":
+            return np.zeros_like(gamma)
+        total = self.station_mean_in_system.sum(axis=-1)
+        return total if name == "mean_in_system" else total / gamma
+
+    # -- finite buffers -------------------------------------------------------------
+    def _levels(self):
+        return [int(v) for v in np.where(np.isfinite(self._params["capacity"]),
+                                         self._params["capacity"], -1)]
+
+    def _chain_size(self):
+        k = self._params["capacity"]
+        if not np.all(np.isfinite(k)):
+            return np.inf
+        return _chain.count_states(k)
+
+    @cached_property
+    def _exact(self):
+        size = self._chain_size()
+        if size > _chain.MAX_STATES:
+            what = ("a station without capacity among stations with one" if not np.isfinite(size)
+                    else f"{size:.4g} states")
+            raise ValueError(
+                f"this network with capacities has {what}: beyond the exact chain's "
+                f"{_chain.MAX_STATES} states; estimate it with queuemath.simulate(model)")
+        p = self._params
+        ch = _chain.build(p["arrival_rates"], p["service_rates"], p["servers"], p["capacity"],
+                          p["routing"], self._levels())
+        pi = ch.pi
+        c = p["servers"]
+        arrivals = pi @ ch.arrivals
+        refused = pi @ ch.refused
+        mean_n = pi @ ch.states
+        done = pi @ (ch.busy * p["service_rates"])
+        entering = float(pi @ ch.entering)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            block = np.where(arrivals > 0, refused / np.where(arrivals > 0, arrivals, 1), 0.0)
+            resp = np.where(done > 0, mean_n / np.where(done > 0, done, 1),
+                            1 / p["service_rates"])
+        util = (pi @ ch.busy) / np.where(np.isfinite(c), c, 1.0)
+        queue = pi @ np.maximum(ch.states - ch.busy, 0)
+        total_n = float(mean_n.sum())
+        return dict(arrivals=arrivals, blocking=block, mean_in_system=mean_n, throughput=done,
+                    utilization=util, mean_queue=queue, mean_response_time=resp,
+                    net_blocking=float(pi @ ch.lost) / float(p["arrival_rates"].sum()),
+                    net_throughput=float(pi @ ch.exits), net_mean_in_system=total_n,
+                    net_mean_response_time=total_n / entering if entering > 0 else 0.0)
+
+    # -- tables and the contract -------------------------------------------------
+    def stations(self):
+        """Per-station results as a pandas DataFrame (one point)."""
+        import pandas as pd
+        if self._shape != ():
+            raise ValueError(f"stations() takes one point; this network has shape {self._shape}")
+        idx = pd.Index(self._names if self._names else range(self._m), name="station")
+        cols = dict(arrival_rate=self.station_arrival_rate, servers=self._params["servers"],
+                    visit_ratio=self.visit_ratios, utilization=self.station_utilization,
+                    mean_in_system=self.station_mean_in_system,
+                    mean_queue=self.station_mean_queue,
+                    response_time=self.station_response_time,
+                    throughput=self.station_throughput)
+        if self._finite:
+            cols["capacity"] = self._params["capacity"]
+            cols["blocking"] = self.station_blocking
+        return pd.DataFrame(cols, index=idx)
+
+    @property
+    def kendall(self):
+        kind = "with finite buffers " if self._finite else "(Jackson) "
+        return f"open network {kind}of {self._m} stations"
+
+    def quantity_value(self, name):
+        """The value of a quantity or of a station's row of a simulation
+        (``utilization[1]``, ``mean_in_system[0]``, ``blocking[2]``)."""
+        return _checks.station_row(self, name)
+
+    def simulation_spec(self):
+        """The network as the Monte Carlo engine runs it (one point)."""
+        if self._shape != ():
+            raise ValueError(f"OpenNetwork has arrival_rates of shape "
+                             f"{self._params['arrival_rates'].shape}: simulate takes one network")
+        p = self._params
+        what = ("utilization", "mean_in_system") + (("blocking",) if self._finite else ())
+        return SimulationSpec("network", dict(
+            external=np.array(p["arrival_rates"]), mu=np.array(p["service_rates"]),
+            c=np.array(p["servers"]), k=np.array(p["capacity"]), routing=np.array(p["routing"]),
+            population=-1, reference=-1, queue_mask=np.ones(self._m, dtype=bool), offset=0,
+            rows=_checks.station_rows(p["servers"], what),
+            fixed=() if self._finite else ("blocking",)), 1)
