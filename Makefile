@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_waiting.py
 	$(BIN)/python benchmarks/bench_mphck.py
 	$(BIN)/python benchmarks/bench_transient.py
+	$(BIN)/python benchmarks/bench_mva.py
 
 # Adversarial budget (~10 minutes on 2 cores, 5000 points per family): every public quantity against
 # mpmath at random points; writes benchmarks/accuracy.md, fails above 1e-12.
