@@ -1,6 +1,7 @@
 """Exact MVA (issue 18): queuemath's ClosedNetwork against a straightforward
-Python MVA, the textbook load-dependent MVA, and LINE's ``pfqn_mva`` when
-it is installed, side by side in one run.
+Python MVA, the textbook load-dependent MVA, and LINE's ``pfqn_mva`` and
+``pfqn_mvams`` (line-solver's native Python, installed by ``make bench``),
+side by side in one run.
 
     python benchmarks/bench_mva.py
 
@@ -12,8 +13,9 @@ largest relative error of X(N) and of the station queue lengths against a
 reference: the single-server case prints the gap to the Python loop (the
 same recursion, both in doubles: a gap, not an error; the suite measures
 queuemath against 60-digit constants); the multi-server case compares both
-with a 30-digit mpmath MVA at N = 300 (queuemath is timed at 1e4).  The textbook load-dependent MVA computes p_i(0|n) = 1 - sum_j
-p_i(j|n), whose cancellation is the known instability of that algorithm.
+with a 30-digit mpmath MVA at N = 300 (queuemath is timed at 1e4).  The
+textbook load-dependent MVA computes p_i(0|n) = 1 - sum_j p_i(j|n), whose
+cancellation is the known instability of that algorithm.
 """
 import time
 
@@ -94,10 +96,12 @@ def timed(fn, repeat=1):
 
 
 def line_solver():
+    """LINE's own Python MVA (line-solver 3: no Java needed for these):
+    (pfqn_mva, pfqn_mvams) or None where it is not installed."""
     try:
-        from line_solver import pfqn_mva  # noqa: F401
-        return pfqn_mva
-    except Exception:  # not installed, or no Java runtime
+        from line_solver.api.pfqn import pfqn_mva, pfqn_mvams
+        return pfqn_mva, pfqn_mvams
+    except Exception:  # not installed
         return None
 
 
@@ -109,7 +113,7 @@ def main():
 
     # -- single-server stations: everyone is exact -----------------------------------
     ClosedNetwork = qm.networks.ClosedNetwork
-    ClosedNetwork(demands, 1, 10, think_time=think).throughput        # compile once
+    _ = ClosedNetwork(demands, 1, 10, think_time=think).throughput    # compile once
     t_q, x_q = timed(lambda: ClosedNetwork(demands, 1, n, think_time=think).throughput, 3)
     net = ClosedNetwork(demands, 1, n, think_time=think)
     t_py, (x_py, q_py) = timed(lambda: python_mva(list(demands), think, n))
@@ -118,20 +122,23 @@ def main():
     print(f"  Python MVA loop                {t_py:9.4f} s   ratio {t_py / t_q:7.1f}x   "
           f"|dX|/X = {abs(x_q / x_py - 1):.1e}, max |dQ|/Q = "
           f"{np.max(np.abs(net.station_mean_in_system / q_py - 1)):.1e}")
-    pfqn = line_solver()
-    if pfqn is None:
-        print("  LINE pfqn_mva                  not installed (pip install line-solver; needs "
-              "a Java runtime)")
+    line = line_solver()
+    if line is None:
+        print("  LINE pfqn_mva                  not installed (pip install '.[bench]')")
     else:
-        t_l, res = timed(lambda: pfqn(np.array([n]), demands[None, :].T, np.array([think])))
-        print(f"  LINE pfqn_mva                  {t_l:9.4f} s   ratio {t_l / t_q:7.1f}x")
+        t_l, res = timed(lambda: line[0](demands[:, None], np.array([n]), np.array([think])))
+        x_l = float(np.ravel(res[0])[0])
+        q_l = np.ravel(res[2])
+        print(f"  LINE pfqn_mva                  {t_l:9.4f} s   ratio {t_l / t_q:7.1f}x   "
+              f"|dX|/X = {abs(x_q / x_l - 1):.1e}, max |dQ|/Q = "
+              f"{np.max(np.abs(net.station_mean_in_system / q_l - 1)):.1e}")
 
     # -- one 4-server station: load-dependent MVA --------------------------------------
     servers = np.ones(m)
     servers[0] = 4
     dem = demands.copy()
     dem[0] = 3.0                                     # the multi-server station is the bottleneck
-    ClosedNetwork(dem, servers, 10, think_time=think).throughput
+    _ = ClosedNetwork(dem, servers, 10, think_time=think).throughput
     t_q, _ = timed(lambda: ClosedNetwork(dem, servers, n, think_time=think).throughput, 3)
     small = 300
     t_ld, (x_ld, q_ld) = timed(lambda: textbook_ld_mva(dem, servers, think, small))
@@ -143,6 +150,18 @@ def main():
     print("\none 4-server station (load-dependent)")
     print(f"  queuemath ClosedNetwork        {t_q:9.4f} s at N = {n}")
     print(f"  textbook load-dependent MVA    {t_ld:9.4f} s at N = {small} only (O(N^2 M))")
+    if line is not None:
+        def run_line(pop):
+            return line[1](np.zeros(1), dem[:, None], np.array([pop]), np.array([think]),
+                           None, servers)
+        t_l, res = timed(lambda: run_line(small))
+        x_l = float(np.ravel(res[0])[0])
+        q_l = np.ravel(res[1])
+        err_l = max(abs(float(q_l[i]) / float(ref_q[i]) - 1) for i in range(m))
+        t_big, _ = timed(lambda: run_line(n)) if t_l < 2 else (np.nan, None)
+        print(f"  LINE pfqn_mvams                {t_l:9.4f} s at N = {small}, {t_big:.4f} s at "
+              f"N = {n}; at N = {small}: X {abs(x_l / float(ref_x) - 1):.1e}, max |dQ|/Q "
+              f"{err_l:.1e}")
     print(f"  accuracy at N = {small} against a 30-digit MVA: X {abs(ours.throughput / float(ref_x) - 1):.1e}"
           f" (queuemath) vs {abs(x_ld / float(ref_x) - 1):.1e} (textbook); max |dQ|/Q "
           f"{err_ours:.1e} vs {err_ld:.1e}")
