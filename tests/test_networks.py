@@ -285,6 +285,34 @@ def test_large_capacities_reach_the_jackson_values():
     assert 0 <= big.blocking < 1e-14
 
 
+# -- closed networks with finite buffers ----------------------------------------
+
+@pytest.mark.parametrize("n, c, k", [(20, 2, 5), (50, 1, 8), (200, 4, 30)])
+def test_one_station_with_a_buffer_and_thinking_clients_is_mmckn(n, c, k):
+    # a refused client thinks again: the M/M/c/K/N queue, exactly
+    net = ClosedNetwork([0.5], c, n, think_time=10.0, capacity=[k])
+    ref = qm.FiniteSourceMMcK(0.1, 2.0, n, c, k)
+    for name in ("blocking", "throughput", "mean_in_system", "mean_response_time"):
+        assert rel(getattr(net, name), getattr(ref, name)) < 1e-13, name
+
+
+def test_a_login_path_with_backlogs():
+    route = [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
+    free = ClosedNetwork([0.01, 0.3, 0.05], [1, 4, 1], 30, think_time=2.0, routing=route)
+    roomy = ClosedNetwork([0.01, 0.3, 0.05], [1, 4, 1], 30, think_time=2.0, routing=route,
+                          capacity=[31, 31, 31])
+    # room for everyone: no blocking, and the product form's values
+    assert roomy.blocking < 1e-14
+    assert rel(roomy.throughput, free.throughput) < 1e-12
+    assert np.allclose(roomy.station_mean_in_system, free.station_mean_in_system, rtol=1e-11)
+    tight = ClosedNetwork([0.01, 0.3, 0.05], [1, 4, 1], 30, think_time=2.0, routing=route,
+                          capacity=[2, 6, 3])
+    assert 0 < tight.blocking < 1 and tight.throughput < free.throughput
+    # each cycle started is refused somewhere or completes
+    attempts = tight.throughput / (1 - tight.blocking)
+    assert rel(tight.station_throughput[0] + attempts * tight.station_blocking[0], attempts) < 1e-9
+
+
 # -- the model contract: simulation -------------------------------------------
 
 # Each crosscheck below runs at a fixed seed with 99.9 % intervals: over
@@ -292,6 +320,8 @@ def test_large_capacities_reach_the_jackson_values():
 # rows, positively correlated) fails by chance with probability < 1 %.
 NETWORKS = [
     ClosedNetwork([0.4, 1.2, 0.6], [1, 2, 1], 6, think_time=3.0),
+    ClosedNetwork([0.01, 0.3, 0.05], [1, 4, 1], 30, think_time=2.0,
+                  routing=[[0, 1, 0], [0, 0, 1], [0, 0, 0]], capacity=[2, 6, 3]),
     ClosedNetwork([0.5, 0.5], [1, 1], 4),
     OpenNetwork([2.7, 0.3, 0], [10.0, 1.0, 4.0], [1, 4, np.inf],
                 [[0, 1, 0], [0, 0, 0.3], [0, 0.2, 0]]),
@@ -343,6 +373,17 @@ def test_a_large_open_network_is_simulated_from_empty_with_honest_intervals():
     (lambda: ClosedNetwork([0.5, 1.0], 1, 3, method="magic"), "method"),
     (lambda: ClosedNetwork([[0.5, 1.0], [0.2, 0.3]], [1, 2], [3, 3]), "exact multi-class"),
     (lambda: ClosedNetwork([[0.5, 1.0], [0.2, 0.3]], 1, [3]), "one count per class"),
+    (lambda: ClosedNetwork([0.5, 1.0], 1, 3, capacity=[2, 2]), "think time"),
+    (lambda: ClosedNetwork([0.5, 1.0], 1, [3, 4], think_time=1.0, capacity=[2, 2]),
+     "one population"),
+    (lambda: ClosedNetwork([0.5, 1.0], 1, 3, think_time=1.0, routing=[[0, 0], [0, 0]]),
+     "never visits"),
+    (lambda: ClosedNetwork([0.5, 0.0], 1, 3, think_time=1.0, routing=[[0, 1], [0, 0]]),
+     "no demand"),
+    (lambda: ClosedNetwork([0.5, 1.0], 1, 3, think_time=1.0, routing=[[0, 1], [0, 0]],
+                           entry=[0.5, 0.6]), "entry must sum to 1"),
+    (lambda: ClosedNetwork([0.5, 1.0], [1, 3], 3, think_time=1.0, capacity=[2, 2]),
+     "capacity must be >= servers"),
 ])
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):

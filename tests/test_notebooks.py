@@ -13,7 +13,7 @@ NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 # notebooks that draw, and how many figures each shows
 FIGURES = {"01_quickstart.ipynb": 1, "02_dimensioning.ipynb": 1, "05_login_storm.ipynb": 1,
            "06_workers_vs_backlog.ipynb": 2, "07_waiting_times.ipynb": 1,
-           "08_is_my_server_at_risk.ipynb": 2, "09_login_network.ipynb": 1}
+           "08_is_my_server_at_risk.ipynb": 2, "09_login_network.ipynb": 2}
 
 
 def test_there_are_notebooks():

@@ -228,7 +228,7 @@ PER_STATION = 5
 
 
 @numba.njit(cache=True, nogil=True)
-def network(external, mu, c, k, cdf, population, reference, queue_mask, gen, n,
+def network(external, mu, c, k, cdf, population, reference, refuse_to, queue_mask, gen, n,
             first_batch, batch_steps, out):
     """A network of exponential stations: advance ``out.shape[0]`` batches
     of ``batch_steps`` events from the state ``n`` (updated in place),
@@ -239,10 +239,13 @@ def network(external, mu, c, k, cdf, population, reference, queue_mask, gen, n,
     completion at one (``mu[i] * min(n_i, c_i)``); a customer completing at
     j goes to i with probability ``cdf[j, i+1] - cdf[j, i]`` or leaves
     (with the rest, ``1 - cdf[j, m]``); one arriving at a full station (n_i >= k_i; a customer
-    routed back to its own station is never refused) is lost.  Closed
-    networks (``population >= 0``) count a cycle at each completion at
-    ``reference`` (every completion where it is -1).  Time in a state is
-    credited with its mean, as in :func:`birth_death`.
+    routed back to its own station is never refused) is lost, or sent to
+    ``refuse_to`` where that is >= 0.  Closed networks (``population >=
+    0``) count an attempt (``counted``, ``entered`` when admitted at its
+    first station) at each completion at ``reference`` and a cycle done
+    (``departed``) at each customer reaching ``reference`` from another
+    station (without a reference, every completion is all three).  Time in
+    a state is credited with its mean, as in :func:`birth_death`.
     """
     m = external.size
     base = 6
@@ -298,10 +301,13 @@ def network(external, mu, c, k, cdf, population, reference, queue_mask, gen, n,
                     if x < acc:
                         break
             row[base + 5 * j + 4] += 1.0
-            if population >= 0 and (reference < 0 or reference == j):
+            at_ref = population >= 0 and reference == j
+            if population >= 0 and reference < 0:
                 row[0] += 1.0
                 row[2] += 1.0
                 row[3] += 1.0
+            elif at_ref:
+                row[0] += 1.0
             u = gen.random()
             if u >= cdf[j, m]:
                 n[j] -= 1
@@ -318,6 +324,12 @@ def network(external, mu, c, k, cdf, population, reference, queue_mask, gen, n,
             if n[i] >= k[i]:
                 row[base + 5 * i + 3] += 1.0
                 row[1] += 1.0
+                if refuse_to >= 0:
+                    n[refuse_to] += 1
             else:
                 n[i] += 1
+                if at_ref:
+                    row[2] += 1.0
+                elif population >= 0 and i == reference:
+                    row[3] += 1.0
     return 0

@@ -122,7 +122,7 @@ def run_retrial(lam, mu, c, k, nu, q, seeds, batches, batch_steps, tick=None, st
 
 def run_network(external, mu, c, k, routing, population, reference, queue_mask, offset, rows,
                 seeds, batches, batch_steps, tick=None, start_cdf=None, start_states=None,
-                fixed=()):
+                fixed=(), refuse_to=-1):
     """A network of exponential stations (``_jit.network``): ``external``,
     ``mu``, ``c``, ``k`` per station (inf allowed for c and k), ``routing``
     (M, M); ``population`` >= 0 for a closed network (else -1),
@@ -130,7 +130,8 @@ def run_network(external, mu, c, k, routing, population, reference, queue_mask, 
     ``queue_mask`` the stations counted as "in the system", ``offset`` the
     engine index of the model's station 0 and ``rows`` the per-station
     quantities to tally (``utilization[i]``, ``mean_in_system[i]``,
-    ``blocking[i]``); ``fixed`` names quantities that need no estimate.
+    ``blocking[i]``); ``fixed`` names quantities that need no estimate;
+    ``refuse_to`` the station a refused customer goes to (-1: lost).
     Each replication starts from a state drawn from
     ``start_cdf`` over the rows of ``start_states`` (None: empty, or a
     closed network's customers all at station 0)."""
@@ -160,7 +161,8 @@ def run_network(external, mu, c, k, routing, population, reference, queue_mask, 
                 n[0] = population
         for first in range(0, batches, per_call):
             last = min(batches, first + per_call)
-            _jit.network(ext, mu, c_i, k_i, cdf, int(population), int(reference), mask, g, n,
+            _jit.network(ext, mu, c_i, k_i, cdf, int(population), int(reference),
+                         int(refuse_to), mask, g, n,
                          first, int(batch_steps), out[i, :last])
             if tick is not None:
                 tick(float(out[i, first:last, 0].sum()))

@@ -5,7 +5,7 @@ import numpy as np
 from .. import _validate
 
 __all__ = ["station_vector", "servers_vector", "routing_matrix", "station_name", "station_rows",
-           "station_row"]
+           "station_row", "visit_matrix", "capacity_vector"]
 
 
 def station_name(i, names):
@@ -83,3 +83,39 @@ def station_row(model, name):
     if name in model.quantities:
         return float(getattr(model, name))
     raise ValueError(f"{type(model).__name__} has no quantity {name!r}")
+
+
+def visit_matrix(p, names=None):
+    """(I - P)^{-1}: entry (i, j) the mean visits to j of a customer
+    entering at i; a ValueError where customers can never leave."""
+    m = p.shape[0]
+    # stations from which no path leads out trap customers for ever
+    can_leave = p.sum(axis=1) < 1 - 1e-12
+    for _ in range(m):
+        can_leave = can_leave | ((p > 0) & can_leave[None, :]).any(axis=1)
+    if not can_leave.all():
+        i = int(np.argmin(can_leave))
+        raise ValueError(f"routing traps customers: from {station_name(i, names)} no path "
+                         "leads out (each closed set of stations needs a row summing below 1)")
+    return np.linalg.solve(np.eye(m) - p, np.eye(m))
+
+
+def capacity_vector(value, servers, names=None):
+    """Capacities per station: integers >= servers, or inf (no limit)."""
+    m = servers.size
+    k = _validate.as_float_array("capacity", value)
+    if k.ndim == 0:
+        k = np.full(m, float(k))
+    if k.shape != (m,):
+        raise ValueError(f"capacity must be one value per station ({m}), got shape {k.shape}")
+    fin = np.isfinite(k)
+    bad = np.isnan(k) | (fin & (k != np.floor(np.where(fin, k, 0))))
+    if np.any(bad):
+        _validate.first_bad("capacity", k, bad, "an integer or inf")
+    below = k < servers
+    if np.any(below):
+        i = int(np.argmax(below))
+        raise ValueError(f"capacity must be >= servers at every station, got capacity="
+                         f"{_validate.fmt(k[i])} < servers={_validate.fmt(servers[i])} at "
+                         f"{station_name(i, names)}")
+    return k

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _validate
 from .._kernels import mva as _mva
+from .._kernels import netchain as _chain
 from .._model import Parameter, QueueModel, SimulationSpec, quantity
 from . import _checks
 
@@ -60,11 +61,33 @@ class ClosedNetwork(QueueModel):
         per-visit response times and station throughputs; default 1.
     names : sequence of str, keyword-only, optional
         Station names for tables and messages.
+    routing : array_like, keyword-only, optional
+        One class with think time: :math:`P_{ij}`, where a customer goes
+        after station i (the rest of the row: back to thinking), and
+        ``entry`` (default the first station) where it starts its cycle.
+        The visits :math:`V = \mathrm{entry}\,(I - P)^{-1}` then give each
+        visit's mean service time :math:`D_i / V_i`.  The product-form
+        results depend on the demands only; the routing shapes the
+        simulation and, with capacities, the blocking.  Default: after
+        thinking a customer visits one station, i with probability
+        1/M' (M' stations with a demand).
+    entry : array_like, keyword-only, optional
+        Probabilities of the first station of a cycle (sum 1).
+    capacity : array_like of int, keyword-only, optional
+        One class with think time and one population: K_i, the most
+        station i holds (in service included; inf: no limit).  A customer
+        arriving at a full station is refused and goes back to thinking
+        (a refused login is tried again later).  Product form no longer
+        holds: the network is solved exactly as a Markov chain while it
+        has at most 20 000 states, and simulated beyond.
 
     Attributes
     ----------
     throughput : float or ndarray
         X(N), cycles completed per unit time (logins per second). [1/s]
+    blocking : float or ndarray
+        With capacities: the share of cycles started (login attempts)
+        refused at a full station; 0 without.
     mean_response_time : float or ndarray
         R(N) = N/X(N) - Z, the mean time per cycle at the stations. [s]
     mean_in_system : float or ndarray
@@ -140,9 +163,10 @@ class ClosedNetwork(QueueModel):
     1
     """
 
-    quantities = ("throughput", "mean_response_time", "mean_in_system")
+    quantities = ("blocking", "throughput", "mean_response_time", "mean_in_system")
     point_parameters = ("population",)
     descriptions = {
+        "blocking": "share of cycles started (attempts) refused at a full station",
         "throughput": "cycles completed per unit time",
         "mean_response_time": "mean time per cycle at the stations (think time excluded)",
         "mean_in_system": "mean number at the stations (not thinking)",
@@ -152,9 +176,13 @@ class ClosedNetwork(QueueModel):
     servers = Parameter("servers per station (inf: delay)", kind="value")
     population = Parameter("customers", kind="int")
     think_time = Parameter("Z [s]", kind="value")
+    routing = Parameter("P_ij (None: one station per cycle)", kind="value")
+    entry = Parameter("first station's probabilities", kind="value")
+    capacity = Parameter("K_i (None: no limit)", kind="value")
 
     def __init__(self, service_demands, servers, population, *, think_time=0.0,
-                 method="exact", visits=None, names=None):
+                 method="exact", visits=None, names=None, routing=None, entry=None,
+                 capacity=None):
         demands = _validate.nonnegative("service_demands", service_demands)
         if demands.ndim not in (1, 2):
             raise ValueError(f"service_demands must be one value per station, or a (classes, "
@@ -210,25 +238,134 @@ class ClosedNetwork(QueueModel):
             shape = pops.shape
         v = (np.ones(m) if visits is None else
              _checks.station_vector("visits", visits, _validate.positive, m))
+        layout = self._layout(demands, routing, entry, capacity, servers_arr, think, pops,
+                              names)
         self._params = dict(service_demands=demands, servers=servers_arr, population=pops,
                             think_time=think if self._multi else float(think))
         self._visits = v
         self._method = method
         self._given = dict(service_demands=demands, servers=servers_arr,
-                           population=pops if pops.ndim else int(pops),
+                           population=pops.astype(np.int64) if pops.ndim else int(pops),
                            think_time=(think if self._multi else float(think)))
         if method != "exact":
             self._given["method"] = method
+        self._routing, self._entry, self._capacity = layout
+        self._params.update(routing=self._routing, entry=self._entry, capacity=self._capacity)
+        for key, val in (("routing", routing), ("entry", entry), ("capacity", capacity)):
+            if val is not None:
+                self._given[key] = getattr(self, "_" + key)
         self._index = None
         self._shape = shape
         self._m = m
         for arr in (demands, servers_arr, pops, v):
             arr.flags.writeable = False
+        self.closed_form = self._capacity is None or self._chain_size() <= _chain.MAX_STATES
+
+    def _layout(self, demands, routing, entry, capacity, servers, think, pops, names):
+        """(routing, entry, capacity) checked; None for those not given."""
+        m = demands.shape[-1]
+        if routing is None and entry is None and capacity is None:
+            return None, None, None
+        if self._multi or pops.ndim or float(think) <= 0:
+            what = "routing" if routing is not None else "entry" if entry is not None \
+                else "capacity"
+            raise ValueError(f"{what} is for one class with think time > 0 at one population "
+                             "(a refused or finished cycle goes back to thinking)")
+        p = (None if routing is None else _checks.routing_matrix(routing, m))
+        if entry is not None:
+            e = _checks.station_vector("entry", entry, _validate.nonnegative, m)
+            if abs(e.sum() - 1) > 1e-12:
+                raise ValueError(f"entry must sum to 1, got {e.sum()!r}")
+        else:
+            e = None if p is None else np.eye(m)[0]
+        if p is not None:
+            visits = e @ _checks.visit_matrix(p, names)
+            bad = (demands > 0) & (visits <= 1e-300)
+            if np.any(bad):
+                i = int(np.argmax(bad))
+                raise ValueError(f"service_demands: {_checks.station_name(i, names)} has a "
+                                 "demand but the routing never visits it")
+            bad = (demands == 0) & (visits > 1e-300)
+            if np.any(bad):
+                i = int(np.argmax(bad))
+                raise ValueError(f"service_demands: {_checks.station_name(i, names)} is "
+                                 "visited but has no demand (a zero service time)")
+        k = None
+        if capacity is not None:
+            k = _checks.capacity_vector(capacity, servers, names)
+        return p, e, k
+
+    def _chain_size(self):
+        pop = int(self._params["population"])
+        levels = [pop] + [int(min(v, pop)) for v in self._capacity]
+        return _chain.count_states(levels, pop)
+
+    def _chain_layout(self):
+        """The network as the engine and the chain see it: station 0 the
+        clients thinking (a delay station), then the model's stations."""
+        d = self._params["service_demands"]
+        c = self._params["servers"]
+        z = self._params["think_time"]
+        m = self._m
+        size = m + 1
+        routing = np.zeros((size, size))
+        if self._routing is None:
+            active = np.flatnonzero(d > 0)
+            routing[0, 1 + active] = 1.0 / active.size
+            routing[1 + active, 0] = 1.0
+            visits = np.zeros(m)
+            visits[active] = 1.0 / active.size
+        else:
+            routing[0, 1:] = self._entry
+            routing[1:, 1:] = self._routing
+            routing[1:, 0] = np.clip(1 - self._routing.sum(axis=1), 0.0, 1.0)
+            visits = self._entry @ _checks.visit_matrix(self._routing, self._names)
+        mu = np.ones(size)
+        active = d > 0
+        mu[1:][active] = visits[active] / d[active]
+        mu[0] = 1.0 / z
+        servers = np.r_[np.inf, c]
+        k = np.r_[np.inf, self._capacity if self._capacity is not None else np.full(m, np.inf)]
+        return mu, servers, k, routing
+
+    @cached_property
+    def _exact_chain(self):
+        size = self._chain_size()
+        if size > _chain.MAX_STATES:
+            raise ValueError(
+                f"this network with capacities has {size:.4g} states, beyond the exact "
+                f"chain's {_chain.MAX_STATES}; estimate it with queuemath.simulate(model)")
+        pop = int(self._params["population"])
+        mu, servers, k, routing = self._chain_layout()
+        levels = [pop] + [int(min(v, pop)) for v in k[1:]]
+        ch = _chain.build(np.zeros(self._m + 1), mu, servers, k, routing, levels, pop,
+                          refuse_to=0)
+        pi = ch.pi
+        done = ch.busy * mu
+        attempts = float(pi @ done[:, 0])
+        back = float(pi @ (done[:, 1:] @ routing[1:, 0]))
+        free = ~(ch.states[:, 1:] >= k[None, 1:])
+        entering = float(pi @ (done[:, 0] * (free @ routing[0, 1:])))
+        mean_n = pi @ ch.states[:, 1:]
+        arrivals = pi @ ch.arrivals[:, 1:]
+        refused = pi @ ch.refused[:, 1:]
+        c = self._params["servers"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            block = np.where(arrivals > 0, refused / np.where(arrivals > 0, arrivals, 1), 0.0)
+        total = float(mean_n.sum())
+        return dict(throughput=back, blocking=float(pi @ ch.lost) / attempts,
+                    mean_in_system=total, mean_response_time=total / entering,
+                    station_mean_in_system=mean_n, station_blocking=block,
+                    station_throughput=pi @ done[:, 1:],
+                    station_utilization=(pi @ ch.busy[:, 1:]) / np.where(np.isfinite(c), c, 1.0))
 
     # -- the solution ---------------------------------------------------------
     @cached_property
     def _solution(self):
         """(X, Q): X of the model's shape, Q of shape + (M,)."""
+        if self._capacity is not None:
+            ex = self._exact_chain
+            return np.asarray(ex["throughput"]), ex["station_mean_in_system"]
         d, c = self._params["service_demands"], self._params["servers"]
         z, pops = self._params["think_time"], self._params["population"]
         if self._multi:
@@ -259,6 +396,14 @@ class ClosedNetwork(QueueModel):
         return self._solution[0]
 
     @quantity
+    def blocking(self):
+        """Share of cycles started that a full station refuses (0 without
+        capacities)."""
+        if self._capacity is not None:
+            return np.asarray(self._exact_chain["blocking"])
+        return np.zeros(self._shape)
+
+    @quantity
     def mean_in_system(self):
         """Mean number at the stations (thinking customers excluded)."""
         return self._solution[1].sum(axis=-1)
@@ -267,6 +412,8 @@ class ClosedNetwork(QueueModel):
     def mean_response_time(self):
         """R(N) = (mean number at the stations) / X(N): time per cycle at
         the stations, N/X - Z for one class; 0 at population 0. [s]"""
+        if self._capacity is not None:
+            return np.asarray(self._exact_chain["mean_response_time"])
         x, q = self._solution
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(x > 0, q.sum(axis=-1) / np.where(x > 0, x, 1.0), 0.0)
@@ -281,6 +428,8 @@ class ClosedNetwork(QueueModel):
     def station_utilization(self):
         """X D_i / c_i: mean share of servers busy; for a delay station the
         mean number in service (X D_i)."""
+        if self._capacity is not None:
+            return self._exact_chain["station_utilization"].copy()
         x = self._solution[0][..., None]
         d = self._stations_demand()
         c = self._params["servers"]
@@ -301,7 +450,17 @@ class ClosedNetwork(QueueModel):
     def station_throughput(self):
         """X V_i: completions per unit time at each station (V_i = 1 unless
         ``visits`` was given). [1/s]"""
+        if self._capacity is not None:
+            return self._exact_chain["station_throughput"].copy()
         return self._solution[0][..., None] * self._visits
+
+    @property
+    def station_blocking(self):
+        """Share of the arrivals at each station refused (0 without
+        capacities)."""
+        if self._capacity is not None:
+            return self._exact_chain["station_blocking"].copy()
+        return np.zeros(self._shape + (self._m,))
 
     @property
     def station_response_time(self):
@@ -347,11 +506,13 @@ class ClosedNetwork(QueueModel):
         import pandas as pd
         self._require_point("stations()")
         idx = pd.Index(self._names if self._names else range(self._m), name="station")
-        return pd.DataFrame(dict(
+        cols = dict(
             servers=self._params["servers"], service_demand=self._stations_demand(),
             utilization=self.station_utilization, mean_in_system=self.station_mean_in_system,
-            residence_time=self.station_residence_time,
-            throughput=self.station_throughput), index=idx)
+            residence_time=self.station_residence_time, throughput=self.station_throughput)
+        if self._capacity is not None:
+            cols.update(capacity=self._capacity, blocking=self.station_blocking)
+        return pd.DataFrame(cols, index=idx)
 
     def _require_point(self, what):
         if self._shape != ():
@@ -364,9 +525,9 @@ class ClosedNetwork(QueueModel):
         each station's mean number (``Q[i]``) and utilisation (``U[i]``),
         beside the asymptotic and balanced-job bounds on the throughput."""
         import pandas as pd
-        if self._multi:
-            raise ValueError("table() is for one class; several classes are solved at one "
-                             "population vector")
+        if self._multi or self._capacity is not None:
+            raise ValueError("table() is for one class without capacities (product form); "
+                             "several classes and finite buffers are solved at one population")
         n_max = int(self._params["population"].max(initial=0))
         pops = np.arange(n_max + 1)
         net = ClosedNetwork(self._params["service_demands"], self._params["servers"], pops,
@@ -385,8 +546,8 @@ class ClosedNetwork(QueueModel):
 
     def _bounds(self, pops):
         d = self._params["service_demands"]
-        if self._multi:
-            raise ValueError("bounds() are for one class")
+        if self._multi or self._capacity is not None:
+            raise ValueError("bounds() are for one class without capacities (product form)")
         return _mva.bounds(d, self._params["servers"], self._params["think_time"], pops)
 
     def bounds(self):
@@ -410,7 +571,8 @@ class ClosedNetwork(QueueModel):
     @property
     def kendall(self):
         kind = "multi-class " if self._multi else ""
-        return f"closed {kind}network of {self._m} stations"
+        buffers = " with finite buffers" if self._capacity is not None else ""
+        return f"closed {kind}network{buffers} of {self._m} stations"
 
     def quantity_value(self, name):
         """The value of a quantity or of a station's row of a simulation
@@ -419,11 +581,12 @@ class ClosedNetwork(QueueModel):
 
     def simulation_spec(self):
         """One class, one population: the network as the Monte Carlo
-        engine runs it.  The demands become a routing: after thinking
-        (or, without think time, after each station) a customer goes to
-        station i with probability 1/M' (M' stations with a demand) and
-        is served there at rate 1/(M' D_i); a cycle is a think completion
-        (or a station visit)."""
+        engine runs it: the clients thinking are station 0 (a delay
+        station), then the model's stations on ``routing`` (by default
+        one station per cycle, i with probability 1/M'), each visit's
+        service time D_i / V_i; a cycle starts at each think completion.
+        Without think time a customer goes from station to station (i
+        with probability 1/M') and each visit is a cycle."""
         if self._multi:
             raise ValueError("ClosedNetwork with several classes has no simulation yet")
         self._require_point("simulate")
@@ -433,28 +596,28 @@ class ClosedNetwork(QueueModel):
         pop = int(self._params["population"])
         if pop < 1:
             raise ValueError("population must be >= 1 to simulate")
-        active = np.flatnonzero(d > 0)
-        p = 1.0 / active.size if active.size else 0.0
         m = self._m
-        think = z > 0
-        size = m + int(think)
-        mu = np.ones(size)
-        servers = np.ones(size)
-        routing = np.zeros((size, size))
-        off = int(think)
-        mu[off + active] = 1.0 / (d[active] / p)
-        servers[off:] = c
-        if think:
-            mu[0] = 1.0 / z
-            servers[0] = np.inf
-            routing[0, off + active] = p
-            routing[off + active, 0] = 1.0
-        else:
-            routing[np.ix_(active, active)] = p
-        rows = _checks.station_rows(c)
+        what = ("utilization", "mean_in_system") + (
+            ("blocking",) if self._capacity is not None else ())
+        rows = _checks.station_rows(c, what)
+        fixed = () if self._capacity is not None else ("blocking",)
+        if z > 0:
+            mu, servers, k, routing = self._chain_layout()
+            return SimulationSpec("network", dict(
+                external=np.zeros(m + 1), mu=mu, c=servers, k=k, routing=routing,
+                population=pop, reference=0, refuse_to=0,
+                queue_mask=np.r_[False, np.ones(m, dtype=bool)], offset=1, rows=rows,
+                fixed=fixed), 1)
+        # no think time: after each station a customer goes to station i
+        # with probability 1/M'; a cycle is one station visit
+        active = np.flatnonzero(d > 0)
+        p = 1.0 / active.size
+        mu = np.ones(m)
+        mu[active] = p / d[active]
+        routing = np.zeros((m, m))
+        routing[np.ix_(active, active)] = p
         return SimulationSpec("network", dict(
-            external=np.zeros(size), mu=mu, c=servers, k=np.full(size, np.inf),
-            routing=routing, population=pop, reference=0 if think else -1,
-            queue_mask=np.r_[np.zeros(off), np.ones(m)].astype(bool),
-            offset=off, rows=rows, fixed=() if think else ("mean_in_system",)), 1)
+            external=np.zeros(m), mu=mu, c=c.copy(), k=np.full(m, np.inf), routing=routing,
+            population=pop, reference=-1, queue_mask=np.ones(m, dtype=bool), offset=0,
+            rows=rows, fixed=fixed + ("mean_in_system",)), 1)
 

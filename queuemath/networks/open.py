@@ -44,7 +44,7 @@ class OpenNetwork(QueueModel):
         servers; inf for no limit).  A customer arriving at or routed to a
         full station is lost (blocking with loss).  With capacities the
         network is solved exactly as a Markov chain while it has at most
-        200 000 states, and simulated beyond (``qm.simulate``).
+        20 000 states, and simulated beyond (``qm.simulate``).
     names : sequence of str, keyword-only, optional
         Station names for tables and messages.
 
@@ -161,27 +161,12 @@ class OpenNetwork(QueueModel):
         self._names = names
         if np.any(gamma.sum(axis=-1) <= 0):
             raise ValueError("arrival_rates are all 0: no customer enters the network")
-        visits = self._visit_matrix(p, names)
+        visits = _checks.visit_matrix(p, names)
         lam = gamma @ visits
         if capacity is None:
             k = np.full(m, np.inf)
         else:
-            k = _validate.as_float_array("capacity", capacity)
-            if k.ndim == 0:
-                k = np.full(m, float(k))
-            if k.shape != (m,):
-                raise ValueError(f"capacity must be one value per station ({m}), got shape "
-                                 f"{k.shape}")
-            fin = np.isfinite(k)
-            bad = np.isnan(k) | (fin & (k != np.floor(np.where(fin, k, 0))))
-            if np.any(bad):
-                _validate.first_bad("capacity", k, bad, "an integer or inf")
-            below = k < c
-            if np.any(below):
-                i = int(np.argmax(below))
-                raise ValueError(f"capacity must be >= servers at every station, got capacity="
-                                 f"{_validate.fmt(k[i])} < servers={_validate.fmt(c[i])} at "
-                                 f"{_checks.station_name(i, names)}")
+            k = _checks.capacity_vector(capacity, c, names)
         self._finite = bool(np.any(np.isfinite(k)))
         if not self._finite:
             self._check_stable(lam, mu, c, names)
@@ -199,23 +184,6 @@ class OpenNetwork(QueueModel):
         self._shape = gamma.shape[:-1]
         self._m = m
         self.closed_form = not self._finite or self._chain_size() <= _chain.MAX_STATES
-
-    @staticmethod
-    def _visit_matrix(p, names):
-        """(I - P)^{-1}: entry (i, j) the mean visits to j of a customer
-        entering at i; a ValueError where customers can never leave."""
-        m = p.shape[0]
-        # stations from which no path leads out trap customers for ever
-        out = p.sum(axis=1) < 1 - 1e-12
-        can_leave = out.copy()
-        for _ in range(m):
-            can_leave = can_leave | ((p > 0) & can_leave[None, :]).any(axis=1)
-        if not can_leave.all():
-            i = int(np.argmin(can_leave))
-            raise ValueError(f"routing traps customers: from {_checks.station_name(i, names)} "
-                             "no path leads out of the network (each closed set of stations "
-                             "needs a row summing below 1)")
-        return np.linalg.solve(np.eye(m) - p, np.eye(m))
 
     @staticmethod
     def _check_stable(lam, mu, c, names):
