@@ -220,9 +220,10 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     stationary_start : bool, default True
         Exponential models start each replication from the stationary law
         of their chain, computed from its rates by detailed balance (the
-        retrial queue: a sparse solve of its truncated chain), not from the
-        closed form being checked; False starts them empty, and the warm-up
-        is then what the data say.
+        retrial queue and networks of at most 2e4 states: a sparse solve),
+        not from the closed form being checked, weighted by each state's
+        total event rate (the law of the engine's jump chain); False starts
+        them empty, and the warm-up is then what the data say.
     wait_times : sequence of float, optional
         Times t at which the waiting-time law is estimated too, as
         ``wait_cdf(t)`` (rows named like ``wait_cdf(0.731)``): the share of
