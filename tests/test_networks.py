@@ -308,6 +308,10 @@ def test_a_login_path_with_backlogs():
     tight = ClosedNetwork([0.01, 0.3, 0.05], [1, 4, 1], 30, think_time=2.0, routing=route,
                           capacity=[2, 6, 3])
     assert 0 < tight.blocking < 1 and tight.throughput < free.throughput
+    # a routing's visits: the workers are visited twice per cycle here
+    loop = ClosedNetwork([0.01, 0.3, 0.05], [1, 4, 1], 30, think_time=2.0,
+                         routing=[[0, 1, 0], [0, 0.5, 0.5], [0, 0, 0]])
+    assert np.allclose(loop.station_throughput / loop.throughput, [1, 2, 1], rtol=1e-14)
     # each cycle started is refused somewhere or completes
     attempts = tight.throughput / (1 - tight.blocking)
     assert rel(tight.station_throughput[0] + attempts * tight.station_blocking[0], attempts) < 1e-9

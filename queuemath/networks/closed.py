@@ -58,7 +58,8 @@ class ClosedNetwork(QueueModel):
         stations then by Seidmann's approximation).
     visits : array_like, keyword-only, optional
         Mean visits per cycle :math:`V_i` to each station, to report
-        per-visit response times and station throughputs; default 1.
+        per-visit response times and station throughputs; default those
+        of ``routing``, or 1.
     names : sequence of str, keyword-only, optional
         Station names for tables and messages.
     routing : array_like, keyword-only, optional
@@ -89,7 +90,9 @@ class ClosedNetwork(QueueModel):
         With capacities: the share of cycles started (login attempts)
         refused at a full station; 0 without.
     mean_response_time : float or ndarray
-        R(N) = N/X(N) - Z, the mean time per cycle at the stations. [s]
+        R(N) = N/X(N) - Z, the mean time per cycle at the stations; with
+        capacities, per attempt admitted at its first station (those
+        refused further on included), by Little's law. [s]
     mean_in_system : float or ndarray
         Mean number of customers at the stations (not thinking).
     station_utilization, station_mean_in_system, station_residence_time,
@@ -214,9 +217,9 @@ class ClosedNetwork(QueueModel):
                 raise ValueError(f"class {r} has no service demand and no think time: its "
                                  "customers would cycle infinitely fast")
             if method == "exact":
-                if np.any(np.isfinite(servers_arr) & (servers_arr > 1) &
-                          (demands.sum(axis=0) > 0)):
-                    i = int(np.argmax(np.isfinite(servers_arr) & (servers_arr > 1)))
+                multi = np.isfinite(servers_arr) & (servers_arr > 1) & (demands.sum(axis=0) > 0)
+                if np.any(multi):
+                    i = int(np.argmax(multi))
                     raise ValueError(
                         f"servers: {_checks.station_name(i, names)} has "
                         f"{_validate.fmt(servers_arr[i])} servers; exact multi-class MVA here "
@@ -250,6 +253,10 @@ class ClosedNetwork(QueueModel):
         if method != "exact":
             self._given["method"] = method
         self._routing, self._entry, self._capacity = layout
+        if visits is None and self._routing is not None:
+            # the routing says how often each station is visited per cycle
+            v = self._entry @ _checks.visit_matrix(self._routing, names)
+            self._visits = v
         self._params.update(routing=self._routing, entry=self._entry, capacity=self._capacity)
         for key, val in (("routing", routing), ("entry", entry), ("capacity", capacity)):
             if val is not None:
