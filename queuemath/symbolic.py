@@ -166,15 +166,23 @@ class _Model:
                              f"{', '.join(self.quantities)}; got {name!r}")
         return getattr(self, name)
 
-    def latex(self, name):
-        r"""LaTeX of quantity ``name`` (see :func:`latex`).
+    def latex(self, name, form="rates"):
+        r"""LaTeX of quantity ``name`` (see :func:`latex`): in the rates
+        (``form="rates"``), or as textbooks write it (``form="textbook"``:
+        in the load, each branch simplified; models with a ``textbook``
+        method).
 
         Examples
         --------
         >>> print(ErlangB(servers=1).latex("blocking"))
         \frac{\lambda}{\lambda + \mu}
         """
-        return latex(self._quantity(name))
+        if form == "rates":
+            return latex(self._quantity(name))
+        if form == "textbook" and hasattr(self, "textbook"):
+            return latex(self.textbook(name))
+        forms = '"rates" or "textbook"' if hasattr(self, "textbook") else '"rates"'
+        raise ValueError(f"form must be {forms} for {self!r}, got {form!r}")
 
     def lambdify(self, name, modules="numpy"):
         """Quantity ``name`` as a function of the model's free symbols, in the
@@ -334,7 +342,14 @@ class MM1K(_Model):
     :math:`p_n = p_0 \rho^n` and the normalising sum is taken symbolically,
     so the results are piecewise in :math:`\rho = 1`.  ``blocking`` etc. are
     those piecewise expressions; :meth:`generic` picks the branch
-    :math:`\rho \ne 1`.
+    :math:`\rho \ne 1`; ``latex(name, form="textbook")`` writes a quantity
+    in :math:`\rho` with both branches simplified.
+
+    Each quantity is derived on first use and kept for the process, so
+    ``MM1K()`` itself costs nothing.  The mean number uses the normalising
+    sum's generating function, :math:`\sum_n n x^n = x Z'(x)` with
+    :math:`Z(x) = \sum_{n=0}^{K} x^n` (a symbolic sum of :math:`n p_n` took
+    sympy 12 s), and the mean queue :math:`E[(N-1)^+] = E[N] - (1 - p_0)`.
 
     Examples
     --------
@@ -343,28 +358,90 @@ class MM1K(_Model):
     rho**K*(rho - 1)/(rho**(K + 1) - 1)
     >>> m.blocking_at_unit_load()
     1/(K + 1)
+    >>> text = m.latex("blocking", form="textbook")
+    >>> text.startswith(r"\begin{cases} \frac{1}{K + 1} & \text{for}\: \rho = 1")
+    True
     """
 
     parameters = ("arrival_rate", "service_rate", "capacity")
     quantities = ("blocking", "p_empty", "throughput", "mean_in_system", "mean_queue")
 
-    _derived = None   # the symbolic sums take seconds: done once per process
+    _derived = {}     # name -> expression, for the process
 
     def __init__(self):
         lam, mu, k = _S["arrival_rate"], _S["service_rate"], _S["capacity"]
         self._symbols = {"arrival_rate": lam, "service_rate": mu, "capacity": k,
                          "load": _S["load"]}
-        if MM1K._derived is None:
-            p_n = birth_death(lambda i: lam, lambda i: mu, states=k)
-            blocking = p_n.subs(_N, k)
-            MM1K._derived = dict(
-                state_probability=p_n,           # an expression in n
-                blocking=blocking,
-                p_empty=p_n.subs(_N, 0),
-                throughput=lam * (1 - blocking),
-                mean_in_system=sp.summation(_N * p_n, (_N, 0, k)),
-                mean_queue=sp.summation((_N - 1) * p_n, (_N, 1, k)))
-        self.__dict__.update(MM1K._derived)
+
+    def _get(self, name):
+        if name not in MM1K._derived:
+            MM1K._derived[name] = getattr(self, "_derive_" + name)()
+        return MM1K._derived[name]
+
+    @property
+    def state_probability(self):
+        r""":math:`p_n`, an expression in n (piecewise in :math:`\rho = 1`)."""
+        return self._get("state_probability")
+
+    @property
+    def blocking(self):
+        """:math:`p_K`."""
+        return self._get("blocking")
+
+    @property
+    def p_empty(self):
+        """:math:`p_0`."""
+        return self._get("p_empty")
+
+    @property
+    def throughput(self):
+        r""":math:`\lambda (1 - p_K)`."""
+        return self._get("throughput")
+
+    @property
+    def mean_in_system(self):
+        r""":math:`\sum_n n p_n`."""
+        return self._get("mean_in_system")
+
+    @property
+    def mean_queue(self):
+        r""":math:`\sum_n (n-1)^+ p_n`."""
+        return self._get("mean_queue")
+
+    def _derive_state_probability(self):
+        lam, mu, k = _S["arrival_rate"], _S["service_rate"], _S["capacity"]
+        return birth_death(lambda i: lam, lambda i: mu, states=k)
+
+    def _derive_blocking(self):
+        return self.state_probability.subs(_N, _S["capacity"])
+
+    def _derive_p_empty(self):
+        return self.state_probability.subs(_N, 0)
+
+    def _derive_throughput(self):
+        return _S["arrival_rate"] * (1 - self.blocking)
+
+    def _derive_mean_in_system(self):
+        lam, mu, k = _S["arrival_rate"], _S["service_rate"], _S["capacity"]
+        x = sp.Symbol("x", positive=True)
+        z = sp.summation(x ** _N, (_N, 0, k))                       # Z(x), piecewise
+        generic = self.generic(z)
+        # sum_n n x^n / Z(x) = x Z'(x) / Z(x); at x = 1 every state has 1/(K+1)
+        mean = sp.simplify(x * sp.diff(generic, x) / generic).subs(x, lam / mu)
+        at_one = sp.summation(_N, (_N, 0, k)) / (k + 1)
+        return sp.Piecewise((sp.simplify(at_one), sp.Eq(lam / mu, 1)), (sp.factor(mean), True))
+
+    def _derive_mean_queue(self):
+        return sp.piecewise_fold(self.mean_in_system - (1 - self.p_empty))
+
+    def textbook(self, name):
+        r"""Quantity ``name`` in the load :math:`\rho`, each branch simplified:
+        ``Piecewise((value at rho = 1, Eq(rho, 1)), (the rest, True))``."""
+        rho = _S["load"]
+        expr = self._quantity(name)
+        generic = self.in_load(self.generic(expr))
+        at_one = sp.simplify(sp.limit(generic, rho, 1))
+        return sp.Piecewise((at_one, sp.Eq(rho, 1)), (generic, True))
 
     def in_load(self, expr):
         r"""``expr`` with :math:`\lambda = \rho\mu` (and simplified): the

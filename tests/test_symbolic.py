@@ -171,3 +171,30 @@ def test_import_queuemath_does_not_load_sympy_but_attribute_does():
             "print(a, 'sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_mm1k_is_built_lazily_and_writes_the_textbook_forms():
+    # building the model derives nothing (the numbers measured: 10-13 s
+    # before); each quantity is derived on first use
+    code = ("import queuemath.symbolic as qs; m = qs.MM1K(); "
+            "print(sorted(qs.MM1K._derived)); m.blocking; print(sorted(qs.MM1K._derived))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[]", "['blocking', 'state_probability']"]
+    m = qs.MM1K()
+    rho, k = m.load, m.capacity
+    b = m.textbook("blocking")
+    assert b.args[0] == (1 / (k + 1), sp.Eq(rho, 1))
+    assert sp.simplify(b.args[1][0] - (1 - rho) * rho**k / (1 - rho ** (k + 1))) == 0
+    # Gross & Harris (2008), eq. (2.47): L = rho/(1-rho) - (K+1) rho^(K+1)/(1 - rho^(K+1))
+    big_l = m.textbook("mean_in_system")
+    assert sp.simplify(big_l.args[0][0] - k / 2) == 0
+    assert sp.simplify(big_l.args[1][0] - (rho / (1 - rho) - (k + 1) * rho ** (k + 1)
+                                           / (1 - rho ** (k + 1)))) == 0
+    assert sp.simplify(m.textbook("mean_queue").args[1][0]
+                       - (big_l.args[1][0] - (1 - m.textbook("p_empty").args[1][0]))) == 0
+    text = m.latex("blocking", form="textbook")
+    assert r"\frac{1}{K + 1}" in text and r"\rho = 1" in text
+    with pytest.raises(ValueError, match="form must be"):
+        m.latex("blocking", form="fancy")
+    with pytest.raises(ValueError, match='form must be "rates"'):
+        qs.ErlangB(2).latex("blocking", form="textbook")
