@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test report bench fuzz coverage validate-kernel lint clean
+.PHONY: test report bench fuzz coverage validate-kernel lint lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ coverage: $(STAMP)
 # to paper/measured/kernel_dynamic.csv, which `make report` does not regenerate.
 validate-kernel: $(STAMP)
 	$(BIN)/python benchmarks/validate_kernel.py
+
+# JupyterLab on the notebooks, with the project's .venv as the kernel
+# (JupyterLab and ipywidgets, for qm.explore and the progress bars, come
+# with the notebook extras).
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,report,notebook]"
+	$(BIN)/jupyter lab notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check queuemath tests benchmarks paper

@@ -17,6 +17,7 @@ import importlib
 from ._model import QueueModel, compare
 from .abandonment import ErlangA
 from .delay import MMc, erlang_c, log_erlang_c
+from .explore import explore
 from .dimension import (blocking_sensitivity, capacity_frontier, erlang_b_load, erlang_b_servers,
                         erlang_c_servers, max_arrival_rate, min_capacity)
 from .finite import MM1K, MMcK
@@ -46,7 +47,7 @@ __all__ = [
     "erlang_b_servers", "erlang_b_load", "erlang_c_servers", "min_capacity",
     "max_arrival_rate", "capacity_frontier", "blocking_sensitivity",
     "servers_for_service_level", "servers_for_mean_wait", "max_capacity_for_wait",
-    "birth_death_transient",
+    "birth_death_transient", "explore",
 ]
 
 #: Subpackages imported on first use: tcp, networks, plot (matplotlib) and
