@@ -65,7 +65,8 @@ def coverage(model, groups, seed, exact=None):
                 hits, bounds = dict.fromkeys(r.quantities, 0), dict.fromkeys(r.quantities, 0)
             for q in r.quantities:
                 est = getattr(r, q)
-                hits[q] += est.covers(float(getattr(exact, q)))
+                # quantity_value: a network's per-station rows too
+                hits[q] += est.covers(exact.quantity_value(q))
                 bounds[q] += est.status != "ok"
     return {q: (hits[q] / groups, bounds[q] / groups) for q in hits}
 
@@ -99,7 +100,30 @@ def models(load):
     # phase-type service (the general engine, the model its own reference)
     out += [qm.RetrialMMcK(4 * load, 1.0, 4, 6, retry_rate=1.0, retry_probability=0.8)]
     out = [(m, None) for m in out]
+    # issue 18: networks (their own engine; per-station rows ride on the run)
+    out += [(m, None) for m in networks(load)]
     general = qm.GGcK(servers=1, capacity=10, interarrival_time=stats.expon(scale=1 / load),
                       service_time=stats.expon(scale=1.0))
     phase = qm.MPHcK(4 * load, 4, 20, service_time=qm.PhaseType.fit(1.0, 0.5))
     return out + [(general, qm.MM1K(load, 1.0, 10)), (phase, phase)]
+
+
+def networks(load):
+    """An open Jackson tandem with feedback whose busiest station is at
+    ``load``, a tandem with finite buffers, and a closed network whose
+    bottleneck is busy ``load`` of the time (its think time solved for it)."""
+    from scipy.optimize import brentq
+    nets = qm.networks
+    # station 0 sees 0.8 gamma / (1 - 0.2): at rate 1 it is the busiest
+    jackson = nets.OpenNetwork([load * 0.8, 0, 0], [1.0, 2.0, 1.5], [1, 2, 1],
+                               [[0, 1, 0], [0, 0, 0.2], [0.2, 0, 0]])
+    buffers = nets.OpenNetwork([load, 0], [1.0, 1.25], [1, 1], [[0, 1], [0, 0]],
+                               capacity=[8, 6])
+    demands, servers, pop = [0.2, 1.2, 0.3], [1, 2, 1], 40
+
+    def busy(z):
+        x = nets.ClosedNetwork(demands, servers, pop, think_time=z).throughput
+        return x * 1.2 / 2 - load
+    think = brentq(busy, 1e-6, 1e4)
+    closed = nets.ClosedNetwork(demands, servers, pop, think_time=think)
+    return [jackson, buffers, closed]

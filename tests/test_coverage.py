@@ -5,7 +5,7 @@ is and why."""
 import pytest
 
 import queuemath as qm
-from interval_coverage import band, coverage, false_failure_rate, within
+from interval_coverage import band, coverage, false_failure_rate, networks, within
 
 # (model, groups): the cheaper models of the matrix at high load, and a
 # light one (about 90 s in all).  With 300 groups the band is band(300),
@@ -21,6 +21,10 @@ SAMPLE = [
     # it catches a coverage of 0.89; 200 runs at 0.5, 0.9 and 0.99 measured
     # 0.92-0.965 on every quantity)
     (qm.RetrialMMcK(3.6, 1.0, 4, 6, retry_rate=1.0, retry_probability=0.8), 150),
+    # issue 18's network engine, a Jackson network whose busiest station is at
+    # 0.975 (200 runs at 0.9 and 0.975 of the three networks of the matrix
+    # measured 0.915-0.975 on every quantity and station row)
+    (networks(0.975)[0], 150),
 ]
 
 

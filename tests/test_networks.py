@@ -296,6 +296,18 @@ def test_one_station_with_a_buffer_and_thinking_clients_is_mmckn(n, c, k):
         assert rel(getattr(net, name), getattr(ref, name)) < 1e-13, name
 
 
+def test_the_chain_agrees_with_mva_where_its_first_state_is_rare():
+    # room for all 40 at every station: the exact chain must give the product
+    # form; its first state (all 40 at the last station) has probability
+    # ~1e-20, which once made the stationary solve (pinned there) garbage
+    free = ClosedNetwork([0.2, 1.2, 0.3], [1, 2, 1], 40, think_time=16.129)
+    chain = ClosedNetwork([0.2, 1.2, 0.3], [1, 2, 1], 40, think_time=16.129,
+                          capacity=[40, 40, 40])
+    assert rel(chain.throughput, free.throughput) < 1e-10
+    assert np.allclose(chain.station_mean_in_system, free.station_mean_in_system, rtol=1e-10)
+    assert chain.blocking == 0
+
+
 def test_a_login_path_with_backlogs():
     route = [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
     free = ClosedNetwork([0.01, 0.3, 0.05], [1, 4, 1], 30, think_time=2.0, routing=route)

@@ -164,15 +164,34 @@ def build(external, mu, c, k, routing, levels, population=None, refuse_to=-1):
 
 
 def _stationary(gen):
-    """pi Q = 0, sum pi = 1: with pi of the first state set to 1, the other
-    balance equations are a sparse system without the first state (a row of
-    ones for the normalisation would be dense and fill the LU); then
-    normalised.  The chain is irreducible on its states."""
+    """pi Q = 0, sum pi = 1.  One state's pi is set to 1 and the other
+    balance equations solved as a sparse system without it (a row of ones
+    for the normalisation would be dense and fill the LU), then normalised.
+    The state pinned must carry real mass (pinning one of probability 1e-40
+    leaves the others to roundoff): it is the likeliest state after a few
+    hundred steps of the uniformized chain from the uniform law."""
     from scipy.sparse.linalg import spsolve
     size = gen.shape[0]
     if size == 1:
         return np.ones(1)
+    rate = float(np.abs(gen.diagonal()).max())
+    step = (gen / rate).T.tocsr()
+    v = np.full(size, 1.0 / size)
+    for _ in range(_PIN_STEPS):
+        v = v + step @ v
+    pin = int(np.argmax(v))
+    keep = np.flatnonzero(np.arange(size) != pin)
     qt = gen.T.tocsc()
-    rest = np.atleast_1d(spsolve(qt[1:, 1:], -qt[1:, 0].toarray().ravel()))
-    pi = np.clip(np.concatenate([[1.0], rest]), 0.0, None)
+    rest = np.atleast_1d(spsolve(qt[keep][:, keep].tocsc(),
+                                 -qt[keep][:, [pin]].toarray().ravel()))
+    pi = np.empty(size)
+    pi[pin] = 1.0
+    pi[keep] = rest
+    pi = np.clip(pi, 0.0, None)
     return pi / pi.sum()
+
+
+#: Uniformized steps taken to find a state with real mass to pin (see
+#: _stationary): the law moves towards the bulk of the stationary one long
+#: before it mixes.
+_PIN_STEPS = 300
