@@ -308,6 +308,16 @@ def test_the_chain_agrees_with_mva_where_its_first_state_is_rare():
     assert chain.blocking == 0
 
 
+def test_the_open_chain_agrees_with_jackson_where_its_empty_state_is_not_the_bulk():
+    # the station with 4 servers at 0.83 holds ~6.6 on average: its chain's
+    # stationary solve once pinned a rare state and put the mean at 23
+    p = [[0, 1], [0.1, 0]]
+    free = OpenNetwork([2.7, 0.3], [10.0, 1.0], [1, 4], p)
+    roomy = OpenNetwork([2.7, 0.3], [10.0, 1.0], [1, 4], p, capacity=[60, 200])
+    assert roomy.closed_form
+    assert np.allclose(roomy.station_mean_in_system, free.station_mean_in_system, rtol=1e-10)
+
+
 def test_a_login_path_with_backlogs():
     route = [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
     free = ClosedNetwork([0.01, 0.3, 0.05], [1, 4, 1], 30, think_time=2.0, routing=route)

@@ -159,29 +159,47 @@ def build(external, mu, c, k, routing, levels, population=None, refuse_to=-1):
     chain.arrivals, chain.refused, chain.lost, chain.entering = arrivals, refused, lost, entering
     chain.exits = svc @ leave
     chain.total = np.asarray(external, dtype=float).sum() + svc.sum(axis=1)
-    chain.pi = _stationary(gen)
+    # where replications start when there is no law to draw from: the empty
+    # network, or a closed one's customers all at its first station
+    first = np.flatnonzero(st[:, 1:].sum(axis=1) == 0) if population is not None else \
+        np.flatnonzero(st.sum(axis=1) == 0)
+    chain.pi = _stationary(gen, int(first[0]) if first.size else 0)
     return chain
 
 
-def _stationary(gen):
+def _stationary(gen, start):
     """pi Q = 0, sum pi = 1.  One state's pi is set to 1 and the other
     balance equations solved as a sparse system without it (a row of ones
     for the normalisation would be dense and fill the LU), then normalised.
-    The state pinned must carry real mass (pinning one of probability 1e-40
-    leaves the others to roundoff): it is the likeliest state after a few
-    hundred steps of the uniformized chain from the uniform law."""
-    from scipy.sparse.linalg import spsolve
+    The state pinned must carry real mass (pinning one of probability 1e-20
+    leaves the others to roundoff): the likeliest after a few hundred steps
+    of the uniformized chain from ``start`` (the empty network, or every
+    customer at the first station), and again the likeliest of that
+    solution where the first pin proves rare."""
     size = gen.shape[0]
     if size == 1:
         return np.ones(1)
     rate = float(np.abs(gen.diagonal()).max())
     step = (gen / rate).T.tocsr()
-    v = np.full(size, 1.0 / size)
+    v = np.zeros(size)
+    v[start] = 1.0
     for _ in range(_PIN_STEPS):
         v = v + step @ v
-    pin = int(np.argmax(v))
-    keep = np.flatnonzero(np.arange(size) != pin)
     qt = gen.T.tocsc()
+    pin = int(np.argmax(v))
+    for _ in range(3):
+        pi = _pinned(qt, pin)
+        best = int(np.argmax(pi))
+        if pi[pin] >= 1e-6 * pi[best]:
+            break
+        pin = best
+    return pi
+
+
+def _pinned(qt, pin):
+    from scipy.sparse.linalg import spsolve
+    size = qt.shape[0]
+    keep = np.flatnonzero(np.arange(size) != pin)
     rest = np.atleast_1d(spsolve(qt[keep][:, keep].tocsc(),
                                  -qt[keep][:, [pin]].toarray().ravel()))
     pi = np.empty(size)
