@@ -114,8 +114,9 @@ def networks(load):
     bottleneck is busy ``load`` of the time (its think time solved for it)."""
     from scipy.optimize import brentq
     nets = qm.networks
-    # station 0 sees 0.8 gamma / (1 - 0.2): at rate 1 it is the busiest
-    jackson = nets.OpenNetwork([load * 0.8, 0, 0], [1.0, 2.0, 1.5], [1, 2, 1],
+    # station 0 sees gamma + 0.2 * 0.2 of its own output, gamma / 0.96: at
+    # service rate 1 it is the busiest, at ``load``
+    jackson = nets.OpenNetwork([load * 0.96, 0, 0], [1.0, 2.0, 1.5], [1, 2, 1],
                                [[0, 1, 0], [0, 0, 0.2], [0.2, 0, 0]])
     buffers = nets.OpenNetwork([load, 0], [1.0, 1.25], [1, 1], [[0, 1], [0, 0]],
                                capacity=[8, 6])

@@ -22,9 +22,10 @@ SAMPLE = [
     # 0.92-0.965 on every quantity)
     (qm.RetrialMMcK(3.6, 1.0, 4, 6, retry_rate=1.0, retry_probability=0.8), 150),
     # issue 18's network engine, a Jackson network whose busiest station is at
-    # 0.975 (200 runs at 0.9 and 0.975 of the three networks of the matrix
-    # measured 0.915-0.975 on every quantity and station row)
-    (networks(0.975)[0], 150),
+    # 0.9 (200 runs of each network of the matrix at 0.9 and 0.975 measured
+    # 0.915-0.975 on every quantity and station row; at 0.975 this one takes
+    # 150 s, too long for the suite)
+    (networks(0.9)[0], 150),
 ]
 
 
