@@ -325,7 +325,6 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     start = (dict(start_cdf=plan.start_cdf, first_state=plan.first_state)
              if kind in ("markov", "retrial") and stationary_start else None)
     if kind == "network":
-        kwargs = {key: v for key, v in kwargs.items()}
         start = (dict(start_cdf=plan.start_cdf, start_states=plan.start_states)
                  if stationary_start and plan.start_cdf is not None else None)
     relax = math.ceil((RUN + WARM) * plan.relaxation_time * plan.arrival_rate)

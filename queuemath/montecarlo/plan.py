@@ -195,15 +195,7 @@ def _retrial_plan(a):
     rhs[-1] = 1.0
     pi = np.clip(spsolve(lhs.tocsc(), rhs), 0.0, None)
     pi /= pi.sum()
-    inner = gen[1:, 1:].tocsc()
-    tau = 0.0
-    for f in (n.astype(float), j.astype(float), (n == k).astype(float)):
-        g = f - pi @ f
-        var = pi @ g ** 2
-        if var <= 1e-300:
-            continue
-        h = np.concatenate([[0.0], spsolve(inner, -g[1:])])
-        tau = max(tau, float(pi @ (g * h)) / var)
+    tau = _integrated_time(gen, pi, (n.astype(float), j.astype(float), (n == k).astype(float)))
     tau = max(tau, _slowest(gen))
     attempts = float(pi @ (lam + nu * j))
     if tau <= 0:
