@@ -73,7 +73,22 @@ class Chain:
     ``arrivals`` (S, M) rate of customers reaching each station,
     ``refused`` (S, M) the part of it refused, ``exits`` (S,) rate of
     customers leaving served, ``lost`` (S,) rate lost, ``entering`` (S,)
-    rate of external arrivals admitted, ``total`` (S,) total event rate."""
+    rate of external arrivals admitted, ``total`` (S,) total event rate;
+    ``mu`` and ``servers`` per station, as built."""
+
+    def station_means(self):
+        """Per station, under ``pi``: mean number present, arrivals offered,
+        the share of them refused, completions and the share of servers
+        busy (a delay station: the mean number in service)."""
+        pi = self.pi
+        arrivals = pi @ self.arrivals
+        refused = pi @ self.refused
+        with np.errstate(divide="ignore", invalid="ignore"):
+            blocking = np.where(arrivals > 0, refused / np.where(arrivals > 0, arrivals, 1), 0.0)
+        c = self.servers
+        return dict(mean_in_system=pi @ self.states, arrivals=arrivals, blocking=blocking,
+                    throughput=pi @ (self.busy * self.mu),
+                    utilization=(pi @ self.busy) / np.where(np.isfinite(c), c, 1.0))
 
 
 def build(external, mu, c, k, routing, levels, population=None, refuse_to=-1):
@@ -156,6 +171,7 @@ def build(external, mu, c, k, routing, levels, population=None, refuse_to=-1):
                               np.concatenate([cc, np.arange(size)]))), shape=(size, size))
     chain = Chain()
     chain.states, chain.generator, chain.busy = st, gen, busy
+    chain.mu, chain.servers = np.asarray(mu, dtype=float), np.asarray(c, dtype=float)
     chain.arrivals, chain.refused, chain.lost, chain.entering = arrivals, refused, lost, entering
     chain.exits = svc @ leave
     chain.total = np.asarray(external, dtype=float).sum() + svc.sum(axis=1)

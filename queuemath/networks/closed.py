@@ -353,18 +353,14 @@ class ClosedNetwork(QueueModel):
         back = float(pi @ (done[:, 1:] @ routing[1:, 0]))
         free = ~(ch.states[:, 1:] >= k[None, 1:])
         entering = float(pi @ (done[:, 0] * (free @ routing[0, 1:])))
-        mean_n = pi @ ch.states[:, 1:]
-        arrivals = pi @ ch.arrivals[:, 1:]
-        refused = pi @ ch.refused[:, 1:]
-        c = self._params["servers"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            block = np.where(arrivals > 0, refused / np.where(arrivals > 0, arrivals, 1), 0.0)
-        total = float(mean_n.sum())
+        # the model's stations are the chain's from 1 on (0: the clients thinking)
+        per = {k: v[1:] for k, v in ch.station_means().items()}
+        total = float(per["mean_in_system"].sum())
         return dict(throughput=back, blocking=float(pi @ ch.lost) / attempts,
                     mean_in_system=total, mean_response_time=total / entering,
-                    station_mean_in_system=mean_n, station_blocking=block,
-                    station_throughput=pi @ done[:, 1:],
-                    station_utilization=(pi @ ch.busy[:, 1:]) / np.where(np.isfinite(c), c, 1.0))
+                    station_mean_in_system=per["mean_in_system"],
+                    station_blocking=per["blocking"], station_throughput=per["throughput"],
+                    station_utilization=per["utilization"])
 
     # -- the solution ---------------------------------------------------------
     @cached_property

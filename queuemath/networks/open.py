@@ -320,21 +320,15 @@ class OpenNetwork(QueueModel):
         ch = _chain.build(p["arrival_rates"], p["service_rates"], p["servers"], p["capacity"],
                           p["routing"], self._levels())
         pi = ch.pi
-        c = p["servers"]
-        arrivals = pi @ ch.arrivals
-        refused = pi @ ch.refused
-        mean_n = pi @ ch.states
-        done = pi @ (ch.busy * p["service_rates"])
+        out = ch.station_means()
+        mean_n, done = out["mean_in_system"], out["throughput"]
         entering = float(pi @ ch.entering)
         with np.errstate(divide="ignore", invalid="ignore"):
-            block = np.where(arrivals > 0, refused / np.where(arrivals > 0, arrivals, 1), 0.0)
             resp = np.where(done > 0, mean_n / np.where(done > 0, done, 1),
                             1 / p["service_rates"])
-        util = (pi @ ch.busy) / np.where(np.isfinite(c), c, 1.0)
-        queue = pi @ np.maximum(ch.states - ch.busy, 0)
         total_n = float(mean_n.sum())
-        return dict(arrivals=arrivals, blocking=block, mean_in_system=mean_n, throughput=done,
-                    utilization=util, mean_queue=queue, mean_response_time=resp,
+        return dict(out, mean_queue=pi @ np.maximum(ch.states - ch.busy, 0),
+                    mean_response_time=resp,
                     net_blocking=float(pi @ ch.lost) / float(p["arrival_rates"].sum()),
                     net_throughput=float(pi @ ch.exits), net_mean_in_system=total_n,
                     net_mean_response_time=total_n / entering if entering > 0 else 0.0)
