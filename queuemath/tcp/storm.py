@@ -512,6 +512,20 @@ def storm_refusals(clients, duration, service_rate, workers, capacity, backgroun
     return _refusals(n / t, t, mu, c, q, bg)
 
 
+def _memo_refusals(rate, t, mu, bg):
+    """``f(c, q)`` -> (attempts, refused, refused share) of the storm with c
+    workers and an accept queue of q, each configuration solved once (the
+    inverses' searches come back to the points they bracket)."""
+    done = {}
+
+    def storm(c, q):
+        if (c, q) not in done:
+            done[(c, q)] = _refusals(rate, t, mu, c, q, bg)
+        attempts, refused = done[(c, q)]
+        return attempts, refused, (refused / attempts if attempts > 0 else 0.0)
+    return storm
+
+
 def _refusals(rate, t, mu, c, q, bg, start=None):
     """(rate t, rate int_0^t p_K) from ``start`` (default empty)."""
     k = c + q
@@ -629,14 +643,11 @@ def min_backlog_for_storm(clients, duration, service_rate, workers, *, target_re
                                             background_rate)
     c = int(_validate.integer("workers", workers, minimum=1))
     top = int(os_max_backlog(os, somaxconn=somaxconn))
-    done = {}
+    storm = _memo_refusals(rate, t, mu, bg)
 
     def share(backlog):
         q = int(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn))
-        if q not in done:
-            done[q] = _refusals(rate, t, mu, c, q, bg)
-        attempts, refused = done[q]
-        return q, attempts, refused, (refused / attempts if attempts > 0 else 0.0)
+        return (q, *storm(c, q))
 
     q, attempts, refused, s = share(top)
     if s > target:
@@ -684,13 +695,10 @@ def min_workers_for_storm(clients, duration, service_rate, backlog, *, target_re
     cap = int(_validate.integer("max_workers", max_workers, minimum=1))
     q = int(accept_queue_capacity(backlog, os=os, somaxconn=somaxconn))
     top = int(os_max_backlog(os, somaxconn=somaxconn))
-    done = {}
+    storm = _memo_refusals(rate, t, mu, bg)
 
     def share(c):
-        if c not in done:
-            done[c] = _refusals(rate, t, mu, c, q, bg)
-        attempts, refused = done[c]
-        return attempts, refused, (refused / attempts if attempts > 0 else 0.0)
+        return storm(c, q)
 
     # first probe: the workers that carry the attempts' mean rate (fewer
     # refuse a share of the order of the excess); then doubling to a bracket
