@@ -26,6 +26,18 @@ CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 SIOCSIFFLAGS, IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x8914, 0x1, 0x8, 0x40
 
 
+def attempt(port):
+    """A client socket whose connection to loopback ``port`` is under way
+    (non-blocking: a refused or queued attempt does not wait)."""
+    c = socket.socket()
+    c.setblocking(False)
+    try:
+        c.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass
+    return c
+
+
 def private_namespace():
     """A user + network namespace of this process's own, loopback up."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -70,12 +82,7 @@ def main(rate, service_rate, backlog, seconds, seed):
             now = time.monotonic()
             if t > now:
                 time.sleep(t - now)
-            c = socket.socket()
-            c.setblocking(False)
-            try:
-                c.connect(("127.0.0.1", port))
-            except BlockingIOError:
-                pass
+            c = attempt(port)
             made.append(time.monotonic())
             open_.append((time.monotonic(), c))
             while open_ and open_[0][0] < time.monotonic() - 0.3:

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from live_listener import attempt
 from queuemath import tcp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,13 +53,7 @@ def test_listeners_report_length_and_limit():
         clients = []
         try:
             for _ in range(6):
-                c = socket.socket()
-                c.setblocking(False)
-                try:
-                    c.connect(("127.0.0.1", port))
-                except BlockingIOError:
-                    pass
-                clients.append(c)
+                clients.append(attempt(port))
             time.sleep(0.2)
             # the queue holds limit + 1 (the kernel's full test is a strict >)
             assert tcp.listeners(port)[0][2] == 4
