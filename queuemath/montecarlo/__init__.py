@@ -72,6 +72,8 @@ def _run_chunk(kind, kwargs, seeds, batches, batch_size, tick=None, start=None):
         return _engine.run_retrial(seeds=seeds, batches=batches, batch_steps=batch_size,
                                    tick=tick, **kwargs, **(start or {}))
     if kind == "network":
+        # ``fixed`` tells simulate what not to estimate; the engine has no use for it
+        kwargs = {key: v for key, v in kwargs.items() if key != "fixed"}
         return _engine.run_network(seeds=seeds, batches=batches, batch_steps=batch_size,
                                    tick=tick, **kwargs, **(start or {}))
     return _engine.run_general(seeds=seeds, batches=batches, batch_arrivals=batch_size,

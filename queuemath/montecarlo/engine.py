@@ -122,7 +122,7 @@ def run_retrial(lam, mu, c, k, nu, q, seeds, batches, batch_steps, tick=None, st
 
 def run_network(external, mu, c, k, routing, population, reference, queue_mask, offset, rows,
                 seeds, batches, batch_steps, tick=None, start_cdf=None, start_states=None,
-                fixed=(), refuse_to=-1):
+                refuse_to=-1):
     """A network of exponential stations (``_jit.network``): ``external``,
     ``mu``, ``c``, ``k`` per station (inf allowed for c and k), ``routing``
     (M, M); ``population`` >= 0 for a closed network (else -1),
@@ -130,8 +130,7 @@ def run_network(external, mu, c, k, routing, population, reference, queue_mask, 
     ``queue_mask`` the stations counted as "in the system", ``offset`` the
     engine index of the model's station 0 and ``rows`` the per-station
     quantities to tally (``utilization[i]``, ``mean_in_system[i]``,
-    ``blocking[i]``); ``fixed`` names quantities that need no estimate;
-    ``refuse_to`` the station a refused customer goes to (-1: lost).
+    ``blocking[i]``); ``refuse_to`` the station a refused customer goes to (-1: lost).
     Each replication starts from a state drawn from
     ``start_cdf`` over the rows of ``start_states`` (None: empty, or a
     closed network's customers all at station 0)."""
