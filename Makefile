@@ -4,17 +4,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test report bench fuzz coverage validate-kernel lint lab clean
+.PHONY: test report docs chromium bench fuzz coverage validate-kernel lint lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,report]'
+	$(BIN)/python -m pip install --quiet -e '.[test,report,docs]'
 	touch $(STAMP)
 
-test: $(STAMP)
-	$(BIN)/ruff check queuemath tests benchmarks paper
-	$(BIN)/python -m pytest -n 2
+# The suite builds the documentation site and opens it in headless Chromium
+# (tests/test_docs.py): Debian's chromium and chromium-driver are installed
+# here when missing.
+test: $(STAMP) chromium
+	$(BIN)/ruff check queuemath tests benchmarks paper docs
+	QUEUEMATH_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2
 
 report: $(STAMP)
 	$(BIN)/python paper/build.py
@@ -58,7 +61,22 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 lint: $(STAMP)
-	$(BIN)/ruff check queuemath tests benchmarks paper
+	$(BIN)/ruff check queuemath tests benchmarks paper docs
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis docs/_build docs/reference/generated docs/gallery
+
+# The documentation site (Sphinx): executes the notebooks, the how-to guides and the
+# gallery; warnings, broken cross-references included, are errors.  Output in
+# docs/_build/html (open docs/_build/html/index.html); then the site is opened
+# in headless Chromium (docs/check_site.py: math typeset, figures, no console errors).
+docs: $(STAMP) chromium
+	$(BIN)/python -m sphinx -W -n --keep-going -q -b html docs docs/_build/html
+	$(BIN)/python docs/check_site.py docs/_build/html
+
+# Debian's Chromium and ChromeDriver for the site check, installed when missing
+# (needs root and Debian's package archive; nothing is downloaded by Python).
+chromium:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  echo "installing Debian's chromium and chromium-driver"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }

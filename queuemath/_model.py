@@ -7,10 +7,10 @@ subclass of :class:`QueueModel` that
 * declares its quantities in the class attribute ``quantities`` (each a
   read-only property, or, for a model simulated only, what ``simulate``
   estimates);
-* declares its parameters with :class:`Parameter` descriptors and stores them
+* declares its parameters with ``Parameter`` descriptors and stores them
   once, validated, broadcast and read-only, through :meth:`QueueModel._store`;
 * says how to simulate it through the public :meth:`QueueModel.simulation_spec`
-  (a :class:`SimulationSpec` naming an engine and its arguments) and how it
+  (a ``SimulationSpec`` naming an engine and its arguments) and how it
   is written in Kendall's notation (:attr:`QueueModel.kendall`).
 
 From those the base gives every model the same public behaviour: ``repr``
@@ -129,9 +129,9 @@ class QueueModel:
     A subclass
 
     * lists its quantities in ``quantities`` and defines each as a property
-      (the :func:`quantity` decorator turns an ndarray into what the user
+      (the ``quantity`` decorator turns an ndarray into what the user
       receives: a Python number, an array, or a pandas Series);
-    * declares its parameters as :class:`Parameter` descriptors and, in
+    * declares its parameters as ``Parameter`` descriptors and, in
       ``__init__``, validates them and stores them once with ``_store``;
     * says how it is written (:attr:`kendall`) and simulated
       (:meth:`simulation_spec`).
@@ -139,6 +139,22 @@ class QueueModel:
     It then has ``repr``, :meth:`summary`, ``_repr_html_``, a place in
     :func:`compare`, :func:`queuemath.simulate` and
     :func:`queuemath.crosscheck`, with nothing to edit elsewhere.
+
+    See Also
+    --------
+    compare : Several models side by side.
+    simulate : Estimate any model's quantities by simulation.
+    crosscheck : Closed form against simulation.
+
+    References
+    ----------
+    .. [1] D. G. Kendall, "Stochastic processes occurring in the theory of
+       queues and their analysis by the method of the imbedded Markov chain,"
+       Annals of Mathematical Statistics 24, 1953, 338-354 (the A/S/c/K
+       notation the models are named in).  doi:10.1214/aoms/1177728975
+    .. [2] P. Virtanen et al., "SciPy 1.0," Nature Methods 17, 2020, 261-272
+       (the rv_continuous pattern: one base, every subclass the same methods).
+       doi:10.1038/s41592-019-0686-2
 
     Examples
     --------
@@ -210,12 +226,28 @@ class QueueModel:
 
     @property
     def shape(self):
-        """Broadcast shape of the parameters; () for a single point."""
+        """Broadcast shape of the parameters; () for a single point.
+
+        Examples
+        --------
+        The broadcast shape of the parameters: () for a single point:
+
+        >>> import queuemath as qm
+        >>> qm.MMcK(3.0, 1.0, 4, 10).shape, qm.MMcK([1.0, 2.0, 3.0], 1.0, [[2], [4]], 10).shape
+        ((), (2, 3))
+        """
         return self._shape
 
     @property
     def parameters(self):
-        """The parameters as given, as a dict (None for one not given)."""
+        """The parameters as given, as a dict (None for one not given).
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> qm.MMcK(3.0, 1.0, 4, 10).parameters
+        {'arrival_rate': 3.0, 'service_rate': 1.0, 'servers': 4, 'capacity': 10}
+        """
         return {name: (value if not isinstance(value, np.ndarray) else
                        self._output(value, name)) for name, value in self._given.items()}
 
@@ -271,14 +303,35 @@ class QueueModel:
 
     # -- hooks ------------------------------------------------------------------
     def simulation_spec(self):
-        """A :class:`SimulationSpec` for :func:`queuemath.simulate`; raises a
+        """A ``SimulationSpec`` for :func:`queuemath.simulate`; raises a
         ValueError where the model cannot be simulated (array parameters, no
-        arrivals, no stationary law)."""
+        arrivals, no stationary law).
+
+        Examples
+        --------
+        The engine and the arguments :func:`queuemath.simulate` runs the model with:
+
+        >>> import queuemath as qm
+        >>> spec = qm.MMcK(3.0, 1.0, 4, 10).simulation_spec()
+        >>> spec.engine
+        'markov'
+        """
         raise ValueError(f"{type(self).__name__} has no simulation")
 
     @property
     def kendall(self):
-        """The model in Kendall's notation, e.g. ``M/M/4/8``."""
+        """The model in Kendall's notation, e.g. ``M/M/4/8``.
+
+        Examples
+        --------
+        Every model names itself; a symbol where its parameter varies over an array:
+
+        >>> import queuemath as qm
+        >>> qm.MMcK(3.0, 1.0, 4, 10).kendall, qm.MMc(3.0, 1.0, 4).kendall
+        ('M/M/4/10', 'M/M/4')
+        >>> qm.MMcK(3.0, 1.0, [2, 4], 10).kendall
+        'M/M/c/10'
+        """
         raise NotImplementedError
 
     def _kendall_count(self, name, letter):
@@ -289,7 +342,17 @@ class QueueModel:
     def quantity_value(self, name):
         """The model's value of ``name``, as :func:`queuemath.crosscheck`
         sets it beside a simulated estimate: a quantity's value (networks
-        also answer for their per-station rows, ``utilization[1]``)."""
+        also answer for their per-station rows, ``utilization[1]``).
+
+        Examples
+        --------
+        What ``crosscheck`` sets beside a simulated estimate:
+
+        >>> import queuemath as qm
+        >>> q = qm.MM1K(45.0, 50.0, 6)
+        >>> q.quantity_value('blocking') == q.blocking
+        True
+        """
         if name not in self.quantities:
             raise ValueError(f"{type(self).__name__} has no quantity {name!r}")
         return float(getattr(self, name))
@@ -310,6 +373,18 @@ class QueueModel:
         (``simulate_kwargs`` go to :func:`queuemath.simulate`; default
         ``seed=0``, so the table is reproducible) and the table gains the
         interval columns ``low`` and ``high``.
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> t = qm.MMcK(3.0, 1.0, 4, 10).summary()
+        >>> list(t.columns)
+        ['value', 'unit', 'description']
+        >>> t.loc['mean_wait', 'unit']
+        's'
+        >>> value = t["value"].astype(float)
+        >>> bool(abs(value["throughput"] - 3.0 * (1 - value["blocking"])) < 1e-12)
+        True
         """
         import pandas as pd
         if not self.closed_form:
@@ -428,6 +503,16 @@ def compare(models, names=None):
     pandas.DataFrame
         Rows: the parameters (in order of first appearance), then the
         quantities; NaN where a model does not have the row.
+
+    See Also
+    --------
+    QueueModel.summary : One model's table.
+
+    References
+    ----------
+    .. [1] W. McKinney, "Data structures for statistical computing in Python,"
+       Proc. 9th Python in Science Conference, 2010, 56-61 (the DataFrame
+       returned).  doi:10.25080/Majora-92bf1922-00a
 
     Examples
     --------

@@ -259,22 +259,59 @@ class ErlangA(QueueModel):
     # -- quantities ---------------------------------------------------------
     @quantity
     def offered_load(self):
-        r""":math:`A = \lambda/\mu`. [erlang]"""
+        r""":math:`A = \lambda/\mu`. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.offered_load, 6)
+        3.0
+        >>> q.offered_load == q.arrival_rate / q.service_rate
+        True
+        """
         return self._a
 
     @quantity
     def log_blocking(self):
-        r""":math:`\log p_K`; ``-inf`` without a capacity."""
+        r""":math:`\log p_K`; ``-inf`` without a capacity.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.log_blocking, 6)
+        -inf
+        >>> math.isclose(math.exp(q.log_blocking), q.blocking, rel_tol=1e-14)
+        True
+        """
         return self._get(self._share("lt"))
 
     @quantity
     def blocking(self):
-        r""":math:`p_K`, the share of arrivals refused; 0 without a capacity."""
+        r""":math:`p_K`, the share of arrivals refused; 0 without a capacity.
+
+        Examples
+        --------
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.blocking, 6)
+        0.0
+        """
         return self._get(np.exp(self._share("lt")))
 
     @quantity
     def p_wait(self):
-        """Share of all arrivals that are admitted and wait for a server."""
+        """Share of all arrivals that are admitted and wait for a server.
+
+        Examples
+        --------
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.p_wait, 6)
+        0.391616
+        """
         return self._get(np.exp(self._share("lw")))
 
     def _mean_queue(self):
@@ -290,12 +327,34 @@ class ErlangA(QueueModel):
 
     @quantity
     def mean_queue(self):
-        r""":math:`L_q`, mean number waiting."""
+        r""":math:`L_q`, mean number waiting.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.mean_queue, 6)
+        0.480336
+        >>> math.isclose(q.mean_queue, q.arrival_rate * (1 - q.blocking) * q.mean_wait, rel_tol=1e-13)
+        True
+        """
         return self._get(self._mean_queue())
 
     @quantity
     def p_abandon(self):
-        r"""Share of arrivals that abandon, :math:`\theta L_q/\lambda`."""
+        r"""Share of arrivals that abandon, :math:`\theta L_q/\lambda`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.p_abandon, 6)
+        0.080056
+        >>> math.isclose(q.p_abandon * q.arrival_rate, q.patience_rate * q.mean_queue, rel_tol=1e-13)
+        True
+        """
         lam = self._lam.ravel()
         with np.errstate(invalid="ignore", divide="ignore"):
             pa = np.exp(np.log(self._theta.ravel()) + self._log_mean_queue() - np.log(lam))
@@ -312,7 +371,18 @@ class ErlangA(QueueModel):
 
     @quantity
     def throughput(self):
-        r"""Rate of customers served, :math:`\mu E[\min(N, c)]`. [1/s]"""
+        r"""Rate of customers served, :math:`\mu E[\min(N, c)]`. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.throughput, 6)
+        2.759832
+        >>> math.isclose(q.throughput, q.arrival_rate * (1 - q.blocking - q.p_abandon), rel_tol=1e-13)
+        True
+        """
         lam = self._lam.ravel()
         # The served rate is at most the admitted rate lambda (1 - p_K); the
         # bound is restored where the sum above rounds an ulp beyond it.
@@ -320,17 +390,47 @@ class ErlangA(QueueModel):
 
     @quantity
     def utilization(self):
-        """Mean share of servers busy."""
+        """Mean share of servers busy.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.utilization, 6)
+        0.689958
+        >>> math.isclose(q.utilization, q.throughput / (q.servers * q.service_rate), rel_tol=1e-13)
+        True
+        """
         return self._get(self._busy() / self._c.ravel())
 
     @quantity
     def mean_in_system(self):
-        """Mean number present."""
+        """Mean number present.
+
+        Examples
+        --------
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.mean_in_system, 6)
+        3.240168
+        """
         return self._get(self._busy() + self._mean_queue())
 
     @quantity
     def mean_wait(self):
-        r""":math:`W_q = L_q/(\lambda(1 - p_K))`, per admitted customer. [s]"""
+        r""":math:`W_q = L_q/(\lambda(1 - p_K))`, per admitted customer. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.mean_wait, 6)
+        0.160112
+        >>> math.isclose(q.mean_wait, q.mean_queue / (q.arrival_rate * (1 - q.blocking)), rel_tol=1e-13)
+        True
+        """
         lam = self._lam.ravel()
         with np.errstate(invalid="ignore", divide="ignore"):
             wq = np.exp(self._log_mean_queue() - np.log(lam) - np.log(self._admitted()))
@@ -355,6 +455,16 @@ class ErlangA(QueueModel):
         Returns
         -------
         float or ndarray
+
+        Examples
+        --------
+        Callers who hang up shorten the queue for the rest: the same staff answers more within 20 s:
+
+        >>> from queuemath import MMc
+        >>> a = ErlangA(10 / 180, 1 / 180, 12, patience_rate=1 / 300).service_level(20.0)
+        >>> c = MMc(10 / 180, 1 / 180, 12).service_level(20.0)
+        >>> round(a, 4), round(c, 4)
+        (0.7723, 0.6402)
         """
         t = _validate.as_float_array("target_time", target_time)
         bad = np.isnan(t) | (t < 0)
@@ -425,7 +535,7 @@ class ErlangA(QueueModel):
         :math:`P(V > t, \text{served}) = \frac{a}{a+j+1}
         I_{e^{-\theta t}}(a+1, j+1)`, and without a capacity the sum over j
         has a closed form in the incomplete gamma function (see
-        :mod:`queuemath._kernels.served`).  With ``patience_rate=0`` this is
+        ``queuemath._kernels.served``).  With ``patience_rate=0`` this is
         the M/M/c or M/M/c/K wait.
 
         Parameters
@@ -456,6 +566,17 @@ class ErlangA(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        Without abandonment (``patience_rate=0``) the served customers' wait is Erlang C's:
+
+        >>> from queuemath import MMc
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.0)
+        >>> abs(q.wait_sf(2.0) - MMc(3.0, 1.0, 4).wait_sf(2.0)) < 1e-15
+        True
+        >>> ErlangA(3.0, 1.0, 4, patience_rate=0.5).wait_sf(2.0) < q.wait_sf(2.0)   # the impatient leave
+        True
         """
         with np.errstate(under="ignore"):
             return self._output(np.exp(self._each_time("t", t, _validate.duration,
@@ -471,6 +592,14 @@ class ErlangA(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        >>> q = ErlangA(10.0, 1.0, 10, patience_rate=0.5)
+        >>> abs(q.wait_cdf(1.0) + q.wait_sf(1.0) - 1) < 1e-15
+        True
+        >>> round(q.wait_cdf(1.0), 4)
+        0.9831
         """
         t = self._argument("t", t, _validate.duration)
         within = np.asarray(self.service_level(t), dtype=float)
@@ -514,6 +643,13 @@ class ErlangA(QueueModel):
         -------
         float or ndarray
             [s]
+
+        Examples
+        --------
+        >>> q = ErlangA(10.0, 1.0, 10, patience_rate=0.5)
+        >>> t = q.wait_quantile(0.9)
+        >>> round(t, 4), abs(q.wait_cdf(t) - 0.9) < 1e-12
+        (0.5963, True)
         """
         return self._output(self._each_time("p", p, _validate.level, self._point_quantile),
                             "wait_quantile")
@@ -556,6 +692,12 @@ class ErlangA(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        >>> q = ErlangA(10.0, 1.0, 10, patience_rate=0.5)
+        >>> [round(q.response_time_cdf(t), 4) for t in (0.5, 1.0, 3.0)]
+        [0.2705, 0.535, 0.9366]
         """
         return self._output(-np.expm1(self._log_response_sf(t)), "response_time_cdf")
 
@@ -572,6 +714,13 @@ class ErlangA(QueueModel):
         -------
         float or ndarray
             [s]
+
+        Examples
+        --------
+        >>> q = ErlangA(10.0, 1.0, 10, patience_rate=0.5)
+        >>> t = q.response_time_quantile(0.95)
+        >>> abs(q.response_time_cdf(t) - 0.95) < 1e-12
+        True
         """
         p = self._argument("p", p, _validate.level)
         wait = lambda t: self._each_time("t", t, _validate.duration,  # noqa: E731
@@ -597,17 +746,41 @@ class ErlangA(QueueModel):
 
     @quantity
     def var_in_system(self):
-        """Variance of the number present (time average)."""
+        """Variance of the number present (time average).
+
+        Examples
+        --------
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.var_in_system, 6)
+        3.876999
+        """
         return self._get(self._variances[0])
 
     @quantity
     def var_queue(self):
-        """Variance of the number waiting (time average)."""
+        """Variance of the number waiting (time average).
+
+        Examples
+        --------
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.var_queue, 6)
+        1.1583
+        """
         return self._get(self._variances[1])
 
     @quantity
     def var_wait(self):
         r"""Variance of the wait of a served customer (the law of
         :meth:`wait_cdf`; ``mean_wait`` is over every admitted customer,
-        served or not). [s^2]"""
+        served or not). [s^2]
+
+        Examples
+        --------
+        >>> from queuemath import ErlangA
+        >>> q = ErlangA(3.0, 1.0, 4, patience_rate=0.5)
+        >>> round(q.var_wait, 6)
+        0.086531
+        """
         return self._get(self._variances[2])

@@ -39,6 +39,11 @@ def log_erlang_c(servers, offered_load, *, continuous=False):
     --------
     erlang_c
 
+    References
+    ----------
+    .. [1] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
+       Technical University of Denmark, 2015., ch. 9 (Erlang's C-formula).
+
     Examples
     --------
     >>> log_erlang_c(3, 5.0)      # unstable: every arrival waits
@@ -73,6 +78,13 @@ def erlang_c(servers, offered_load, *, continuous=False):
     ValueError
         If servers is not an integer >= 1, offered_load is negative, NaN or
         infinite, or the shapes do not broadcast.
+
+    See Also
+    --------
+    log_erlang_c : The same in log form.
+    erlang_c_servers : The servers for a waiting-probability target.
+    MMc : Every quantity of the M/M/c queue, its waiting-time law included.
+    ErlangA : Impatient customers.
 
     Notes
     -----
@@ -221,27 +233,77 @@ class MMc(QueueModel):
 
     @quantity
     def offered_load(self):
-        r""":math:`A = \lambda/\mu`. [erlang]"""
+        r""":math:`A = \lambda/\mu`. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.offered_load, 6)
+        3.0
+        >>> q.offered_load == q.arrival_rate / q.service_rate
+        True
+        """
         return self._a
 
     @quantity
     def log_p_wait(self):
-        """log of Erlang C."""
+        """log of Erlang C.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.log_p_wait, 6)
+        -0.674455
+        >>> math.isclose(math.exp(q.log_p_wait), q.p_wait, rel_tol=1e-14)
+        True
+        """
         return self._log_c
 
     @quantity
     def p_wait(self):
-        """Erlang C, the share of arrivals that wait; 1 where unstable."""
+        """Erlang C, the share of arrivals that wait; 1 where unstable.
+
+        Examples
+        --------
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.p_wait, 6)
+        0.509434
+        """
         return np.exp(self._log_c)
 
     @quantity
     def utilization(self):
-        r""":math:`\rho = A/c`; 1 where unstable."""
+        r""":math:`\rho = A/c`; 1 where unstable.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.utilization, 6)
+        0.75
+        >>> math.isclose(q.utilization, q.throughput / (q.servers * q.service_rate), rel_tol=1e-13)
+        True
+        """
         return np.where(self._stable, np.minimum(self._a / self._c, 1.0), 1.0)
 
     @quantity
     def throughput(self):
-        r""":math:`\lambda`; :math:`c\mu` where unstable. [1/s]"""
+        r""":math:`\lambda`; :math:`c\mu` where unstable. [1/s]
+
+        Examples
+        --------
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.throughput, 6)
+        3.0
+        >>> q.throughput == q.arrival_rate
+        True
+        """
         # Every arrival is served when stable; unstable, the servers' pace.
         return np.where(self._stable, self._lam, self._c * self._mu)
 
@@ -254,7 +316,18 @@ class MMc(QueueModel):
 
     @quantity
     def mean_queue(self):
-        r""":math:`L_q`; ``inf`` where unstable."""
+        r""":math:`L_q`; ``inf`` where unstable.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.mean_queue, 6)
+        1.528302
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return self._mean_queue()
 
     def _mean_wait(self):
@@ -266,17 +339,50 @@ class MMc(QueueModel):
 
     @quantity
     def mean_wait(self):
-        r""":math:`W_q`; ``inf`` where unstable. [s]"""
+        r""":math:`W_q`; ``inf`` where unstable. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.mean_wait, 6)
+        0.509434
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         return self._mean_wait()
 
     @quantity
     def mean_response_time(self):
-        r""":math:`W_q + 1/\mu`; ``inf`` where unstable. [s]"""
+        r""":math:`W_q + 1/\mu`; ``inf`` where unstable. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.mean_response_time, 6)
+        1.509434
+        >>> math.isclose(q.mean_response_time, q.mean_wait + 1 / q.service_rate, rel_tol=1e-13)
+        True
+        """
         return self._mean_wait() + 1 / self._mu
 
     @quantity
     def mean_in_system(self):
-        r""":math:`L_q + A`; ``inf`` where unstable."""
+        r""":math:`L_q + A`; ``inf`` where unstable.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.mean_in_system, 6)
+        4.528302
+        >>> math.isclose(q.mean_in_system, q.throughput * q.mean_response_time, rel_tol=1e-13)  # Little
+        True
+        """
         return self._mean_queue() + self._a
 
     @cached_property
@@ -288,19 +394,43 @@ class MMc(QueueModel):
 
     @quantity
     def var_in_system(self):
-        r"""Variance of the number present; ``inf`` where unstable."""
+        r"""Variance of the number present; ``inf`` where unstable.
+
+        Examples
+        --------
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.var_in_system, 6)
+        12.890708
+        """
         return self._variances[0]
 
     @quantity
     def var_queue(self):
         r"""Variance of the number waiting,
-        :math:`C\rho(1 + \rho(1 - C))/(1-\rho)^2`; ``inf`` where unstable."""
+        :math:`C\rho(1 + \rho(1 - C))/(1-\rho)^2`; ``inf`` where unstable.
+
+        Examples
+        --------
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.var_queue, 6)
+        8.362407
+        """
         return self._variances[1]
 
     @quantity
     def var_wait(self):
         r"""Variance of the wait, :math:`C(2 - C)/(c\mu - \lambda)^2`;
-        ``inf`` where unstable. [s^2]"""
+        ``inf`` where unstable. [s^2]
+
+        Examples
+        --------
+        >>> from queuemath import MMc
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> round(q.var_wait, 6)
+        0.759345
+        """
         with np.errstate(divide="ignore", invalid="ignore"):
             return self._variances[2] / (self._mu * self._gap) ** 2
 
@@ -320,6 +450,13 @@ class MMc(QueueModel):
         Returns
         -------
         float or ndarray
+
+        Examples
+        --------
+        pyworkforce's published example: 10 erlangs, 14 agents, 20 s target with 3-minute calls:
+
+        >>> round(MMc(10 / 180, 1 / 180, 14).service_level(20.0), 4)
+        0.8884
         """
         t = _validate.nonnegative("target_time", target_time)
         log_c, mu, c, a, t = _validate.broadcast(
@@ -356,18 +493,48 @@ class MMc(QueueModel):
         ----------
         .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
            "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.3.
+
+        Examples
+        --------
+        Far in the tail, where ``wait_sf`` underflows to 0, the log form keeps its digits:
+
+        >>> import math
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> q.wait_sf(800.0)
+        0.0
+        >>> math.isclose(q.log_wait_sf(800.0), math.log(q.p_wait) - 800.0, rel_tol=1e-14)
+        True
         """
         return self._output(self._log_wait_sf(self._argument("t", t, _validate.duration)),
                             "log_wait_sf")
 
     def wait_sf(self, t):
-        r""":math:`P(W_q > t) = C e^{-(c\mu-\lambda)t}` (see :meth:`log_wait_sf`)."""
+        r""":math:`P(W_q > t) = C e^{-(c\mu-\lambda)t}` (see :meth:`log_wait_sf`).
+
+        Examples
+        --------
+        Erlang C's tail: P(W > t) = C(c, A) exp(-(c mu - lambda) t):
+
+        >>> import math
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> math.isclose(q.wait_sf(2.0), q.p_wait * math.exp(-(4 * 1.0 - 3.0) * 2.0), rel_tol=1e-13)
+        True
+        """
         t = self._argument("t", t, _validate.duration)
         with np.errstate(under="ignore"):
             return self._output(np.exp(self._log_wait_sf(t)), "wait_sf")
 
     def wait_cdf(self, t):
-        r""":math:`P(W_q \le t)`, the service level of :meth:`service_level`."""
+        r""":math:`P(W_q \le t)`, the service level of :meth:`service_level`.
+
+        Examples
+        --------
+        >>> q = MMc(3.0, 1.0, 4)
+        >>> q.wait_cdf(0.0) == 1 - q.p_wait
+        True
+        >>> abs(q.wait_cdf(2.0) + q.wait_sf(2.0) - 1) < 1e-15
+        True
+        """
         t = self._argument("t", t, _validate.duration)
         return self._output(-np.expm1(self._log_wait_sf(t)), "wait_cdf")
 
@@ -431,6 +598,15 @@ class MMc(QueueModel):
         ----------
         .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris,
            "Fundamentals of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.3.
+
+        Examples
+        --------
+        For one server the response time is exponential at rate mu - lambda:
+
+        >>> import math
+        >>> q = MMc(3.0, 4.0, 1)
+        >>> math.isclose(q.response_time_cdf(0.5), 1 - math.exp(-(4.0 - 3.0) * 0.5), rel_tol=1e-14)
+        True
         """
         t = self._argument("t", t, _validate.duration)
         return self._output(-np.expm1(self._log_response_sf(t)), "response_time_cdf")
@@ -443,6 +619,15 @@ class MMc(QueueModel):
         ----------
         p : array_like
             Level in [0, 1], broadcast against the parameters.
+
+        Examples
+        --------
+        For one server, the p-quantile of an exponential law at rate mu - lambda:
+
+        >>> import math
+        >>> q = MMc(3.0, 4.0, 1)
+        >>> math.isclose(q.response_time_quantile(0.99), -math.log(0.01) / (4.0 - 3.0), rel_tol=1e-13)
+        True
         """
         p = self._argument("p", p, _validate.level)
         out = _kw.response_quantile(self._log_response_sf, self._log_wait_sf, self._mu, p,

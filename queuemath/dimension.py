@@ -50,6 +50,12 @@ def erlang_b_servers(offered_load, *, target_blocking, continuous=False):
         For a negative, NaN or infinite load, a target outside (0, 1), shapes
         that do not broadcast, or an answer beyond 2**53.
 
+    See Also
+    --------
+    erlang_b : The blocking this inverts.
+    erlang_b_load : The other inverse: the load at a target.
+    min_capacity : Servers and waiting places (M/M/c/K).
+
     Notes
     -----
     The answer agrees with :func:`erlang_b` as it rounds: where
@@ -113,6 +119,12 @@ def erlang_c_servers(offered_load, *, target_p_wait):
         For a negative, NaN or infinite load, a target outside (0, 1), shapes
         that do not broadcast, or an answer beyond 2**53.
 
+    See Also
+    --------
+    erlang_c : The waiting probability this inverts.
+    servers_for_service_level : Servers for a waiting-time target.
+    servers_for_mean_wait : Servers for a mean-wait target.
+
     References
     ----------
     .. [1] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
@@ -163,6 +175,12 @@ def erlang_b_load(servers, *, target_blocking):
     -------
     offered_load : float or ndarray
         The A with :math:`B(c, A) =` target. [erlang]
+
+    See Also
+    --------
+    erlang_b : The blocking this inverts.
+    erlang_b_servers : The other inverse: the servers for a load.
+    max_arrival_rate : The same with waiting places (M/M/c/K).
 
     Notes
     -----
@@ -219,7 +237,13 @@ def max_arrival_rate(service_rate, servers, capacity, *, target_blocking):
     Returns
     -------
     arrival_rate : float or ndarray
-        The :math:`\lambda` with :math:`p_K = ` target. [1/s]
+        The :math:`\lambda` at which :math:`p_K` equals the target. [1/s]
+
+    See Also
+    --------
+    min_capacity : The capacity for an arrival rate.
+    erlang_b_load : The same without waiting places (Erlang B).
+    blocking_sensitivity : The load derivative used by the Newton steps.
 
     Notes
     -----
@@ -229,6 +253,12 @@ def max_arrival_rate(service_rate, servers, capacity, *, target_blocking):
     normaliser is the mean number present L), so the root is found by the
     same safeguarded Newton iteration as :func:`erlang_b_load`, bracketed by
     :math:`p_K \le A^K/(c!\,c^{K-c})` and :math:`p_K \ge 1 - c/A`.
+
+    References
+    ----------
+    .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.5-2.6.
+       doi:10.1002/9781118625651
 
     Examples
     --------
@@ -286,6 +316,22 @@ def min_capacity(arrival_rate, service_rate, servers=1, *, target_blocking):
         :math:`\rho = \lambda/(c\mu) > 1` the blocking falls only to
         :math:`1 - 1/\rho` as K grows, so a target at or below that floor
         cannot be met (the message names the point and the floor).
+
+    See Also
+    --------
+    MMcK : The model whose blocking this inverts.
+    max_arrival_rate : The load a capacity absorbs at a target.
+    capacity_frontier : The smallest capacity for each number of servers.
+    max_capacity_for_wait : The largest capacity a waiting-time budget allows.
+    queuemath.tcp.min_backlog : The same as a ``listen()`` backlog, with the OS rules.
+
+    References
+    ----------
+    .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.5-2.6.
+       doi:10.1002/9781118625651
+    .. [2] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
+       Technical University of Denmark, 2015., ch. 9.
 
     Examples
     --------
@@ -345,6 +391,17 @@ def capacity_frontier(arrival_rate, service_rate, servers, *, target_blocking):
         finite capacity meets the target (:math:`\rho > 1` with target
         :math:`\le 1 - 1/\rho`; such points are reported, not raised, so a
         whole range can be scanned), and ``feasible``.
+
+    See Also
+    --------
+    min_capacity : One point of the frontier.
+    max_capacity_for_wait : The waiting-time side of the trade-off.
+
+    References
+    ----------
+    .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.5-2.6.
+       doi:10.1002/9781118625651
 
     Examples
     --------
@@ -408,6 +465,17 @@ def blocking_sensitivity(arrival_rate, service_rate, servers, capacity):
     Returns
     -------
     Sensitivity
+
+    See Also
+    --------
+    MMcK : The model differentiated.
+    max_arrival_rate : Uses this derivative to invert the blocking.
+
+    References
+    ----------
+    .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.5-2.6.
+       doi:10.1002/9781118625651
 
     Examples
     --------

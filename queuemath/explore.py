@@ -145,6 +145,17 @@ def explore(model, *, quantity="blocking", target=None, **ranges):
         ``verdict`` follow every change (scripts and tests can set
         ``explorer.sliders["arrival_rate"].value`` and read them).
 
+    See Also
+    --------
+    QueueModel.summary : The table the widget refreshes.
+    queuemath.plot.state_distribution : The figure it refreshes.
+
+    References
+    ----------
+    .. [1] M. Bertoli, G. Casale, G. Serazzi, "JMT: performance engineering
+       tools for system modeling," ACM SIGMETRICS Performance Evaluation Review
+       36(4), 2009, 10-15 (what-if analysis).  doi:10.1145/1530873.1530877
+
     Examples
     --------
     >>> import queuemath as qm

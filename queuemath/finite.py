@@ -173,28 +173,82 @@ class MMcK(QueueModel):
     # -- quantities ---------------------------------------------------------
     @quantity
     def offered_load(self):
-        r""":math:`A = \lambda/\mu`. [erlang]"""
+        r""":math:`A = \lambda/\mu`. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.offered_load, 6)
+        3.0
+        >>> q.offered_load == q.arrival_rate / q.service_rate
+        True
+        """
         return self._a
 
     @quantity
     def log_blocking(self):
-        r""":math:`\log p_K`, finite where ``blocking`` underflows."""
+        r""":math:`\log p_K`, finite where ``blocking`` underflows.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.log_blocking, 6)
+        -3.716418
+        >>> math.isclose(math.exp(q.log_blocking), q.blocking, rel_tol=1e-14)
+        True
+        """
         return self._blocking[0]
 
     @quantity
     def blocking(self):
-        r""":math:`p_K`, the share of arrivals refused (PASTA)."""
+        r""":math:`p_K`, the share of arrivals refused (PASTA).
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.blocking, 6)
+        0.024321
+        >>> math.isclose(q.blocking, q.state_probabilities()[-1], rel_tol=1e-12)  # PASTA
+        True
+        """
         return self._blocking[1]
 
     @quantity
     def p_wait(self):
-        r""":math:`P(c \le N < K)`, the share of arrivals admitted that wait."""
+        r""":math:`P(c \le N < K)`, the share of arrivals admitted that wait.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.p_wait, 6)
+        0.44932
+        >>> math.isclose(q.p_wait, sum(q.state_probabilities()[q.servers:-1]), rel_tol=1e-12)
+        True
+        """
         with np.errstate(under="ignore"):
             return np.exp(self._logs["log_p_wait"])
 
     @quantity
     def p_empty(self):
-        r""":math:`p_0`."""
+        r""":math:`p_0`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.p_empty, 6)
+        0.040489
+        >>> math.isclose(q.p_empty, q.state_probabilities()[0], rel_tol=1e-12)
+        True
+        """
         zero = np.zeros(self._a.shape)
         with np.errstate(under="ignore"):
             return np.exp(_kf.log_state(self._a, self._c, self._k, zero, self._logs))
@@ -202,7 +256,18 @@ class MMcK(QueueModel):
     @quantity
     def throughput(self):
         r"""Admitted rate :math:`\lambda(1 - p_K)`, at most :math:`\lambda`
-        and :math:`c\mu`. [1/s]"""
+        and :math:`c\mu`. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.throughput, 6)
+        2.927037
+        >>> math.isclose(q.throughput, q.arrival_rate * (1 - q.blocking), rel_tol=1e-14)
+        True
+        """
         # lambda (1 - p_K) at light load, mu times the busy servers near
         # saturation: each keeps its digits where it is used (see the
         # kernel's busy).  The bounds lambda and c mu hold in both.
@@ -213,27 +278,82 @@ class MMcK(QueueModel):
 
     @quantity
     def utilization(self):
-        r"""Mean share of servers busy, :math:`\rho(1 - p_K)`."""
+        r"""Mean share of servers busy, :math:`\rho(1 - p_K)`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.utilization, 6)
+        0.731759
+        >>> math.isclose(q.utilization, q.throughput / (q.servers * q.service_rate), rel_tol=1e-13)
+        True
+        """
         return _kf.busy(self._logs, self._c) / self._c
 
     @quantity
     def mean_queue(self):
-        r""":math:`L_q`, mean number waiting."""
+        r""":math:`L_q`, mean number waiting.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.mean_queue, 6)
+        0.910183
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return _kf.mean_queue(self._logs)
 
     @quantity
     def mean_in_system(self):
-        """L, mean number present."""
+        """L, mean number present.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.mean_in_system, 6)
+        3.83722
+        >>> math.isclose(q.mean_in_system, q.throughput * q.mean_response_time, rel_tol=1e-13)  # Little
+        True
+        """
         return _kf.mean_in_system(self._logs, self._c)
 
     @quantity
     def mean_wait(self):
-        r""":math:`W_q`, mean wait of an admitted customer. [s]"""
+        r""":math:`W_q`, mean wait of an admitted customer. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.mean_wait, 6)
+        0.310957
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         return _kf.mean_wait(self._logs, self._lam)
 
     @quantity
     def mean_response_time(self):
-        r""":math:`W_q + 1/\mu`, per admitted customer. [s]"""
+        r""":math:`W_q + 1/\mu`, per admitted customer. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.mean_response_time, 6)
+        1.310957
+        >>> math.isclose(q.mean_response_time, q.mean_wait + 1 / q.service_rate, rel_tol=1e-13)
+        True
+        """
         return _kf.mean_wait(self._logs, self._lam) + 1 / self._mu
 
     @cached_property
@@ -245,19 +365,55 @@ class MMcK(QueueModel):
         r"""Variance of the number present N, from positive pieces: the idle
         servers :math:`(c - N)^+` (a truncated Poisson law) and the queue
         :math:`(N - c)^+` (a truncated geometric law) never overlap, so
-        :math:`\mathrm{Var}\,N = \mathrm{Var}\,N_q + \mathrm{Var}\,I + 2E[I]E[N_q]`."""
+        :math:`\mathrm{Var}\,N = \mathrm{Var}\,N_q + \mathrm{Var}\,I + 2E[I]E[N_q]`.
+
+        Examples
+        --------
+        >>> import math
+        >>> import numpy as np
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.var_in_system, 6)
+        5.932388
+        >>> p = q.state_probabilities()
+        >>> n = np.arange(len(p))
+        >>> math.isclose(q.var_in_system, (n - q.mean_in_system) ** 2 @ p, rel_tol=1e-10)
+        True
+        """
         return self._variances[0]
 
     @quantity
     def var_queue(self):
-        r"""Variance of the number waiting :math:`N_q = (N - c)^+`."""
+        r"""Variance of the number waiting :math:`N_q = (N - c)^+`.
+
+        Examples
+        --------
+        >>> import math
+        >>> import numpy as np
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.var_queue, 6)
+        2.478412
+        >>> p = q.state_probabilities()
+        >>> n = np.arange(len(p))
+        >>> math.isclose(q.var_queue, (np.maximum(n - q.servers, 0) - q.mean_queue) ** 2 @ p, rel_tol=1e-10)
+        True
+        """
         return self._variances[1]
 
     @quantity
     def var_wait(self):
         r"""Variance of the wait of an admitted customer: 0 with probability
         :math:`1 - P(W_q > 0)`, else :math:`J + 1` exponential phases of rate
-        :math:`c\mu`, J the truncated geometric number found waiting. [s^2]"""
+        :math:`c\mu`, J the truncated geometric number found waiting. [s^2]
+
+        Examples
+        --------
+        >>> from queuemath import MMcK
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> round(q.var_wait, 6)
+        0.263485
+        """
         return self._variances[2] / (self._c * self._mu) ** 2
 
     def state_probabilities(self):
@@ -290,6 +446,15 @@ class MMcK(QueueModel):
         -------
         ndarray
             Shape ``(..., max(K) + 1)``, as :meth:`state_probabilities`.
+
+        Examples
+        --------
+        Poisson arrivals see time averages (PASTA), so the law an arrival meets is the time-average law:
+
+        >>> import numpy as np
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> bool(np.allclose(q.arrival_state_probabilities(), q.state_probabilities(), rtol=1e-14))
+        True
         """
         return self.state_probabilities()
 
@@ -329,7 +494,7 @@ class MMcK(QueueModel):
         with :math:`Q` the regularised upper incomplete gamma function [1]_.
         Cost per point does not depend on K.  Where the difference loses
         digits (:math:`\rho` near 1, the far tail) the same sum is taken
-        from positive terms (see :mod:`queuemath._kernels.waiting`).
+        from positive terms (see ``queuemath._kernels.waiting``).
 
         Parameters
         ----------
@@ -365,6 +530,16 @@ class MMcK(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        The share of admitted customers who wait at all is ``wait_sf(0)``; it falls with t:
+
+        >>> q = MMcK(3.0, 1.0, 4, 10)
+        >>> abs(q.wait_sf(0.0) - q.p_wait / (1 - q.blocking)) < 1e-15
+        True
+        >>> [round(q.wait_sf(t), 4) for t in (0.0, 1.0, 5.0)]
+        [0.4605, 0.1105, 0.0]
         """
         t = self._argument("t", t, _validate.duration)
         with np.errstate(under="ignore"):
@@ -512,6 +687,16 @@ class MMcK(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        One server and room for one (M/M/1/1): nobody waits, so the response
+        time is the service time, exponential at rate mu:
+
+        >>> import math
+        >>> q = MMcK(3.0, 2.0, 1, 1)
+        >>> math.isclose(q.response_time_cdf(0.5), 1 - math.exp(-2.0 * 0.5), rel_tol=1e-14)
+        True
         """
         t = self._argument("t", t, _validate.duration)
         log_sf = np.asarray(self._log_response_sf(t), dtype=float)

@@ -87,6 +87,14 @@ class GGcK(QueueModel):
     MG1K : Poisson arrivals and one server, exact.
     MGcKApprox : Poisson arrivals, a two-moment approximation.
 
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366 (run lengths from the relaxation time).
+       doi:10.1287/mnsc.35.11.1341
+    .. [2] K. P. White, "An effective truncation heuristic for bias reduction
+       in simulation output," Simulation 69, 1997, 323-334 (MSER).
+
     Examples
     --------
     >>> from scipy import stats
@@ -178,6 +186,13 @@ class FiniteSourceGGcK(QueueModel):
     See Also
     --------
     Engset : exponential times and no queue, exact.
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366.  doi:10.1287/mnsc.35.11.1341
+    .. [2] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
+       Technical University of Denmark, 2015, ch. 8 (finite sources).
 
     Examples
     --------

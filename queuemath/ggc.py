@@ -96,6 +96,12 @@ class GGcApprox(QueueModel):
     utilization, throughput, offered_load
         Exact: :math:`\min(\rho, 1)`, :math:`\min(\lambda, c\mu)`, :math:`\lambda/\mu`.
 
+    See Also
+    --------
+    GGcK : The same queue by simulation.
+    MMc : The exact M/M/c queue (both scv 1).
+    MG1 : The exact M/G/1 queue.
+
     Notes
     -----
     Error of mean_wait against simulation (``python
@@ -104,13 +110,13 @@ class GGcApprox(QueueModel):
     service) scv pairs from 0.25 to 4, each simulated to 2 % precision;
     table in ``benchmarks/ggc_approx_error.csv``), relative error:
 
-    ===============  ======  ===============  =====  ==================
-    method           median  90th percentile  worst  median at c = 10
-    ===============  ======  ===============  =====  ==================
-    ``whitt``        3.3%    28%              6.4x   6%
-    ``allen-cunneen``  6.3%  53%              14x    14%
-    ``kingman``      6.6%    69%              31x    13%
-    ===============  ======  ===============  =====  ==================
+    =================  ======  ===============  =====  ================
+    method             median  90th percentile  worst  median at c = 10
+    =================  ======  ===============  =====  ================
+    ``whitt``          3.3%    28%              6.4x   6%
+    ``allen-cunneen``  6.3%    53%              14x    14%
+    ``kingman``        6.6%    69%              31x    13%
+    =================  ======  ===============  =====  ================
 
     The worst cases are light loads (0.5) with bursty arrivals (scv 4),
     where the mean wait is small and mostly set by the law's shape; at
@@ -191,22 +197,64 @@ class GGcApprox(QueueModel):
 
     @quantity
     def offered_load(self):
-        r""":math:`a = \lambda/\mu`. [erlang]"""
+        r""":math:`a = \lambda/\mu`. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import GGcApprox
+        >>> q = GGcApprox(3.0, 1.0, 4, arrival_scv=1.0, service_scv=0.5)
+        >>> round(q.offered_load, 6)
+        3.0
+        >>> q.offered_load == q.arrival_rate / q.service_rate
+        True
+        """
         return self._lam / self._mu
 
     @quantity
     def utilization(self):
-        r""":math:`\min(\rho, 1)`, exact."""
+        r""":math:`\min(\rho, 1)`, exact.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import GGcApprox
+        >>> q = GGcApprox(3.0, 1.0, 4, arrival_scv=1.0, service_scv=0.5)
+        >>> round(q.utilization, 6)
+        0.75
+        >>> math.isclose(q.utilization, q.throughput / (q.servers * q.service_rate), rel_tol=1e-13)
+        True
+        """
         return np.minimum(self._rho(), 1.0)
 
     @quantity
     def throughput(self):
-        r""":math:`\min(\lambda, c\mu)`, exact. [1/s]"""
+        r""":math:`\min(\lambda, c\mu)`, exact. [1/s]
+
+        Examples
+        --------
+        >>> from queuemath import GGcApprox
+        >>> q = GGcApprox(3.0, 1.0, 4, arrival_scv=1.0, service_scv=0.5)
+        >>> round(q.throughput, 6)
+        3.0
+        >>> q.throughput == q.arrival_rate
+        True
+        """
         return np.minimum(self._lam, self._c * self._mu)
 
     @quantity
     def mean_wait(self):
-        """The approximate mean wait (see the module notes). [s]"""
+        """The approximate mean wait (see the module notes). [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import GGcApprox
+        >>> q = GGcApprox(3.0, 1.0, 4, arrival_scv=1.0, service_scv=0.5)
+        >>> round(q.mean_wait, 6)
+        0.389977
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         rho = self._rho()
         stable = rho < 1
         scv = (self._ca2 + self._cs2) / 2
@@ -223,15 +271,48 @@ class GGcApprox(QueueModel):
 
     @quantity
     def mean_queue(self):
-        r""":math:`L_q = \lambda W_q`."""
+        r""":math:`L_q = \lambda W_q`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import GGcApprox
+        >>> q = GGcApprox(3.0, 1.0, 4, arrival_scv=1.0, service_scv=0.5)
+        >>> round(q.mean_queue, 6)
+        1.16993
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return self._lam * self.mean_wait
 
     @quantity
     def mean_response_time(self):
-        """:math:`W_q + 1/\\mu`. [s]"""
+        """:math:`W_q + 1/\\mu`. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import GGcApprox
+        >>> q = GGcApprox(3.0, 1.0, 4, arrival_scv=1.0, service_scv=0.5)
+        >>> round(q.mean_response_time, 6)
+        1.389977
+        >>> math.isclose(q.mean_response_time, q.mean_wait + 1 / q.service_rate, rel_tol=1e-13)
+        True
+        """
         return self.mean_wait + 1.0 / self._mu
 
     @quantity
     def mean_in_system(self):
-        r""":math:`L_q + \lambda/\mu`."""
+        r""":math:`L_q + \lambda/\mu`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import GGcApprox
+        >>> q = GGcApprox(3.0, 1.0, 4, arrival_scv=1.0, service_scv=0.5)
+        >>> round(q.mean_in_system, 6)
+        4.16993
+        >>> math.isclose(q.mean_in_system, q.throughput * q.mean_response_time, rel_tol=1e-13)  # Little
+        True
+        """
         return self.mean_queue + self._lam / self._mu

@@ -38,62 +38,181 @@ class _Infinite(QueueModel):
 
     @quantity
     def offered_load(self):
-        r""":math:`a = \lambda E[S]`, also the mean number present. [erlang]"""
+        r""":math:`a = \lambda E[S]`, also the mean number present. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.offered_load, 6)
+        6.0
+        >>> q.offered_load == q.arrival_rate / q.service_rate
+        True
+        """
         return self._load()
 
     @quantity
     def blocking(self):
-        """0: nobody is refused."""
+        """0: nobody is refused.
+
+        Examples
+        --------
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.blocking, 6)
+        0.0
+        >>> q.blocking == 0.0
+        True
+        """
         return np.zeros(np.shape(self._lam))
 
     @quantity
     def p_wait(self):
-        """0: nobody waits."""
+        """0: nobody waits.
+
+        Examples
+        --------
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.p_wait, 6)
+        0.0
+        """
         return np.zeros(np.shape(self._lam))
 
     @quantity
     def p_empty(self):
-        r""":math:`e^{-a}`."""
+        r""":math:`e^{-a}`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.p_empty, 6)
+        0.002479
+        >>> math.isclose(q.p_empty, math.exp(-q.offered_load), rel_tol=1e-14)  # Poisson
+        True
+        """
         return np.exp(-self._load())
 
     @quantity
     def throughput(self):
-        r""":math:`\lambda`. [1/s]"""
+        r""":math:`\lambda`. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.throughput, 6)
+        3.0
+        >>> math.isclose(q.throughput, q.arrival_rate * (1 - q.blocking), rel_tol=1e-14)
+        True
+        """
         return self._lam + 0.0
 
     @quantity
     def mean_in_system(self):
-        """a, the mean of the Poisson law."""
+        """a, the mean of the Poisson law.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.mean_in_system, 6)
+        6.0
+        >>> math.isclose(q.mean_in_system, q.throughput * q.mean_response_time, rel_tol=1e-13)  # Little
+        True
+        """
         return self._load()
 
     @quantity
     def var_in_system(self):
-        """a, the variance of the Poisson law."""
+        """a, the variance of the Poisson law.
+
+        Examples
+        --------
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.var_in_system, 6)
+        6.0
+        >>> q.var_in_system == q.offered_load  # Poisson
+        True
+        """
         return self._load()
 
     @quantity
     def mean_queue(self):
-        """0."""
+        """0.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.mean_queue, 6)
+        0.0
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return np.zeros(np.shape(self._lam))
 
     @quantity
     def var_queue(self):
-        """0."""
+        """0.
+
+        Examples
+        --------
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.var_queue, 6)
+        0.0
+        """
         return np.zeros(np.shape(self._lam))
 
     @quantity
     def mean_wait(self):
-        """0. [s]"""
+        """0. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.mean_wait, 6)
+        0.0
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         return np.zeros(np.shape(self._lam))
 
     @quantity
     def var_wait(self):
-        """0. [s^2]"""
+        """0. [s^2]
+
+        Examples
+        --------
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.var_wait, 6)
+        0.0
+        """
         return np.zeros(np.shape(self._lam))
 
     @quantity
     def mean_response_time(self):
-        """E[S]: the time in system is the service. [s]"""
+        """E[S]: the time in system is the service. [s]
+
+        Examples
+        --------
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> round(q.mean_response_time, 6)
+        2.0
+        >>> q.mean_response_time == 1 / 0.5
+        True
+        """
         return self._mean_service() + np.zeros(np.shape(self._lam))
 
     def _states(self, n):
@@ -111,6 +230,18 @@ class _Infinite(QueueModel):
         ----------
         n : array_like of int
             Numbers present, broadcast against the parameters.
+
+        Examples
+        --------
+        The number present is Poisson with mean lambda/mu:
+
+        >>> import numpy as np
+        >>> from scipy import stats
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> n = [0, 6, 400]
+        >>> bool(np.allclose(q.log_state_probabilities(n), stats.poisson(6.0).logpmf(n), rtol=1e-13))
+        True
         """
         n = self._states(n)
         a = np.broadcast_to(self._load(), n.shape)
@@ -156,6 +287,16 @@ class _Infinite(QueueModel):
             Time, at least 0. [s]
         initial : int
             :math:`n_0`, keyword only.
+
+        Examples
+        --------
+        From empty, m(t) = A (1 - exp(-mu t)):
+
+        >>> import math
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> math.isclose(q.transient_mean(2.0), 6.0 * (1 - math.exp(-0.5 * 2.0)), rel_tol=1e-14)
+        True
         """
         _, n0, stay, arrived = self._transient_parts(t, initial)
         return self._output(n0 * stay + arrived, "transient_mean")
@@ -173,6 +314,18 @@ class _Infinite(QueueModel):
             Time, at least 0. [s]
         initial : int
             :math:`n_0`, keyword only.
+
+        Examples
+        --------
+        From empty the number present at time t is Poisson with mean m(t):
+
+        >>> import numpy as np
+        >>> from scipy import stats
+        >>> from queuemath import MMInf
+        >>> q = MMInf(3.0, 0.5)
+        >>> p = [q.transient_state_probabilities(n, 2.0) for n in (0, 3, 10)]
+        >>> bool(np.allclose(p, stats.poisson(q.transient_mean(2.0)).pmf([0, 3, 10]), rtol=1e-12))
+        True
         """
         from scipy import stats
         n = int(_validate.integer("n", n, minimum=0))

@@ -42,6 +42,11 @@ def log_erlang_b(servers, offered_load, *, continuous=False):
     --------
     erlang_b
 
+    References
+    ----------
+    .. [1] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
+       Technical University of Denmark, 2015., ch. 4 (Erlang's B-formula).
+
     Examples
     --------
     >>> log_erlang_b(1000, 1.0) < -5000      # B = 1e-2568 underflows; its log does not
@@ -79,6 +84,14 @@ def erlang_b(servers, offered_load, *, continuous=False):
     ValueError
         If servers is not an integer >= 1, offered_load is negative, NaN or
         infinite, or the shapes do not broadcast.
+
+    See Also
+    --------
+    log_erlang_b : The same in log form, for blocking below 1e-308.
+    erlang_b_servers : The servers for a blocking target.
+    erlang_b_load : The load a number of servers carries at a target.
+    Engset : Finite sources.
+    MMcK : A waiting room as well as servers.
 
     Notes
     -----
@@ -288,7 +301,15 @@ class Engset(QueueModel):
 
     @property
     def total_offered_load(self):
-        """E, where the model was built from it (else None). [erlang]"""
+        """E, where the model was built from it (else None). [erlang]
+
+        Examples
+        --------
+        >>> Engset.from_total_offered_load(20, 4, total_offered_load=2.0).total_offered_load
+        2.0
+        >>> Engset(20, 4, idle_source_load=0.1).total_offered_load is None
+        True
+        """
         return None if self._total is None else self._output(self._total, "total_offered_load")
 
     @property
@@ -310,12 +331,31 @@ class Engset(QueueModel):
 
     @quantity
     def log_blocking(self):
-        """log of the call congestion."""
+        """log of the call congestion.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import Engset
+        >>> q = Engset(20, 4, idle_source_load=0.1)
+        >>> round(q.log_blocking, 6)
+        -2.733959
+        >>> math.isclose(math.exp(q.log_blocking), q.blocking, rel_tol=1e-14)
+        True
+        """
         return self._call[0]
 
     @quantity
     def blocking(self):
-        """Call congestion: the share of requests lost."""
+        """Call congestion: the share of requests lost.
+
+        Examples
+        --------
+        >>> from queuemath import Engset
+        >>> q = Engset(20, 4, idle_source_load=0.1)
+        >>> round(q.blocking, 6)
+        0.064962
+        """
         return np.exp(self._call[0])
 
     @cached_property
@@ -324,17 +364,46 @@ class Engset(QueueModel):
 
     @quantity
     def time_congestion(self):
-        """Share of time all servers are busy."""
+        """Share of time all servers are busy.
+
+        Examples
+        --------
+        >>> from queuemath import Engset
+        >>> q = Engset(20, 4, idle_source_load=0.1)
+        >>> round(q.time_congestion, 6)
+        0.074259
+        >>> q.blocking < q.time_congestion  # an arriving source sees one source fewer
+        True
+        """
         return np.exp(self._log_time)
 
     @quantity
     def log_time_congestion(self):
-        """log of the time congestion."""
+        """log of the time congestion.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import Engset
+        >>> q = Engset(20, 4, idle_source_load=0.1)
+        >>> round(q.log_time_congestion, 6)
+        -2.600202
+        >>> math.isclose(math.exp(q.log_time_congestion), q.time_congestion, rel_tol=1e-14)
+        True
+        """
         return self._log_time
 
     @quantity
     def carried_load(self):
-        """Mean number of busy servers. [erlang]"""
+        """Mean number of busy servers. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import Engset
+        >>> q = Engset(20, 4, idle_source_load=0.1)
+        >>> round(q.carried_load, 6)
+        1.710169
+        """
         log_b, _, log_bz = self._call
         n, beta = self._n, self._beta
         # x = beta (1 - B) = (beta Z) B: finite and exact even where B rounds

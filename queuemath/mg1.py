@@ -140,27 +140,75 @@ class MG1(QueueModel):
 
     @quantity
     def offered_load(self):
-        r""":math:`\rho = \lambda E[S]`. [erlang]"""
+        r""":math:`\rho = \lambda E[S]`. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.offered_load, 6)
+        0.8
+        """
         return self._rho()
 
     @quantity
     def utilization(self):
-        """Share of time the server is busy, :math:`\\min(\\rho, 1)`."""
+        """Share of time the server is busy, :math:`\\min(\\rho, 1)`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.utilization, 6)
+        0.8
+        >>> math.isclose(q.utilization, q.arrival_rate * 1.0, rel_tol=1e-14)
+        True
+        """
         return np.minimum(self._rho(), 1.0)
 
     @quantity
     def p_wait(self):
-        """Share of arrivals that wait: :math:`\\rho` (PASTA), 1 where unstable."""
+        """Share of arrivals that wait: :math:`\\rho` (PASTA), 1 where unstable.
+
+        Examples
+        --------
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.p_wait, 6)
+        0.8
+        """
         return np.minimum(self._rho(), 1.0)
 
     @quantity
     def p_empty(self):
-        r""":math:`1 - \rho`, 0 where unstable."""
+        r""":math:`1 - \rho`, 0 where unstable.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.p_empty, 6)
+        0.2
+        >>> math.isclose(q.p_empty, 1 - q.utilization, rel_tol=1e-14)
+        True
+        """
         return np.maximum(1 - self._rho(), 0.0)
 
     @quantity
     def throughput(self):
-        r""":math:`\min(\lambda, 1/E[S])`. [1/s]"""
+        r""":math:`\min(\lambda, 1/E[S])`. [1/s]
+
+        Examples
+        --------
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.throughput, 6)
+        0.8
+        >>> q.throughput == q.arrival_rate
+        True
+        """
         return np.minimum(self._lam, 1.0 / self._m1)
 
     def _wq(self):
@@ -170,29 +218,78 @@ class MG1(QueueModel):
 
     @quantity
     def mean_wait(self):
-        r"""Pollaczek-Khinchine: :math:`\lambda E[S^2]/(2(1-\rho))`. [s]"""
+        r"""Pollaczek-Khinchine: :math:`\lambda E[S^2]/(2(1-\rho))`. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.mean_wait, 6)
+        2.0
+        >>> math.isclose(q.mean_wait, 0.8 * 1.0 / (2 * (1 - 0.8)), rel_tol=1e-14)  # Pollaczek-Khinchine
+        True
+        """
         return self._wq()
 
     @quantity
     def mean_queue(self):
-        r""":math:`L_q = \lambda W_q`."""
+        r""":math:`L_q = \lambda W_q`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.mean_queue, 6)
+        1.6
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return np.where(self._stable(), self._lam * self._wq(), np.inf)
 
     @quantity
     def mean_response_time(self):
-        """:math:`W_q + E[S]`. [s]"""
+        """:math:`W_q + E[S]`. [s]
+
+        Examples
+        --------
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.mean_response_time, 6)
+        3.0
+        """
         return self._wq() + self._m1
 
     @quantity
     def mean_in_system(self):
-        r""":math:`L_q + \rho`."""
+        r""":math:`L_q + \rho`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.mean_in_system, 6)
+        2.4
+        >>> math.isclose(q.mean_in_system, q.throughput * q.mean_response_time, rel_tol=1e-13)  # Little
+        True
+        """
         return np.where(self._stable(), self._lam * self._wq() + self._rho(), np.inf)
 
     @quantity
     def var_wait(self):
         r"""Takacs: :math:`E[W_q^2] = 2W_q^2 + \lambda E[S^3]/(3(1-\rho))`, so
         Var :math:`W_q = W_q^2 + \lambda E[S^3]/(3(1-\rho))`; ``inf`` where
-        unstable or :math:`E[S^3]` is. [s^2]"""
+        unstable or :math:`E[S^3]` is. [s^2]
+
+        Examples
+        --------
+        >>> from queuemath import MG1
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.var_wait, 6)
+        5.333333
+        """
         m3 = _moment(self._law, 3)
         wq = self._wq()
         rho = self._rho()
@@ -277,6 +374,16 @@ class MG1(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        Exponential service gives M/M/1, P(W > t) = rho exp(-(mu - lambda) t):
+
+        >>> import math
+        >>> from scipy import stats
+        >>> q = MG1(0.8, service_time=stats.expon(scale=1.0))
+        >>> abs(q.wait_sf(2.0) - 0.8 * math.exp(-0.2 * 2.0)) < 1e-9
+        True
         """
         t = self._argument("t", t, _validate.duration)
         return self._output(self._tail(t, False), "wait_sf")
@@ -289,6 +396,12 @@ class MG1(QueueModel):
         ----------
         t : array_like
             Time, at least 0. [s]
+
+        Examples
+        --------
+        >>> q = MG1(0.8, service_time=1.0)
+        >>> round(q.wait_cdf(0.0), 6)  # 1 - rho: nobody waits when the server is free
+        0.2
         """
         t = self._argument("t", t, _validate.duration)
         return self._output(1.0 - self._tail(t, False), "wait_cdf")
@@ -301,6 +414,17 @@ class MG1(QueueModel):
         ----------
         t : array_like
             Time, at least 0. [s]
+
+        Examples
+        --------
+        Exponential service: the response time of M/M/1 is exponential at mu -
+        lambda:
+
+        >>> import math
+        >>> from scipy import stats
+        >>> q = MG1(0.8, service_time=stats.expon(scale=1.0))
+        >>> abs(q.response_time_cdf(3.0) - (1 - math.exp(-0.2 * 3.0))) < 1e-9
+        True
         """
         t = self._argument("t", t, _validate.duration)
         return self._output(1.0 - self._tail(t, True), "response_time_cdf")
@@ -357,6 +481,14 @@ class MG1(QueueModel):
         ----------
         p : array_like
             Level in [0, 1]. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from scipy import stats
+        >>> q = MG1(0.8, service_time=stats.expon(scale=1.0))
+        >>> abs(q.wait_quantile(0.99) - math.log(0.8 / 0.01) / 0.2) < 1e-6
+        True
         """
         return self._output(self._quantile(p, False), "wait_quantile")
 
@@ -367,5 +499,13 @@ class MG1(QueueModel):
         ----------
         p : array_like
             Level in [0, 1]. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from scipy import stats
+        >>> q = MG1(0.8, service_time=stats.expon(scale=1.0))
+        >>> abs(q.response_time_quantile(0.95) - math.log(20.0) / 0.2) < 1e-6
+        True
         """
         return self._output(self._quantile(p, True), "response_time_quantile")

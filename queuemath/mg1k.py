@@ -108,6 +108,14 @@ class MG1K(QueueModel):
     the service law's tail beyond probability e^-60, which the nodes do not
     reach, and errs by up to ~1e-3 relative (0.2 % at 1e-23).
 
+    References
+    ----------
+    .. [1] H. C. Tijms, "A First Course in Stochastic Models," Wiley, 2003,
+       sec. 9.4 (M/G/1/K by the embedded Markov chain).  doi:10.1002/047001363X
+    .. [2] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008, sec. 6.1.
+       doi:10.1002/9781118625651
+
     Examples
     --------
     >>> from scipy import stats
@@ -178,30 +186,83 @@ class MG1K(QueueModel):
 
     def state_probabilities(self):
         """p_0, ..., p_K along a last axis of length max(K) + 1 (0 above a
-        point's own K)."""
+        point's own K).
+
+        Examples
+        --------
+        With exponential service M/G/1/K is M/M/1/K:
+
+        >>> import numpy as np
+        >>> from scipy import stats
+        >>> from queuemath import MM1K
+        >>> q = MG1K(0.8, 5, service_time=stats.expon(scale=1.0))
+        >>> bool(np.allclose(q.state_probabilities(), MM1K(0.8, 1.0, 5).state_probabilities(), rtol=1e-12))
+        True
+        """
         return self._solution[0].copy()
 
     @quantity
     def offered_load(self):
-        r""":math:`\rho = \lambda E[S]`. [erlang]"""
+        r""":math:`\rho = \lambda E[S]`. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.offered_load, 6)
+        0.8
+        """
         return self._lam * self._mean
 
     @quantity
     def blocking(self):
-        """The share of arrivals refused."""
+        """The share of arrivals refused.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.blocking, 6)
+        0.03529
+        >>> math.isclose(q.blocking, q.state_probabilities()[-1], rel_tol=1e-12)  # PASTA
+        True
+        """
         b = self._solution[1]
         return b / (1 + b)
 
     @quantity
     def log_blocking(self):
-        """log of blocking, exact also as blocking -> 1."""
+        """log of blocking, exact also as blocking -> 1.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.log_blocking, 6)
+        -3.344144
+        >>> math.isclose(math.exp(q.log_blocking), q.blocking, rel_tol=1e-14)
+        True
+        """
         b = self._solution[1]
         with np.errstate(divide="ignore"):
             return np.where(b > 1, -np.log1p(1 / np.maximum(b, 1.0)), np.log(b) - np.log1p(b))
 
     @quantity
     def p_empty(self):
-        """p_0."""
+        """p_0.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.p_empty, 6)
+        0.228232
+        >>> math.isclose(q.p_empty, q.state_probabilities()[0], rel_tol=1e-12)
+        True
+        """
         return self._solution[0][..., 0]
 
     def _throughput(self):
@@ -213,7 +274,18 @@ class MG1K(QueueModel):
 
     @quantity
     def throughput(self):
-        r"""Admitted rate :math:`\lambda(1 - p_K) = (1 - p_0)/E[S]`. [1/s]"""
+        r"""Admitted rate :math:`\lambda(1 - p_K) = (1 - p_0)/E[S]`. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.throughput, 6)
+        0.771768
+        >>> math.isclose(q.throughput, q.arrival_rate * (1 - q.blocking), rel_tol=1e-14)
+        True
+        """
         return self._throughput()
 
     def _utilization(self):
@@ -226,7 +298,18 @@ class MG1K(QueueModel):
 
     @quantity
     def utilization(self):
-        r"""Share of time the server is busy, :math:`\rho(1 - p_K) = 1 - p_0`."""
+        r"""Share of time the server is busy, :math:`\rho(1 - p_K) = 1 - p_0`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.utilization, 6)
+        0.771768
+        >>> math.isclose(q.utilization, 1 - q.p_empty, rel_tol=1e-13)
+        True
+        """
         return self._utilization()
 
     def _mean_in_system(self):
@@ -235,7 +318,18 @@ class MG1K(QueueModel):
 
     @quantity
     def mean_in_system(self):
-        """Mean number present."""
+        """Mean number present.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.mean_in_system, 6)
+        1.705349
+        >>> math.isclose(q.mean_in_system, q.throughput * q.mean_response_time, rel_tol=1e-13)  # Little
+        True
+        """
         return self._mean_in_system()
 
     def _mean_queue(self):
@@ -246,7 +340,18 @@ class MG1K(QueueModel):
 
     @quantity
     def mean_queue(self):
-        """Mean number waiting."""
+        """Mean number waiting.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.mean_queue, 6)
+        0.933582
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return self._mean_queue()
 
     def _mean_wait(self):
@@ -256,12 +361,34 @@ class MG1K(QueueModel):
 
     @quantity
     def mean_wait(self):
-        """Mean wait of an admitted customer (Little's law). [s]"""
+        """Mean wait of an admitted customer (Little's law). [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.mean_wait, 6)
+        1.209667
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         return self._mean_wait()
 
     @quantity
     def mean_response_time(self):
-        """Mean time in system of an admitted customer. [s]"""
+        """Mean time in system of an admitted customer. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.mean_response_time, 6)
+        2.209667
+        >>> math.isclose(q.mean_response_time, q.mean_wait + 1.0, rel_tol=1e-13)
+        True
+        """
         return self._mean_wait() + self._mean
 
     # -- second moments ---------------------------------------------------------
@@ -274,12 +401,34 @@ class MG1K(QueueModel):
 
     @quantity
     def var_in_system(self):
-        """Variance of the number present (time average)."""
+        """Variance of the number present (time average).
+
+        Examples
+        --------
+        >>> import math
+        >>> import numpy as np
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.var_in_system, 6)
+        1.949144
+        >>> p = q.state_probabilities()
+        >>> n = np.arange(len(p))
+        >>> math.isclose(q.var_in_system, (n - q.mean_in_system) ** 2 @ p, rel_tol=1e-10)
+        True
+        """
         return self._central(lambda n: n)
 
     @quantity
     def var_queue(self):
-        """Variance of the number waiting, :math:`(N - 1)^+`."""
+        """Variance of the number waiting, :math:`(N - 1)^+`.
+
+        Examples
+        --------
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.var_queue, 6)
+        1.346855
+        """
         return self._central(lambda n: np.maximum(n - 1, 0.0))
 
     @cached_property
@@ -306,12 +455,19 @@ class MG1K(QueueModel):
         law: from the law an admitted customer sees (n present, the service
         in progress at age x), whose partial moments are sums of the tails
         of the arrivals during a service (see
-        :mod:`queuemath._kernels.mg1k_wait`). [s^2]
+        ``queuemath._kernels.mg1k_wait``). [s^2]
 
         References
         ----------
         .. [1] H. Takagi, "Queueing Analysis, Vol. 2: Finite Systems,"
            North-Holland, 1993, sec. 2.2.
+
+        Examples
+        --------
+        >>> from queuemath import MG1K
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> round(q.var_wait, 6)
+        1.283854
         """
         return self._wait_moments
 
@@ -319,7 +475,17 @@ class MG1K(QueueModel):
         r"""What an arriving customer sees: :math:`p_0, \dots, p_K` (PASTA:
         the time-average law, :meth:`state_probabilities`); the last entry
         is the share refused, and an admitted customer sees
-        :math:`p_n/(1 - p_K)`, n < K (the law left behind by departures)."""
+        :math:`p_n/(1 - p_K)`, n < K (the law left behind by departures).
+
+        Examples
+        --------
+        Poisson arrivals see time averages:
+
+        >>> import numpy as np
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> bool(np.allclose(q.arrival_state_probabilities(), q.state_probabilities(), rtol=1e-12))
+        True
+        """
         return self.state_probabilities()
 
     # -- time laws ----------------------------------------------------------------
@@ -447,9 +613,20 @@ class MG1K(QueueModel):
         ----------
         t : array_like
             Time, at least 0. [s]
+
+        Examples
+        --------
+        A constant service time waits less than an exponential one of the same mean:
+
+        >>> from scipy import stats
+        >>> d = MG1K(0.8, 5, service_time=1.0)
+        >>> m = MG1K(0.8, 5, service_time=stats.expon(scale=1.0))
+        >>> round(d.wait_sf(1.0), 4), round(m.wait_sf(1.0), 4)
+        (0.4735, 0.4872)
         """
         with np.errstate(under="ignore"):
-            return np.exp(self.log_wait_sf(t))
+            out = np.exp(self.log_wait_sf(t))
+        return float(out) if isinstance(out, np.floating) else out    # scalar in, float out
 
     def wait_cdf(self, t):
         r""":math:`P(W_q \le t)` for an admitted customer; below 1/2 from
@@ -459,6 +636,12 @@ class MG1K(QueueModel):
         ----------
         t : array_like
             Time, at least 0. [s]
+
+        Examples
+        --------
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> abs(q.wait_cdf(1.5) + q.wait_sf(1.5) - 1) < 1e-15
+        True
         """
         def fn(law, v):
             with np.errstate(under="ignore"):
@@ -512,6 +695,14 @@ class MG1K(QueueModel):
         ----------
         t : array_like
             Time, at least 0. [s]
+
+        Examples
+        --------
+        With a constant service time of 1 s, nobody is through in less than 1 s:
+
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> q.response_time_cdf(0.99), round(q.response_time_cdf(1.0), 4)
+        (0.0, 0.2366)
         """
         def fn(law, v):
             if hasattr(law, "log_response_cdf"):          # Erlang, phase-type
@@ -537,6 +728,13 @@ class MG1K(QueueModel):
         ----------
         p : array_like
             Level in [0, 1]. [s]
+
+        Examples
+        --------
+        >>> q = MG1K(0.8, 5, service_time=1.0)
+        >>> t = q.response_time_quantile(0.95)
+        >>> round(t, 4), abs(q.response_time_cdf(t) - 0.95) < 1e-9
+        (4.439, True)
         """
         def empty(v):
             if _laws.is_constant(self._law):

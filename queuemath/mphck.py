@@ -203,23 +203,68 @@ class MPHcK(QueueModel):
         return np.take_along_axis(log_values, n[..., None].astype(np.int64), axis=-1)[..., 0]
 
     def state_probabilities(self):
-        """P(N = n), n = 0..max(K), along a last axis (0 above a point's K)."""
+        """P(N = n), n = 0..max(K), along a last axis (0 above a point's K).
+
+        Examples
+        --------
+        Exponential service (one phase) gives M/M/c/K:
+
+        >>> import numpy as np
+        >>> from queuemath import MMcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.exponential(1.0))
+        >>> exact = MMcK(3.0, 1.0, 4, 10).state_probabilities()
+        >>> bool(np.allclose(q.state_probabilities(), exact, rtol=1e-12))
+        True
+        """
         return self._probs()
 
     def arrival_state_probabilities(self):
         """What an arriving customer sees: the time-average law (PASTA); the
         last entry is the share refused, and an admitted customer sees
-        :math:`p_n/(1 - p_K)`, n < K."""
+        :math:`p_n/(1 - p_K)`, n < K.
+
+        Examples
+        --------
+        Poisson arrivals see time averages:
+
+        >>> import numpy as np
+        >>> from queuemath import PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(3, 1.0))
+        >>> bool(np.allclose(q.arrival_state_probabilities(), q.state_probabilities(), rtol=1e-12))
+        True
+        """
         return self._probs()
 
     @quantity
     def log_blocking(self):
-        """log of the share of arrivals refused, :math:`\\log p_K` (PASTA)."""
+        """log of the share of arrivals refused, :math:`\\log p_K` (PASTA).
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.log_blocking, 6)
+        -4.176122
+        >>> math.isclose(math.exp(q.log_blocking), q.blocking, rel_tol=1e-14)
+        True
+        """
         return self._at(self._log_law, np.broadcast_to(self._k, self._log_law.shape[:-1]))
 
     @quantity
     def blocking(self):
-        """The share of arrivals refused, :math:`p_K`."""
+        """The share of arrivals refused, :math:`p_K`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.blocking, 6)
+        0.015358
+        >>> math.isclose(q.blocking, q.state_probabilities()[-1], rel_tol=1e-12)  # PASTA
+        True
+        """
         with np.errstate(under="ignore"):
             return np.exp(self.log_blocking)
 
@@ -234,7 +279,18 @@ class MPHcK(QueueModel):
 
     @quantity
     def p_wait(self):
-        r""":math:`P(c \le N < K)`, the share of arrivals admitted that wait."""
+        r""":math:`P(c \le N < K)`, the share of arrivals admitted that wait.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.p_wait, 6)
+        0.466031
+        >>> math.isclose(q.p_wait, sum(q.state_probabilities()[q.servers:-1]), rel_tol=1e-12)
+        True
+        """
         probs = self._probs()
         n = self._n()
         c = np.broadcast_to(self._c, probs.shape[:-1])[..., None]
@@ -243,17 +299,47 @@ class MPHcK(QueueModel):
 
     @quantity
     def p_empty(self):
-        """:math:`p_0`."""
+        """:math:`p_0`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.p_empty, 6)
+        0.038543
+        >>> math.isclose(q.p_empty, q.state_probabilities()[0], rel_tol=1e-12)
+        True
+        """
         return self._probs()[..., 0]
 
     @quantity
     def offered_load(self):
-        r""":math:`\lambda E[S]`. [erlang]"""
+        r""":math:`\lambda E[S]`. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.offered_load, 6)
+        3.0
+        """
         return self._lam * self._mean
 
     @quantity
     def throughput(self):
-        r""":math:`\lambda(1 - p_K)`. [1/s]"""
+        r""":math:`\lambda(1 - p_K)`. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.throughput, 6)
+        2.953926
+        >>> math.isclose(q.throughput, q.arrival_rate * (1 - q.blocking), rel_tol=1e-14)
+        True
+        """
         return self._lam * self._admit()
 
     def _busy(self):
@@ -264,12 +350,34 @@ class MPHcK(QueueModel):
     @quantity
     def utilization(self):
         r"""Mean share of servers busy, :math:`E[\min(N, c)]/c` (=
-        :math:`\lambda(1-p_K)E[S]/c`)."""
+        :math:`\lambda(1-p_K)E[S]/c`).
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.utilization, 6)
+        0.738482
+        >>> math.isclose(q.utilization, q.throughput * 1.0 / 4, rel_tol=1e-13)
+        True
+        """
         return self._busy() / self._c
 
     @quantity
     def mean_in_system(self):
-        """Mean number present."""
+        """Mean number present.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.mean_in_system, 6)
+        3.773725
+        >>> math.isclose(q.mean_in_system, q.throughput * q.mean_response_time, rel_tol=1e-13)  # Little
+        True
+        """
         return self._probs() @ self._n()
 
     def _queue(self):
@@ -279,25 +387,72 @@ class MPHcK(QueueModel):
 
     @quantity
     def mean_queue(self):
-        """Mean number waiting."""
+        """Mean number waiting.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.mean_queue, 6)
+        0.819798
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         q, probs = self._queue()
         return np.sum(probs * q, axis=-1)
 
     @quantity
     def mean_wait(self):
-        """Mean wait of an admitted customer (Little's law). [s]"""
+        """Mean wait of an admitted customer (Little's law). [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.mean_wait, 6)
+        0.277528
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         thr = self.throughput
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self._lam == 0, 0.0, self.mean_queue / thr)
 
     @quantity
     def mean_response_time(self):
-        """Mean time in system of an admitted customer. [s]"""
+        """Mean time in system of an admitted customer. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.mean_response_time, 6)
+        1.277528
+        >>> math.isclose(q.mean_response_time, q.mean_wait + 1.0, rel_tol=1e-13)
+        True
+        """
         return self.mean_wait + self._mean
 
     @quantity
     def var_in_system(self):
-        """Variance of the number present, as a sum of squares."""
+        """Variance of the number present, as a sum of squares.
+
+        Examples
+        --------
+        >>> import math
+        >>> import numpy as np
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.var_in_system, 6)
+        5.274305
+        >>> p = q.state_probabilities()
+        >>> n = np.arange(len(p))
+        >>> math.isclose(q.var_in_system, (n - q.mean_in_system) ** 2 @ p, rel_tol=1e-10)
+        True
+        """
         probs = self._probs()
         n = self._n()
         mean = probs @ n
@@ -305,7 +460,21 @@ class MPHcK(QueueModel):
 
     @quantity
     def var_queue(self):
-        """Variance of the number waiting, as a sum of squares."""
+        """Variance of the number waiting, as a sum of squares.
+
+        Examples
+        --------
+        >>> import math
+        >>> import numpy as np
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.var_queue, 6)
+        2.087644
+        >>> p = q.state_probabilities()
+        >>> n = np.arange(len(p))
+        >>> math.isclose(q.var_queue, (np.maximum(n - q.servers, 0) - q.mean_queue) ** 2 @ p, rel_tol=1e-10)
+        True
+        """
         q, probs = self._queue()
         mean = np.sum(probs * q, axis=-1)
         return np.sum(probs * (q - mean[..., None]) ** 2, axis=-1)
@@ -334,7 +503,15 @@ class MPHcK(QueueModel):
     def var_wait(self):
         r"""Variance of an admitted customer's wait, from the moments of its
         law (:math:`E[W] = \sum_l a_l/\Lambda`, :math:`E[W^2] = 2\sum_l
-        (l+1)a_l/\Lambda^2`; see :meth:`log_wait_sf`). [s^2]"""
+        (l+1)a_l/\Lambda^2`; see :meth:`log_wait_sf`). [s^2]
+
+        Examples
+        --------
+        >>> from queuemath import MPHcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(2, 1.0))
+        >>> round(q.var_wait, 6)
+        0.1897
+        """
         out = np.array([self._variance(w) for w in self._time_laws])
         return np.maximum(out.reshape(self._lam.shape), 0.0)
 
@@ -390,9 +567,21 @@ class MPHcK(QueueModel):
         ----------
         t : array_like
             Time, at least 0. [s]
+
+        Examples
+        --------
+        Less variable service (Erlang-3) waits less than exponential service of the
+        same mean:
+
+        >>> from queuemath import PhaseType
+        >>> e3 = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(3, 1.0))
+        >>> ex = MPHcK(3.0, 4, 10, service_time=PhaseType.exponential(1.0))
+        >>> e3.wait_sf(1.0) < ex.wait_sf(1.0)
+        True
         """
         with np.errstate(under="ignore"):
-            return np.exp(self.log_wait_sf(t))
+            out = np.exp(self.log_wait_sf(t))
+        return float(out) if isinstance(out, np.floating) else out    # scalar in, float out
 
     def wait_cdf(self, t):
         r""":math:`P(W_q \le t)` for an admitted customer; below 1/2 from
@@ -403,6 +592,13 @@ class MPHcK(QueueModel):
         ----------
         t : array_like
             Time, at least 0. [s]
+
+        Examples
+        --------
+        >>> from queuemath import PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(3, 1.0))
+        >>> abs(q.wait_cdf(1.0) + q.wait_sf(1.0) - 1) < 1e-14
+        True
         """
         def fn(w, v):
             with np.errstate(under="ignore"):
@@ -458,6 +654,13 @@ class MPHcK(QueueModel):
         ----------
         t : array_like
             Time, at least 0. [s]
+
+        Examples
+        --------
+        >>> from queuemath import MMcK, PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.exponential(1.0))
+        >>> abs(q.response_time_cdf(2.0) - MMcK(3.0, 1.0, 4, 10).response_time_cdf(2.0)) < 1e-12
+        True
         """
         def fn(w, v):
             with np.errstate(under="ignore"):
@@ -473,6 +676,14 @@ class MPHcK(QueueModel):
         ----------
         p : array_like
             Level in [0, 1].
+
+        Examples
+        --------
+        >>> from queuemath import PhaseType
+        >>> q = MPHcK(3.0, 4, 10, service_time=PhaseType.erlang(3, 1.0))
+        >>> t = q.response_time_quantile(0.99)
+        >>> abs(q.response_time_cdf(t) - 0.99) < 1e-9
+        True
         """
         return self._each_point("response_time_quantile", p, _validate.level, self._time_laws,
                                 lambda w, v: self._quantile(w, v, True),

@@ -58,6 +58,11 @@ class PhaseType:
     ValueError
         Naming ``alpha`` or ``T`` and what is wrong with it.
 
+    See Also
+    --------
+    MPHcK : Several servers with a phase-type service time.
+    MG1K : One server; takes a PhaseType exactly.
+
     References
     ----------
     .. [1] M. F. Neuts, "Matrix-Geometric Solutions in Stochastic Models,"
@@ -115,13 +120,35 @@ class PhaseType:
     # -- construction -------------------------------------------------------------
     @classmethod
     def exponential(cls, mean):
-        """The exponential law with the given mean. [s]"""
+        """The exponential law with the given mean. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> law = PhaseType.exponential(2.0)
+        >>> law.mean(), math.isclose(law.cdf(1.0), 1 - math.exp(-0.5), rel_tol=1e-14)
+        (2.0, True)
+        """
         m = float(_validate.positive("mean", mean))
         return cls._named(cls([1.0], [[-1.0 / m]]), f"exponential(mean={m!r})")
 
     @classmethod
     def erlang(cls, phases, mean):
-        """The Erlang law of ``phases`` exponential phases, total mean ``mean``."""
+        """The Erlang law of ``phases`` exponential phases, total mean ``mean``.
+
+        Examples
+        --------
+        Erlang-k of mean m: variance m**2/k, the same law as scipy's gamma with
+        shape k:
+
+        >>> import math
+        >>> from scipy import stats
+        >>> law = PhaseType.erlang(3, 1.5)
+        >>> math.isclose(law.var(), 1.5 ** 2 / 3, rel_tol=1e-13)
+        True
+        >>> math.isclose(law.cdf(2.0), stats.gamma(3, scale=0.5).cdf(2.0), rel_tol=1e-12)
+        True
+        """
         k = int(_validate.integer("phases", phases, minimum=1))
         m = float(_validate.positive("mean", mean))
         rate = k / m
@@ -132,7 +159,19 @@ class PhaseType:
 
     @classmethod
     def hyperexponential(cls, probabilities, means):
-        """A mixture of exponential laws (probabilities summing to 1)."""
+        """A mixture of exponential laws (probabilities summing to 1).
+
+        Examples
+        --------
+        A mixture of exponentials: its mean is the mixture of the means:
+
+        >>> import math
+        >>> law = PhaseType.hyperexponential([0.9, 0.1], [0.5, 5.5])
+        >>> math.isclose(law.mean(), 0.9 * 0.5 + 0.1 * 5.5, rel_tol=1e-14)
+        True
+        >>> law.var() > law.mean() ** 2      # more variable than exponential
+        True
+        """
         p = _validate.as_float_array("probabilities", probabilities).ravel()
         m = _validate.positive("means", means).ravel()
         if p.shape != m.shape:
@@ -238,11 +277,26 @@ class PhaseType:
     # -- moments -------------------------------------------------------------------
     @property
     def phases(self):
-        """p, the number of phases."""
+        """p, the number of phases.
+
+        Examples
+        --------
+        >>> PhaseType.erlang(3, 1.0).phases, PhaseType.exponential(1.0).phases
+        (3, 1)
+        """
         return self.alpha.size
 
     def moment(self, k):
-        """E[S^k] = k! alpha (-T)^-k 1."""
+        """E[S^k] = k! alpha (-T)^-k 1.
+
+        Examples
+        --------
+        The k-th moment of an exponential law of mean m is k! m**k:
+
+        >>> import math
+        >>> math.isclose(PhaseType.exponential(2.0).moment(3), 6 * 2.0 ** 3, rel_tol=1e-13)
+        True
+        """
         k = int(_validate.integer("k", k, minimum=1))
         v = np.ones(self.phases)
         for _ in range(k):
@@ -250,19 +304,48 @@ class PhaseType:
         return float(math.factorial(k) * self.alpha @ v)
 
     def mean(self):
-        """E[S]. [s]"""
+        """E[S]. [s]
+
+        Examples
+        --------
+        >>> PhaseType.erlang(4, 2.5).mean()
+        2.5
+        """
         return float(self.alpha @ self._moments1)
 
     def var(self):
-        """Var S = E[S^2] - E[S]^2. [s^2]"""
+        """Var S = E[S^2] - E[S]^2. [s^2]
+
+        Examples
+        --------
+        >>> import math
+        >>> math.isclose(PhaseType.exponential(2.0).var(), 4.0, rel_tol=1e-14)
+        True
+        """
         m = self.mean()
         return max(self.moment(2) - m * m, 0.0)
 
     def std(self):
+        """Standard deviation of the law. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> math.isclose(PhaseType.erlang(4, 2.0).std(), 1.0, rel_tol=1e-14)
+        True
+        """
         return math.sqrt(self.var())
 
     def stats(self, moments="mv"):
-        """(mean, variance), as scipy.stats' ``stats(moments="mv")``."""
+        """(mean, variance), as scipy.stats' ``stats(moments="mv")``.
+
+        Examples
+        --------
+        >>> import math
+        >>> m, v = PhaseType.erlang(2, 1.0).stats()
+        >>> math.isclose(m, 1.0, rel_tol=1e-14), math.isclose(v, 0.5, rel_tol=1e-13)
+        (True, True)
+        """
         out = []
         if "m" in moments:
             out.append(self.mean())
@@ -271,6 +354,13 @@ class PhaseType:
         return tuple(out)
 
     def support(self):
+        """(0, inf): where the law has mass, as scipy.stats' ``support()``.
+
+        Examples
+        --------
+        >>> PhaseType.exponential(1.0).support()
+        (0.0, inf)
+        """
         return 0.0, math.inf
 
     # -- distribution functions -----------------------------------------------------
@@ -284,7 +374,14 @@ class PhaseType:
         return out
 
     def sf(self, x):
-        """P(S > x)."""
+        """P(S > x).
+
+        Examples
+        --------
+        >>> law = PhaseType.erlang(2, 1.0)
+        >>> bool(abs(law.sf(0.7) + law.cdf(0.7) - 1) < 1e-15)
+        True
+        """
         x = np.asarray(x, dtype=float)
         v = self._vectors(np.maximum(x, 0.0))
         return np.where(x < 0, 1.0, np.clip(v.sum(axis=-1), 0.0, 1.0))
@@ -292,7 +389,15 @@ class PhaseType:
     def cdf(self, x):
         """P(S <= x): the absorbed column of e^{Gx}, G the generator with
         the exit as a state, so a small probability is computed as itself,
-        not as 1 minus the tail."""
+        not as 1 minus the tail.
+
+        Examples
+        --------
+        >>> import math
+        >>> law = PhaseType.hyperexponential([0.5, 0.5], [1.0, 3.0])
+        >>> math.isclose(law.cdf(2.0), 1 - 0.5 * math.exp(-2.0) - 0.5 * math.exp(-2.0 / 3.0), rel_tol=1e-13)
+        True
+        """
         from scipy.linalg import expm
         x = np.asarray(x, dtype=float)
         p = self.phases
@@ -310,7 +415,15 @@ class PhaseType:
         return np.clip(out, 0.0, 1.0)
 
     def pdf(self, x):
-        """The density alpha e^{Tx} t. [1/s]"""
+        """The density alpha e^{Tx} t. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> law = PhaseType.exponential(0.5)
+        >>> math.isclose(law.pdf(1.0), 2.0 * math.exp(-2.0), rel_tol=1e-13)
+        True
+        """
         x = np.asarray(x, dtype=float)
         v = self._vectors(np.maximum(x, 0.0))
         return np.where(x < 0, 0.0, np.maximum(v @ self.exit_rates, 0.0))
@@ -352,18 +465,44 @@ class PhaseType:
         return out
 
     def ppf(self, q):
-        """The q-quantile. [s]"""
+        """The q-quantile. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> law = PhaseType.exponential(2.0)
+        >>> math.isclose(law.ppf(0.5), 2.0 * math.log(2.0), rel_tol=1e-10)
+        True
+        """
         return self._invert(q, tail=False)
 
     def isf(self, q):
-        """The x with P(S > x) = q. [s]"""
+        """The x with P(S > x) = q. [s]
+
+        Examples
+        --------
+        >>> law = PhaseType.erlang(3, 1.0)
+        >>> t = law.isf(0.01)
+        >>> bool(abs(law.sf(t) - 0.01) < 1e-12)
+        True
+        """
         return self._invert(q, tail=True)
 
     # -- sampling ---------------------------------------------------------------------
     def rvs(self, size=None, random_state=None):
         """Draws, by running the chain: each visit to phase i lasts an
         exponential time of rate -T_ii and then moves to phase j with
-        probability T_ij/(-T_ii), or exits with t_i/(-T_ii)."""
+        probability T_ij/(-T_ii), or exits with t_i/(-T_ii).
+
+        Examples
+        --------
+        Seeded draws, as scipy's laws take them:
+
+        >>> import numpy as np
+        >>> x = PhaseType.erlang(2, 1.0).rvs(size=100_000, random_state=np.random.default_rng(1))
+        >>> x.shape, bool(abs(x.mean() - 1.0) < 0.01)
+        ((100000,), True)
+        """
         gen = (random_state if isinstance(random_state, np.random.Generator)
                else np.random.default_rng(random_state))
         n = 1 if size is None else int(np.prod(size))

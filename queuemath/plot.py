@@ -70,6 +70,16 @@ def blocking_vs_load(arrival_rates, service_rate, servers, capacities, *, ax=Non
     -------
     matplotlib Axes
 
+    See Also
+    --------
+    queuemath.MMcK : The blocking drawn.
+    dimensioning : The backlog a target needs, against the arrival rate.
+
+    References
+    ----------
+    .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008.  doi:10.1002/9781118625651, sec. 2.6 (M/M/c/K).
+
     Examples
     --------
     Four workers with 10 queue places against eight with 2, at equal rates:
@@ -115,6 +125,24 @@ def erlang_b_curves(servers, loads, ax=None):
         One curve per value.
     loads : array_like
         Offered loads A [erlang].
+
+    See Also
+    --------
+    queuemath.erlang_b : The blocking drawn.
+    blocking_vs_load : With waiting places.
+
+    References
+    ----------
+    .. [1] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
+       Technical University of Denmark, 2015, ch. 4.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = erlang_b_curves([1, 5, 10], np.linspace(0.1, 12.0, 60))
+    >>> len(ax.get_lines()), ax.get_yscale()
+    (3, 'log')
+    >>> plt.close(ax.figure)
     """
     cs = _values("servers", servers, integer=True)
     a = _values("loads", loads)
@@ -150,6 +178,25 @@ def dimensioning(arrival_rates, service_rate, servers=1, *, target_blocking, os=
     Returns
     -------
     matplotlib Axes
+
+    See Also
+    --------
+    queuemath.tcp.min_backlog : The backlog drawn, point by point.
+    blocking_vs_load : The blocking of given backlogs.
+
+    References
+    ----------
+    .. [1] Microsoft, KB Q181350 (the field report) and KB Q127144 (the
+       Windows backlog maxima drawn as the ceiling).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = dimensioning(np.linspace(5.0, 45.0, 9), 50.0, target_blocking=1e-6,
+    ...                   os="windows-nt-4.0-server")
+    >>> print(ax.get_xlabel())
+    connection attempts $\\lambda$ [1/s]
+    >>> plt.close(ax.figure)
     """
     from . import tcp
     lam = _values("arrival_rates", arrival_rates)
@@ -181,6 +228,25 @@ def state_distribution(model, ax=None):
     Returns
     -------
     matplotlib Axes
+
+    See Also
+    --------
+    queuemath.MMcK.state_probabilities : The law drawn.
+    queuemath.QueueModel : The contract a model meets to be drawn.
+
+    References
+    ----------
+    .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008.  doi:10.1002/9781118625651, sec. 2.6.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from queuemath import MMcK
+    >>> ax = state_distribution(MMcK(3.2, 1.0, 4, 12))
+    >>> len(ax.patches)                                  # one bar per state 0..12
+    13
+    >>> plt.close(ax.figure)
     """
     if not callable(getattr(model, "state_probabilities", None)):
         raise ValueError(f"model must have state_probabilities() (MMcK, MM1K, MG1K, "
@@ -202,14 +268,54 @@ def state_distribution(model, ax=None):
 
 def crosscheck_curve(arrival_rates, service_rate, servers, capacity, *, arrivals=None,
                      rel_precision=0.02, seed=0, ax=None):
-    """Simulated M/M/c/K blocking with 95% intervals over the closed-form
+    r"""Simulated M/M/c/K blocking with 95% intervals over the closed-form
     curve, against the arrival rate.  Each point is simulated until its
     blocking interval is within ``rel_precision`` of the estimate (or with a
     fixed budget of ``arrivals``; see :func:`queuemath.simulate`).
 
+    Parameters
+    ----------
+    arrival_rates : array_like
+        :math:`\lambda` of each point. [1/s]
+    service_rate : float
+        :math:`\mu` of one server. [1/s]
+    servers : int
+        c, at least 1.
+    capacity : int
+        K, at least c.
+    arrivals : int, optional
+        A fixed budget of arrivals per point instead of the precision target.
+    rel_precision : float, default 0.02
+        Relative half-width each point's blocking interval is run to.
+    seed : int, default 0
+        Seed of the run; each point's stream is spawned from it.
+    ax : matplotlib Axes, optional
+
     Returns
     -------
     matplotlib Axes
+
+    See Also
+    --------
+    queuemath.crosscheck : The table form, every quantity of one model.
+    queuemath.simulate : The simulation behind each point.
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366.  doi:10.1287/mnsc.35.11.1341
+    .. [2] K. P. White, "An effective truncation heuristic for bias reduction
+       in simulation output," Simulation 69, 1997, 323-334.
+    .. [3] P. Hall, "Theoretical comparison of bootstrap confidence intervals,"
+       Annals of Statistics 16, 1988, 927-953.  doi:10.1214/aos/1176350933
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = crosscheck_curve([0.5, 0.9], 1.0, 1, 6, rel_precision=0.1, seed=1)
+    >>> print(ax.get_xlabel())
+    arrival rate $\lambda$ [1/s]
+    >>> plt.close(ax.figure)
     """
     from .montecarlo import simulate
     lam = _values("arrival_rates", arrival_rates)
@@ -247,6 +353,32 @@ def storm_transient(results, labels, ax=None):
     results : sequence of StormResult
     labels : sequence of str
         One per result.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    See Also
+    --------
+    queuemath.tcp.login_storm : The transients drawn.
+
+    References
+    ----------
+    .. [1] W. K. Grassmann, "Transient solutions in Markovian queueing
+       systems," Computers & Operations Research 4, 1977, 47-53.
+       doi:10.1016/0305-0548(77)90007-7
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from queuemath import tcp
+    >>> storms = [tcp.login_storm(300, 2.0, 50.0, workers=1, backlog=b, os="windows-nt-4.0-server")
+    ...           for b in (5, 200)]
+    >>> ax = storm_transient(storms, ["backlog 5", "backlog 200"])
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['backlog 5: 195 refused', 'backlog 200: 8 refused']
+    >>> plt.close(ax.figure)
     """
     results, labels = list(results), list(labels)
     if not results:

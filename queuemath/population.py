@@ -103,7 +103,7 @@ class FiniteSourceMMcK(QueueModel):
     the Erlang mixtures of the waiting time) is taken over the window of
     states that carry it, around its largest term, from Loader's
     saddle-point forms of the binomial and Poisson terms written relative to
-    one another (see :mod:`queuemath._kernels.population`): populations of
+    one another (see ``queuemath._kernels.population``): populations of
     10^7 cost a few thousand terms per point, not 10^7, and nothing
     overflows.  Points of an array are computed one at a time.
 
@@ -222,12 +222,34 @@ class FiniteSourceMMcK(QueueModel):
     # -- quantities ---------------------------------------------------------------
     @quantity
     def log_blocking(self):
-        """log of the call congestion."""
+        """log of the call congestion.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.log_blocking, 6)
+        -2.657868
+        >>> math.isclose(math.exp(q.log_blocking), q.blocking, rel_tol=1e-14)
+        True
+        """
         return self._log_blocking
 
     @quantity
     def blocking(self):
-        """Call congestion: the share of requests refused."""
+        """Call congestion: the share of requests refused.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.blocking, 6)
+        0.070097
+        >>> math.isclose(q.blocking, q.arrival_state_probabilities()[-1], rel_tol=1e-12)
+        True
+        """
         with np.errstate(under="ignore"):
             return np.exp(self._log_blocking)
 
@@ -237,23 +259,67 @@ class FiniteSourceMMcK(QueueModel):
 
     @quantity
     def log_time_congestion(self):
-        """log of the share of time every server is busy."""
+        """log of the share of time every server is busy.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.log_time_congestion, 6)
+        -0.352508
+        >>> math.isclose(math.exp(q.log_time_congestion), q.time_congestion, rel_tol=1e-14)
+        True
+        """
         return self._log_time_congestion
 
     @quantity
     def time_congestion(self):
-        """Share of time every server is busy, :math:`P(N \\ge c)`."""
+        """Share of time every server is busy, :math:`P(N \\ge c)`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.time_congestion, 6)
+        0.702923
+        >>> math.isclose(q.time_congestion, sum(q.state_probabilities()[q.servers:]), rel_tol=1e-12)
+        True
+        """
         with np.errstate(under="ignore"):
             return np.exp(self._log_time_congestion)
 
     @quantity
     def log_p_full(self):
-        """log of the share of time the system is full."""
+        """log of the share of time the system is full.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.log_p_full, 6)
+        -2.449228
+        >>> math.isclose(math.exp(q.log_p_full), q.p_full, rel_tol=1e-14)
+        True
+        """
         return self._log_p_full
 
     @quantity
     def p_full(self):
-        """:math:`p_K`, the share of time the system is full (0 where K > N)."""
+        """:math:`p_K`, the share of time the system is full (0 where K > N).
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.p_full, 6)
+        0.08636
+        >>> math.isclose(q.p_full, q.state_probabilities()[-1], rel_tol=1e-12)
+        True
+        """
         with np.errstate(under="ignore"):
             return np.exp(self._log_p_full)
 
@@ -273,13 +339,35 @@ class FiniteSourceMMcK(QueueModel):
 
     @quantity
     def p_wait(self):
-        """Share of requests admitted that find every server busy."""
+        """Share of requests admitted that find every server busy.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.p_wait, 6)
+        0.596909
+        >>> math.isclose(q.p_wait, sum(q.arrival_state_probabilities()[q.servers:-1]), rel_tol=1e-12)
+        True
+        """
         with np.errstate(under="ignore"):
             return np.exp(self._log_admitted + self._moment("log_queue", which=4))
 
     @quantity
     def p_empty(self):
-        """:math:`p_0`."""
+        """:math:`p_0`.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.p_empty, 6)
+        0.099026
+        >>> math.isclose(q.p_empty, q.state_probabilities()[0], rel_tol=1e-12)
+        True
+        """
         with np.errstate(under="ignore"):
             return self._each(lambda a, *_: np.exp(a.log_prob(np.array([0.0]))[0]))
 
@@ -289,7 +377,18 @@ class FiniteSourceMMcK(QueueModel):
 
     @quantity
     def throughput(self):
-        r"""Served rate :math:`\mu E[\min(N, c)]`, at most :math:`c\mu`. [1/s]"""
+        r"""Served rate :math:`\mu E[\min(N, c)]`, at most :math:`c\mu`. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.throughput, 6)
+        1.603898
+        >>> math.isclose(q.throughput, q.attempt_rate * (1 - q.blocking), rel_tol=1e-13)
+        True
+        """
         # served <= attempted exactly: where nothing is refused the two are
         # equal and their roundings differ by an ulp
         return np.minimum(np.minimum(self._mu * self._busy, self._c * self._mu),
@@ -302,7 +401,18 @@ class FiniteSourceMMcK(QueueModel):
         :math:`N - L` is not formed by subtraction (it is tiny beside N when
         requests are far faster than service): :math:`(N - n)T_n(N) = N
         T_n(N-1)` makes it N times the ratio of the normalisers of the
-        system with one source fewer (to min(K, N - 1)) and of the system."""
+        system with one source fewer (to min(K, N - 1)) and of the system.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.attempt_rate, 6)
+        1.724802
+        >>> math.isclose(q.attempt_rate, q.arrival_rate * (q.sources - q.mean_in_system), rel_tol=1e-13)
+        True
+        """
         return self._lam * self._idle_sources
 
     @cached_property
@@ -318,7 +428,18 @@ class FiniteSourceMMcK(QueueModel):
 
     @quantity
     def utilization(self):
-        """Mean share of servers busy."""
+        """Mean share of servers busy.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.utilization, 6)
+        0.801949
+        >>> math.isclose(q.utilization, q.throughput / (q.servers * q.service_rate), rel_tol=1e-13)
+        True
+        """
         return self._busy / self._c
 
     def _moment(self, name, which=3):
@@ -328,12 +449,34 @@ class FiniteSourceMMcK(QueueModel):
 
     @quantity
     def mean_in_system(self):
-        """L, mean number present."""
+        """L, mean number present.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.mean_in_system, 6)
+        2.751981
+        >>> math.isclose(q.mean_in_system, q.throughput * q.mean_response_time, rel_tol=1e-13)  # Little
+        True
+        """
         return self._moment("mean_in_system")
 
     @quantity
     def mean_queue(self):
-        r""":math:`L_q`, mean number waiting."""
+        r""":math:`L_q`, mean number waiting.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.mean_queue, 6)
+        1.148083
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return self._moment("mean_queue")
 
     @cached_property
@@ -344,30 +487,88 @@ class FiniteSourceMMcK(QueueModel):
 
     @quantity
     def mean_wait(self):
-        r""":math:`W_q = L_q/\text{throughput}`, per admitted request. [s]"""
+        r""":math:`W_q = L_q/\text{throughput}`, per admitted request. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.mean_wait, 6)
+        0.715808
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         return self._mean_wait
 
     @quantity
     def mean_response_time(self):
-        r""":math:`W_q + 1/\mu`, per admitted request. [s]"""
+        r""":math:`W_q + 1/\mu`, per admitted request. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.mean_response_time, 6)
+        1.715808
+        >>> math.isclose(q.mean_response_time, q.mean_wait + 1 / q.service_rate, rel_tol=1e-13)
+        True
+        """
         return self._mean_wait + 1 / self._mu
 
     @quantity
     def var_in_system(self):
         r"""Variance of the number present, from the two regions' own
-        variances and means (law of total variance: positive pieces)."""
+        variances and means (law of total variance: positive pieces).
+
+        Examples
+        --------
+        >>> import math
+        >>> import numpy as np
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.var_in_system, 6)
+        3.191833
+        >>> p = q.state_probabilities()
+        >>> n = np.arange(len(p))
+        >>> math.isclose(q.var_in_system, (n - q.mean_in_system) ** 2 @ p, rel_tol=1e-10)
+        True
+        """
         return self._moment("var_in_system")
 
     @quantity
     def var_queue(self):
-        r"""Variance of the number waiting :math:`(N - c)^+`."""
+        r"""Variance of the number waiting :math:`(N - c)^+`.
+
+        Examples
+        --------
+        >>> import math
+        >>> import numpy as np
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.var_queue, 6)
+        1.84506
+        >>> p = q.state_probabilities()
+        >>> n = np.arange(len(p))
+        >>> math.isclose(q.var_queue, (np.maximum(n - q.servers, 0) - q.mean_queue) ** 2 @ p, rel_tol=1e-10)
+        True
+        """
         return self._moment("var_queue")
 
     @quantity
     def var_wait(self):
         r"""Variance of the wait of an admitted request: 0 with the
         probability of finding a free server, else J + 1 phases of rate
-        :math:`c\mu`, J the number found waiting. [s^2]"""
+        :math:`c\mu`, J the number found waiting. [s^2]
+
+        Examples
+        --------
+        >>> from queuemath import FiniteSourceMMcK
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> round(q.var_wait, 6)
+        0.831607
+        """
         def one(a, b, adm, ma, mc):
             pq = float(np.exp(mc["log_queue"]))
             phases = mc["queue_mean"] + 1.0
@@ -408,6 +609,18 @@ class FiniteSourceMMcK(QueueModel):
         -------
         ndarray
             Shape ``(..., max(K) + 1)``, as :meth:`state_probabilities`.
+
+        Examples
+        --------
+        The arrival theorem: an arriving source sees the time-average law of the
+        system with one source fewer:
+
+        >>> import numpy as np
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> seen = q.arrival_state_probabilities()
+        >>> fewer = FiniteSourceMMcK(0.1, 1.0, 19, 2, 6).state_probabilities()
+        >>> bool(np.allclose(seen, fewer, rtol=1e-12))
+        True
         """
         top = int(np.max(self._k))
         laws = [(pt[1] if pt[1] is not None else pt[2]).states() for pt in self._points]
@@ -471,6 +684,12 @@ class FiniteSourceMMcK(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> [round(q.wait_sf(t), 4) for t in (0.0, 0.5, 2.0)]
+        [0.6419, 0.4474, 0.1012]
         """
         with np.errstate(under="ignore"):
             return self._output(np.exp(self._log_wait_sf(t)), "wait_sf")
@@ -485,6 +704,12 @@ class FiniteSourceMMcK(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> abs(q.wait_cdf(0.5) + q.wait_sf(0.5) - 1) < 1e-15
+        True
         """
         t, idx = self._argument_points("t", t, _validate.duration)
         log_sf = self._log_wait_sf(t)
@@ -582,6 +807,16 @@ class FiniteSourceMMcK(QueueModel):
         ----------
         t : array_like
             Time, at least 0, broadcast against the parameters. [s]
+
+        Examples
+        --------
+        With as many servers as sources nobody waits: the response time is the
+        service time:
+
+        >>> import math
+        >>> q = FiniteSourceMMcK(0.1, 2.0, 3, 3)
+        >>> math.isclose(q.response_time_cdf(0.4), 1 - math.exp(-2.0 * 0.4), rel_tol=1e-13)
+        True
         """
         return self._output(-np.expm1(self._log_response_sf(t)), "response_time_cdf")
 
@@ -598,6 +833,13 @@ class FiniteSourceMMcK(QueueModel):
         -------
         float or ndarray
             [s]
+
+        Examples
+        --------
+        >>> q = FiniteSourceMMcK(0.1, 1.0, 20, 2, 6)
+        >>> t = q.response_time_quantile(0.9)
+        >>> abs(q.response_time_cdf(t) - 0.9) < 1e-12
+        True
         """
         p = self._argument("p", p, _validate.level)
         out = _kw.response_quantile(self._log_response_sf, self._log_wait_sf,

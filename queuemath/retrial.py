@@ -63,6 +63,11 @@ def extended_erlang_b(servers, offered_load, recall):
     float or ndarray
         The share of attempts refused.
 
+    See Also
+    --------
+    RetrialMMcK : The exact retrial model it approximates (and its error).
+    erlang_b : Without retries.
+
     References
     ----------
     .. [1] J. Jewett, J. Shrago, B. Yomtov, "Designing Optimal Voice Networks
@@ -227,63 +232,170 @@ class RetrialMMcK(QueueModel):
     @property
     def orbit_truncation(self):
         """J, the orbit size the chain was cut at (see the kernel's notes);
-        an array for array parameters."""
+        an array for array parameters.
+
+        Examples
+        --------
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> q.orbit_truncation + 1 == len(q.state_probabilities())
+        True
+        """
         out = self._each("truncation").astype(np.int64)
         return int(out) if out.ndim == 0 else out
 
     @quantity
     def blocking(self):
-        """The share of attempts refused (first and repeated)."""
+        """The share of attempts refused (first and repeated).
+
+        Examples
+        --------
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.blocking, 6)
+        0.206514
+        """
         return self._each("blocking")
 
     @quantity
     def customer_loss(self):
-        """The share of customers who finally leave unserved."""
+        """The share of customers who finally leave unserved.
+
+        Examples
+        --------
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.customer_loss, 6)
+        0.049477
+        """
         return self._each("customer_loss")
 
     @quantity
     def mean_attempts(self):
-        """Attempts per customer, first included."""
+        """Attempts per customer, first included.
+
+        Examples
+        --------
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.mean_attempts, 6)
+        1.197908
+        """
         return self._each("mean_attempts")
 
     @quantity
     def mean_orbit(self):
-        """Mean number in orbit."""
+        """Mean number in orbit.
+
+        Examples
+        --------
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.mean_orbit, 6)
+        0.296861
+        """
         return self._each("mean_orbit")
 
     @quantity
     def p_empty(self):
-        """P(nobody at the station)."""
+        """P(nobody at the station).
+
+        Examples
+        --------
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.p_empty, 6)
+        0.042581
+        """
         return self._each("p_empty")
 
     @quantity
     def throughput(self):
-        """Customers served per unit time, :math:`\\mu E[\\min(N, c)]`. [1/s]"""
+        """Customers served per unit time, :math:`\\mu E[\\min(N, c)]`. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.throughput, 6)
+        2.851569
+        >>> math.isclose(q.throughput, q.arrival_rate * (1 - q.customer_loss), rel_tol=1e-13)
+        True
+        """
         return self._each("throughput")
 
     @quantity
     def utilization(self):
-        """Mean share of servers busy."""
+        """Mean share of servers busy.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.utilization, 6)
+        0.712892
+        >>> math.isclose(q.utilization, q.throughput / (q.servers * q.service_rate), rel_tol=1e-13)
+        True
+        """
         return self._each("throughput") / (self._params["servers"] * self._params["service_rate"])
 
     @quantity
     def mean_in_system(self):
-        """Mean number at the station."""
+        """Mean number at the station.
+
+        Examples
+        --------
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.mean_in_system, 6)
+        3.261891
+        """
         return self._each("mean_in_system")
 
     @quantity
     def mean_queue(self):
-        """Mean number waiting at the station."""
+        """Mean number waiting at the station.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.mean_queue, 6)
+        0.410321
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return self._each("mean_queue")
 
     @quantity
     def mean_wait(self):
-        """Mean wait at the station of an admitted attempt (Little). [s]"""
+        """Mean wait at the station of an admitted attempt (Little). [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import RetrialMMcK
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> round(q.mean_wait, 6)
+        0.143893
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         return self._each("mean_wait")
 
     def state_probabilities(self):
         """P(j in orbit, n at the station) as an array of shape (J + 1, K + 1);
-        scalar parameters only (J differs from point to point)."""
+        scalar parameters only (J differs from point to point).
+
+        Examples
+        --------
+        >>> q = RetrialMMcK(3.0, 1.0, 4, 6, retry_rate=2.0, retry_probability=0.8)
+        >>> p = q.state_probabilities()
+        >>> p.ndim, abs(float(p.sum()) - 1) < 1e-12
+        (2, True)
+        """
         if self._shape != ():
             raise ValueError(f"state_probabilities: RetrialMMcK has parameters of shape "
                              f"{self._shape}; the orbit's truncation differs by point, so ask "

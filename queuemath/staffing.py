@@ -194,11 +194,25 @@ def max_capacity_for_wait(arrival_rate, service_rate, servers=1, *, target_time,
         nobody waits); 2**53 where every K does (the wait percentile stays
         within the budget however long the queue, as below load 1 it can).
 
+    See Also
+    --------
+    min_capacity : The refusal side of the trade-off.
+    MMcK.wait_quantile : The waiting-time percentile this keeps within the budget.
+    servers_for_service_level : Servers rather than capacity.
+
     Notes
     -----
     The wait percentile of admitted customers grows with K (a customer
     admitted to a longer queue can find more ahead), so the search is for
     the first K that fails, less one.
+
+    References
+    ----------
+    .. [1] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.5-2.6.
+       doi:10.1002/9781118625651
+    .. [2] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
+       Technical University of Denmark, 2015., ch. 12 (waiting-time distributions).
 
     Examples
     --------

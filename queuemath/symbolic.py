@@ -31,7 +31,27 @@ __all__ = ["birth_death", "MM1K", "MMcK", "ErlangB", "Engset", "latex", "symbols
 
 
 def symbols():
-    """The shared symbols, as a dict named like the numeric API."""
+    """The shared symbols, as a dict named like the numeric API.
+
+    See Also
+    --------
+    birth_death : Builds chains in these symbols.
+
+    References
+    ----------
+    .. [1] A. Meurer et al., "SymPy: symbolic computing in Python," PeerJ
+       Computer Science 3, 2017, e103.  doi:10.7717/peerj-cs.103
+    .. [2] L. Kleinrock, "Queueing Systems, Volume 1: Theory," Wiley, 1975,
+       ch. 3 (birth-death queues).
+
+    Examples
+    --------
+    >>> s = symbols()
+    >>> s["arrival_rate"], s["service_rate"], s["capacity"]
+    (lambda, mu, K)
+    >>> s["arrival_rate"].is_positive
+    True
+    """
     return dict(
         arrival_rate=sp.Symbol("lambda", positive=True),
         service_rate=sp.Symbol("mu", positive=True),
@@ -84,6 +104,11 @@ def birth_death(birth_rates, death_rates, states=None):
     list of sympy expressions (sequences) or sympy expression in ``n`` (callables)
         :math:`p_0, \dots, p_N`, normalised.
 
+    See Also
+    --------
+    MMcK, ErlangB, Engset, MM1K : Models derived with it.
+    queuemath.birth_death_transient : The numerical transient of such a chain.
+
     Notes
     -----
     The global balance equations of a birth-death chain,
@@ -94,6 +119,13 @@ def birth_death(birth_rates, death_rates, states=None):
     checked; with callables the cut equations give
     :math:`p_n = p_0 \prod_{i<n} \lambda_i/\mu_{i+1}`, normalised by a
     symbolic sum.
+
+    References
+    ----------
+    .. [1] A. Meurer et al., "SymPy: symbolic computing in Python," PeerJ
+       Computer Science 3, 2017, e103.  doi:10.7717/peerj-cs.103
+    .. [2] L. Kleinrock, "Queueing Systems, Volume 1: Theory," Wiley, 1975,
+       ch. 3 (birth-death queues).
 
     Examples
     --------
@@ -151,6 +183,23 @@ def latex(expr):
 
     Products are written with ``\cdot``: ``\mu \left(...\right)`` reads
     as a function application to LaTeX parsers (sympy's among them).
+
+    See Also
+    --------
+    MM1K.latex : A model's quantity, in the rates or the textbook form.
+
+    References
+    ----------
+    .. [1] A. Meurer et al., "SymPy: symbolic computing in Python," PeerJ
+       Computer Science 3, 2017, e103.  doi:10.7717/peerj-cs.103
+    .. [2] L. Kleinrock, "Queueing Systems, Volume 1: Theory," Wiley, 1975,
+       ch. 3 (birth-death queues).
+
+    Examples
+    --------
+    >>> s = symbols()
+    >>> latex(s["service_rate"] * (s["arrival_rate"] + 1))
+    '\\mu \\cdot \\left(\\lambda + 1\\right)'
     """
     return sp.latex(expr, mul_symbol="dot")
 
@@ -186,13 +235,35 @@ class _Model:
 
     def lambdify(self, name, modules="numpy"):
         """Quantity ``name`` as a function of the model's free symbols, in the
-        order of ``self.parameters`` (names as in the numeric API)."""
+        order of ``self.parameters`` (names as in the numeric API).
+
+        Examples
+        --------
+        A numerical function of the derived formula, checked against the exact
+        kernel:
+
+        >>> import math
+        >>> import queuemath as qm
+        >>> f = MM1K().lambdify('blocking')
+        >>> math.isclose(float(f(45.0, 50.0, 6)), qm.MM1K(45.0, 50.0, 6).blocking, rel_tol=1e-12)
+        True
+        """
         args = [self._symbols[p] for p in self.parameters]
         return sp.lambdify(args, self._quantity(name), modules=modules)
 
     def sensitivity(self, name, parameter="arrival_rate"):
         """Exact derivative of quantity ``name`` with respect to a parameter
-        (one of ``self.parameters``)."""
+        (one of ``self.parameters``).
+
+        Examples
+        --------
+        The derivative of Erlang B in the arrival rate, as a sympy expression:
+
+        >>> s = symbols()
+        >>> lam, mu = s['arrival_rate'], s['service_rate']
+        >>> sp.simplify(ErlangB(1).sensitivity('blocking') - mu / (lam + mu) ** 2)
+        0
+        """
         if parameter not in self.parameters:
             raise ValueError(f"parameter must be one of {', '.join(self.parameters)} for "
                              f"{self!r}; got {parameter!r}")
@@ -214,7 +285,16 @@ class _FiniteChain(_Model):
 
     def in_offered_load(self, expr):
         r"""``expr`` with :math:`\lambda = A\mu` (and simplified): the textbook
-        form in the offered load A (``offered_load``)."""
+        form in the offered load A (``offered_load``).
+
+        Examples
+        --------
+        Erlang B for two servers in the offered load A:
+
+        >>> e = ErlangB(2)
+        >>> e.in_offered_load(e.blocking)
+        A**2/(A**2 + 2*A + 2)
+        """
         a = _S["offered_load"]
         return sp.simplify(sp.sympify(expr).subs(_S["arrival_rate"], a * _S["service_rate"]))
 
@@ -253,6 +333,18 @@ class MMcK(_FiniteChain):
     mean_queue, mean_wait, mean_response_time : sympy expression in λ and μ
     state_probabilities : list of sympy expressions
 
+    See Also
+    --------
+    queuemath.MMcK : The exact numerical model.
+    MM1K : One server with a symbolic capacity.
+
+    References
+    ----------
+    .. [1] A. Meurer et al., "SymPy: symbolic computing in Python," PeerJ
+       Computer Science 3, 2017, e103.  doi:10.7717/peerj-cs.103
+    .. [2] L. Kleinrock, "Queueing Systems, Volume 1: Theory," Wiley, 1975,
+       ch. 3 (birth-death queues).
+
     Examples
     --------
     >>> m = MMcK(servers=2, capacity=2)
@@ -283,6 +375,20 @@ class ErlangB(MMcK):
 
     :meth:`in_offered_load` rewrites an expression in the offered load A.
 
+    See Also
+    --------
+    queuemath.erlang_b : The exact numerical blocking.
+    MMcK : With waiting places.
+
+    References
+    ----------
+    .. [1] A. Meurer et al., "SymPy: symbolic computing in Python," PeerJ
+       Computer Science 3, 2017, e103.  doi:10.7717/peerj-cs.103
+    .. [2] L. Kleinrock, "Queueing Systems, Volume 1: Theory," Wiley, 1975,
+       ch. 3 (birth-death queues).
+    .. [3] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
+       Technical University of Denmark, 2015, ch. 4.
+
     Examples
     --------
     >>> ErlangB(servers=2).in_offered_load(ErlangB(servers=2).blocking)
@@ -304,6 +410,20 @@ class Engset(_Model):
     rate met in state c over the total request rate,
     :math:`\lambda_c p_c / \sum_i \lambda_i p_i`; ``time_congestion`` is
     :math:`p_c`; ``carried_load`` is :math:`\sum_i i p_i`.
+
+    See Also
+    --------
+    queuemath.Engset : The exact numerical model.
+    ErlangB : Infinitely many sources.
+
+    References
+    ----------
+    .. [1] A. Meurer et al., "SymPy: symbolic computing in Python," PeerJ
+       Computer Science 3, 2017, e103.  doi:10.7717/peerj-cs.103
+    .. [2] L. Kleinrock, "Queueing Systems, Volume 1: Theory," Wiley, 1975,
+       ch. 3 (birth-death queues).
+    .. [3] V. B. Iversen, "Teletraffic Engineering and Network Planning,"
+       Technical University of Denmark, 2015, ch. 8.
 
     Examples
     --------
@@ -351,6 +471,18 @@ class MM1K(_Model):
     :math:`Z(x) = \sum_{n=0}^{K} x^n` (a symbolic sum of :math:`n p_n` took
     sympy 12 s), and the mean queue :math:`E[(N-1)^+] = E[N] - (1 - p_0)`.
 
+    See Also
+    --------
+    queuemath.MM1K : The exact numerical model.
+    MMcK : Several servers, given integers.
+
+    References
+    ----------
+    .. [1] A. Meurer et al., "SymPy: symbolic computing in Python," PeerJ
+       Computer Science 3, 2017, e103.  doi:10.7717/peerj-cs.103
+    .. [2] L. Kleinrock, "Queueing Systems, Volume 1: Theory," Wiley, 1975,
+       ch. 3 (birth-death queues).
+
     Examples
     --------
     >>> m = MM1K()
@@ -380,32 +512,88 @@ class MM1K(_Model):
 
     @property
     def state_probability(self):
-        r""":math:`p_n`, an expression in n (piecewise in :math:`\rho = 1`)."""
+        r""":math:`p_n`, an expression in n (piecewise in :math:`\rho = 1`).
+
+        Examples
+        --------
+        >>> p = MM1K().state_probability
+        >>> p.args[0]                                  # at rho = 1 every state is equally likely
+        ((lambda/mu)**n/(K + 1), Eq(lambda/mu, 1))
+        >>> MM1K.generic(p)
+        lambda**n*mu**(K - n)*(lambda - mu)/(lambda**(K + 1) - mu**(K + 1))
+        """
         return self._get("state_probability")
 
     @property
     def blocking(self):
-        """:math:`p_K`."""
+        """:math:`p_K`.
+
+        Examples
+        --------
+        The state law at n = K:
+
+        >>> m = MM1K()
+        >>> n = next(x for x in m.state_probability.free_symbols if x.name == 'n')
+        >>> sp.simplify(m.blocking - m.state_probability.subs(n, symbols()['capacity'])) == 0
+        True
+        """
         return self._get("blocking")
 
     @property
     def p_empty(self):
-        """:math:`p_0`."""
+        """:math:`p_0`.
+
+        Examples
+        --------
+        >>> m = MM1K()
+        >>> n = next(x for x in m.state_probability.free_symbols if x.name == 'n')
+        >>> sp.simplify(m.p_empty - m.state_probability.subs(n, 0)) == 0
+        True
+        """
         return self._get("p_empty")
 
     @property
     def throughput(self):
-        r""":math:`\lambda (1 - p_K)`."""
+        r""":math:`\lambda (1 - p_K)`.
+
+        Examples
+        --------
+        >>> m = MM1K()
+        >>> s = symbols()
+        >>> sp.simplify(m.throughput - s['arrival_rate'] * (1 - m.blocking)) == 0
+        True
+        """
         return self._get("throughput")
 
     @property
     def mean_in_system(self):
-        r""":math:`\sum_n n p_n`."""
+        r""":math:`\sum_n n p_n`.
+
+        Examples
+        --------
+        At K = 1 the mean is the chance the server is busy, lambda/(lambda + mu):
+
+        >>> m = MM1K()
+        >>> s = symbols()
+        >>> lam, mu = s['arrival_rate'], s['service_rate']
+        >>> sp.simplify(MM1K.generic(m.mean_in_system).subs(s['capacity'], 1) - lam / (lam + mu))
+        0
+        """
         return self._get("mean_in_system")
 
     @property
     def mean_queue(self):
-        r""":math:`\sum_n (n-1)^+ p_n`."""
+        r""":math:`\sum_n (n-1)^+ p_n`.
+
+        Examples
+        --------
+        Nobody waits with room for one:
+
+        >>> m = MM1K()
+        >>> s = symbols()
+        >>> sp.simplify(MM1K.generic(m.mean_queue).subs(s['capacity'], 1))
+        0
+        """
         return self._get("mean_queue")
 
     def _derive_state_probability(self):
@@ -436,7 +624,14 @@ class MM1K(_Model):
 
     def textbook(self, name):
         r"""Quantity ``name`` in the load :math:`\rho`, each branch simplified:
-        ``Piecewise((value at rho = 1, Eq(rho, 1)), (the rest, True))``."""
+        ``Piecewise((value at rho = 1, Eq(rho, 1)), (the rest, True))``.
+
+        Examples
+        --------
+        >>> m = MM1K()
+        >>> m.textbook('blocking').args[0][0]      # the rho = 1 branch
+        1/(K + 1)
+        """
         rho = _S["load"]
         expr = self._quantity(name)
         generic = self.in_load(self.generic(expr))
@@ -445,26 +640,54 @@ class MM1K(_Model):
 
     def in_load(self, expr):
         r"""``expr`` with :math:`\lambda = \rho\mu` (and simplified): the
-        textbook form in the load :math:`\rho` (``load``)."""
+        textbook form in the load :math:`\rho` (``load``).
+
+        Examples
+        --------
+        >>> s = symbols()
+        >>> MM1K().in_load(s['arrival_rate'] / s['service_rate'])
+        rho
+        """
         rho = _S["load"]
         return sp.simplify(sp.sympify(expr).subs(_S["arrival_rate"], rho * _S["service_rate"]))
 
     @staticmethod
     def generic(expr):
-        """The branch of a piecewise expression that holds for rho != 1."""
+        """The branch of a piecewise expression that holds for rho != 1.
+
+        Examples
+        --------
+        >>> m = MM1K()
+        >>> MM1K.generic(m.textbook('blocking'))
+        rho**K*(rho - 1)/(rho**(K + 1) - 1)
+        """
         expr = sp.piecewise_fold(sp.sympify(expr))
         if isinstance(expr, sp.Piecewise):
             return sp.simplify(expr.args[-1][0])
         return expr
 
     def blocking_at_unit_load(self):
-        r"""The limit of blocking as :math:`\rho \to 1`: :math:`1/(K+1)`."""
+        r"""The limit of blocking as :math:`\rho \to 1`: :math:`1/(K+1)`.
+
+        Examples
+        --------
+        >>> MM1K().blocking_at_unit_load()
+        1/(K + 1)
+        """
         rho = _S["load"]
         return sp.simplify(sp.limit(self.in_load(self.generic(self.blocking)), rho, 1))
 
     def large_capacity_limit(self, name):
         r"""Limit of quantity ``name`` as K grows, for :math:`\rho < 1`: the
-        M/M/1 value (e.g. mean_in_system tends to :math:`\rho/(1-\rho)`)."""
+        M/M/1 value (e.g. mean_in_system tends to :math:`\rho/(1-\rho)`).
+
+        Examples
+        --------
+        As K grows the M/M/1/K mean tends to the M/M/1 one, rho/(1 - rho):
+
+        >>> MM1K().large_capacity_limit('mean_in_system')
+        -rho/(rho - 1)
+        """
         rho = sp.Symbol("rho", positive=True)
         expr = self.in_load(self.generic(getattr(self, name))).subs(_S["load"], rho)
         # rho < 1 is what makes rho**K vanish; sympy needs it as a fact.

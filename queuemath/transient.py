@@ -94,6 +94,11 @@ def birth_death_transient(birth_rates, death_rates, times, *, initial=0, breaks=
     -------
     Transient
 
+    See Also
+    --------
+    queuemath.tcp.login_storm : The accept queue under a storm, built on this.
+    MMcK : The stationary law the transient tends to.
+
     Notes
     -----
     Rates constant between breaks: uniformization from each time of

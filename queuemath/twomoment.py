@@ -77,13 +77,13 @@ class MGcKApprox(QueueModel):
     192 points, each against 400 000 simulated arrivals (``GGcK``) or, for
     c = 1, the exact :class:`queuemath.MG1K`.  Relative error of the blocking:
 
-    ====================================  ======  ===============  =====
-    points                                median  90th percentile  worst
-    ====================================  ======  ===============  =====
-    blocking >= 1e-2, :math:`c_s^2 \le 2`   6%      18%              52%
-    blocking >= 1e-2, :math:`c_s^2 = 4`     22%     41%              101%
-    blocking < 1e-2 (all laws)            25%     120%             4x
-    ====================================  ======  ===============  =====
+    =====================================  ======  ===============  =====
+    points                                 median  90th percentile  worst
+    =====================================  ======  ===============  =====
+    blocking >= 1e-2, :math:`c_s^2 \le 2`  6%      18%              52%
+    blocking >= 1e-2, :math:`c_s^2 = 4`    22%     41%              101%
+    blocking < 1e-2 (all laws)             25%     120%             4x
+    =====================================  ======  ===============  =====
 
     The large errors are overestimates with several servers and very
     variable service (on the safe side for dimensioning), and small
@@ -96,15 +96,15 @@ class MGcKApprox(QueueModel):
     ``benchmarks/mgck_vs_mphck.csv``; c = 1 to 50, K - c = 1 to 30, load
     0.5 to 1.2, no simulation noise), relative error of the blocking:
 
-    ===========================================  ======  =====
-    points                                       median  worst
-    ===========================================  ======  =====
-    blocking >= 1e-2, :math:`c_s^2` = 0.2, 0.5    3-5%    19%
-    blocking >= 1e-2, :math:`c_s^2` = 2           7%      36%
-    blocking >= 1e-2, :math:`c_s^2` = 4           15%     2x
-    1e-6 <= blocking < 1e-2                      10-73%  6.5x
-    blocking < 1e-6                              0.6-10x 160x
-    ===========================================  ======  =====
+    ==========================================  =======  =====
+    points                                      median   worst
+    ==========================================  =======  =====
+    blocking >= 1e-2, :math:`c_s^2` = 0.2, 0.5  3-5%     19%
+    blocking >= 1e-2, :math:`c_s^2` = 2         7%       36%
+    blocking >= 1e-2, :math:`c_s^2` = 4         15%      2x
+    1e-6 <= blocking < 1e-2                     10-73%   6.5x
+    blocking < 1e-6                             0.6-10x  160x
+    ==========================================  =======  =====
 
     So it is a fast path worth keeping where the blocking is 1e-2 or more
     and the service no more variable than exponential (a few percent,
@@ -203,7 +203,18 @@ class MGcKApprox(QueueModel):
     @classmethod
     def from_distribution(cls, arrival_rate, servers, capacity, *, service_time):
         """Same as ``MGcKApprox(arrival_rate, servers=servers, capacity=capacity,
-        service_time=service_time)``."""
+        service_time=service_time)``.
+
+        Examples
+        --------
+        Exponential service is exact (scv 1):
+
+        >>> from scipy import stats
+        >>> from queuemath import MMcK
+        >>> q = MGcKApprox.from_distribution(4.0, 5, 8, service_time=stats.expon(scale=1.0))
+        >>> abs(q.blocking / MMcK(4.0, 1.0, 5, 8).blocking - 1) < 1e-12
+        True
+        """
         return cls(arrival_rate, servers=servers, capacity=capacity, service_time=service_time)
 
     @property
@@ -235,17 +246,46 @@ class MGcKApprox(QueueModel):
 
     @quantity
     def offered_load(self):
-        r""":math:`A = \lambda/\mu`. [erlang]"""
+        r""":math:`A = \lambda/\mu`. [erlang]
+
+        Examples
+        --------
+        >>> from queuemath import MGcKApprox
+        >>> q = MGcKApprox(3.0, 1.0, 4, 10, service_scv=0.5)
+        >>> round(q.offered_load, 6)
+        3.0
+        >>> q.offered_load == q.arrival_rate / q.service_rate
+        True
+        """
         return self._a
 
     @quantity
     def log_blocking(self):
-        """log of blocking."""
+        """log of blocking.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MGcKApprox
+        >>> q = MGcKApprox(3.0, 1.0, 4, 10, service_scv=0.5)
+        >>> round(q.log_blocking, 6)
+        -4.22412
+        >>> math.isclose(math.exp(q.log_blocking), q.blocking, rel_tol=1e-14)
+        True
+        """
         return self._law[0]
 
     @quantity
     def blocking(self):
-        """Approximate share of arrivals refused."""
+        """Approximate share of arrivals refused.
+
+        Examples
+        --------
+        >>> from queuemath import MGcKApprox
+        >>> q = MGcKApprox(3.0, 1.0, 4, 10, service_scv=0.5)
+        >>> round(q.blocking, 6)
+        0.014638
+        """
         return np.exp(self._law[0])
 
     def _carried(self):
@@ -257,17 +297,50 @@ class MGcKApprox(QueueModel):
     @quantity
     def throughput(self):
         r"""Admitted rate :math:`\lambda(1 - p_K)`, at most :math:`\lambda` and
-        :math:`c\mu`. [1/s]"""
+        :math:`c\mu`. [1/s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MGcKApprox
+        >>> q = MGcKApprox(3.0, 1.0, 4, 10, service_scv=0.5)
+        >>> round(q.throughput, 6)
+        2.956085
+        >>> math.isclose(q.throughput, q.arrival_rate * (1 - q.blocking), rel_tol=1e-14)
+        True
+        """
         return np.minimum(self._lam * np.exp(self._law[2]), self._c * self._mu)
 
     @quantity
     def utilization(self):
-        """Mean share of servers busy."""
+        """Mean share of servers busy.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MGcKApprox
+        >>> q = MGcKApprox(3.0, 1.0, 4, 10, service_scv=0.5)
+        >>> round(q.utilization, 6)
+        0.739021
+        >>> math.isclose(q.utilization, q.throughput / (q.servers * q.service_rate), rel_tol=1e-13)
+        True
+        """
         return self._carried() / self._c
 
     @quantity
     def mean_queue(self):
-        """Mean number waiting."""
+        """Mean number waiting.
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MGcKApprox
+        >>> q = MGcKApprox(3.0, 1.0, 4, 10, service_scv=0.5)
+        >>> round(q.mean_queue, 6)
+        0.801331
+        >>> math.isclose(q.mean_queue, q.throughput * q.mean_wait, rel_tol=1e-13)  # Little
+        True
+        """
         return self._mean_queue()
 
     def _mean_queue(self):
@@ -278,12 +351,31 @@ class MGcKApprox(QueueModel):
 
     @quantity
     def mean_in_system(self):
-        """Mean number present."""
+        """Mean number present.
+
+        Examples
+        --------
+        >>> from queuemath import MGcKApprox
+        >>> q = MGcKApprox(3.0, 1.0, 4, 10, service_scv=0.5)
+        >>> round(q.mean_in_system, 6)
+        3.757416
+        """
         return np.minimum(self._carried() + self._mean_queue(), self._k)
 
     @quantity
     def mean_wait(self):
-        """Mean wait of an admitted customer. [s]"""
+        """Mean wait of an admitted customer. [s]
+
+        Examples
+        --------
+        >>> import math
+        >>> from queuemath import MGcKApprox
+        >>> q = MGcKApprox(3.0, 1.0, 4, 10, service_scv=0.5)
+        >>> round(q.mean_wait, 6)
+        0.271078
+        >>> math.isclose(q.mean_wait, q.mean_queue / q.throughput, rel_tol=1e-13)  # Little
+        True
+        """
         with np.errstate(invalid="ignore", divide="ignore"):
             w = np.exp(self._law[1] - np.log(self._lam) - self._law[2])
         return np.where(self._lam == 0, 0.0, w)

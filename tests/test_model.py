@@ -379,6 +379,25 @@ def test_results_are_python_numbers():
     assert repr(qm.MM1K(1.0, 1.0, 9).blocking) == "0.1"
 
 
+TIME_LAWS = ("wait_sf", "wait_cdf", "log_wait_sf", "response_time_cdf", "service_level",
+             "wait_quantile", "response_time_quantile")
+
+
+@pytest.mark.parametrize("model", [m for m in MODELS if m.closed_form], ids=lambda m: repr(m))
+def test_time_laws_and_quantities_of_scalar_models_are_python_numbers(model):
+    """Scalar parameters and a scalar argument give a Python float (MG1K's
+    and MPHcK's wait_sf gave numpy.float64)."""
+    if model.shape != ():
+        pytest.skip("array parameters")
+    for name in TIME_LAWS:
+        if hasattr(model, name):
+            value = getattr(model, name)(0.5)
+            assert type(value) is float, (name, type(value))
+    for name in model.quantities:
+        value = getattr(model, name)
+        assert type(value) in (float, int, bool) or np.ndim(value) == 1, (name, type(value))
+
+
 # -- invariants hold exactly ----------------------------------------------------------------------
 
 HARD = dict(arrival_rate=np.array([1e-300, 1e-12, 0.5, 0.9, 0.95, 0.99, 1 - 1e-9, 1.0, 1 + 1e-9,

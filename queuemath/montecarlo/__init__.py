@@ -194,7 +194,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         less than the model needs for honest intervals (20 replications
         of 13 relaxation times, and as many replications as Cochran's rule
         asks for their skewness) the run is raised to that and a
-        :class:`SimulationWarning` says so.
+        :class:`~queuemath.montecarlo.SimulationWarning` says so.
     rel_precision : float, default 0.01
         Target half-width of every interval relative to its estimate, in
         (0, 1); ignored when ``arrivals`` is given.
@@ -242,7 +242,7 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
     Returns
     -------
     SimulationResult
-        One :class:`Estimate` per quantity (``mean``, ``low``, ``high``,
+        One :class:`~queuemath.montecarlo.Estimate` per quantity (``mean``, ``low``, ``high``,
         ``half_width``, ``status``): ``blocking`` (refused over arrivals),
         ``p_wait`` (admitted and waiting over arrivals), ``p_abandon``
         (abandonments over arrivals), ``throughput`` (customers served per
@@ -260,6 +260,12 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         its limit, drift between the halves of the replications, batches
         correlated over much of a replication) still fail after the
         replications were made longer.
+
+    See Also
+    --------
+    crosscheck : The estimates beside a model's closed forms.
+    queuemath.montecarlo.relaxation : The time scale the run is planned on.
+    queuemath.tcp.simulate_storm : A storm with retries (a transient, not a steady state).
 
     Notes
     -----
@@ -511,6 +517,20 @@ def crosscheck(model, **simulate_kwargs):
     CrossCheck
         ``rows``: quantity, closed_form, estimate, low, high, covered;
         ``all_covered``; ``to_dict()``; prints as a table.
+
+    See Also
+    --------
+    simulate : The simulation behind it.
+    queuemath.plot.crosscheck_curve : The blocking cross-check as a figure.
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366.  doi:10.1287/mnsc.35.11.1341
+    .. [2] K. P. White, "An effective truncation heuristic for bias reduction
+       in simulation output," Simulation 69, 1997, 323-334 (MSER).
+    .. [3] P. Hall, "Theoretical comparison of bootstrap confidence intervals,"
+       Annals of Statistics 16, 1988, 927-953.  doi:10.1214/aos/1176350933
 
     Examples
     --------

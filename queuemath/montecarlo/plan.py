@@ -303,7 +303,55 @@ def _network_plan(a):
 
 
 def relaxation(spec):
-    """:class:`RunPlan` of a model's :class:`~queuemath._model.SimulationSpec`."""
+    r"""The time scale a simulation of the model needs: its relaxation time.
+
+    For the birth-death models the relaxation time is the inverse of the
+    spectral gap of the chain's generator (a symmetric tridiagonal
+    eigenvalue problem after the detailed-balance similarity transform); for
+    the retrial and network chains of at most 2e4 states it comes from the
+    chain (the Poisson equation's integrated autocorrelation time and the
+    slowest eigenvalue); for larger networks the stations' birth-death
+    relaxation times are summed; for general laws the exponential chain of
+    the same mean rates is scaled by :math:`(c_a^2 + c_s^2)/2` [1]_.
+    :func:`queuemath.simulate` spans each replication over 13 of them.
+
+    Parameters
+    ----------
+    spec : SimulationSpec
+        What ``model.simulation_spec()`` returns.
+
+    Returns
+    -------
+    RunPlan
+        ``relaxation_time`` :math:`\tau` [s, the model's time unit],
+        ``arrival_rate`` (refused arrivals included) [1/s],
+        ``events_per_arrival``, and the start law (``start_cdf``,
+        ``first_state``, ``start_states``) of the replications.
+
+    See Also
+    --------
+    queuemath.simulate : Uses it to plan the run.
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366.  doi:10.1287/mnsc.35.11.1341
+    .. [2] P. M. Morse, "Stochastic properties of waiting lines," Operations
+       Research 3, 1955, 255-261 (the eigenvalues of M/M/1/K:
+       :math:`\lambda + \mu - 2\sqrt{\lambda\mu}\cos(j\pi/(K+1))`).
+       doi:10.1287/opre.3.3.255
+
+    Examples
+    --------
+    M/M/1/K relaxes at its smallest nonzero eigenvalue [2]_:
+
+    >>> import math
+    >>> import queuemath as qm
+    >>> plan = relaxation(qm.MM1K(0.9, 1.0, 10).simulation_spec())
+    >>> gap = 0.9 + 1.0 - 2 * math.sqrt(0.9) * math.cos(math.pi / 11)
+    >>> math.isclose(plan.relaxation_time, 1 / gap, rel_tol=1e-12)
+    True
+    """
     a = spec.arguments
     if spec.engine == "retrial":
         return _retrial_plan(a)

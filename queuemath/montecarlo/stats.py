@@ -52,7 +52,34 @@ __all__ = ["ESTIMATORS", "RATIOS", "SHARES", "wait_name", "WAIT_PREFIX", "Estima
 
 class SimulationWarning(UserWarning):
     """A simulation's numbers need care: budget spent short of the precision
-    asked, replications too short for the model, or too few events."""
+    asked, replications too short for the model, or too few events.
+
+    See Also
+    --------
+    SimulationResult : Its ``troubles`` and ``shortfall`` repeat the warnings.
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366.  doi:10.1287/mnsc.35.11.1341
+    .. [2] K. P. White, "An effective truncation heuristic for bias reduction
+       in simulation output," Simulation 69, 1997, 323-334 (MSER).
+    .. [3] P. Hall, "Theoretical comparison of bootstrap confidence intervals,"
+       Annals of Statistics 16, 1988, 927-953.  doi:10.1214/aos/1176350933
+
+    Examples
+    --------
+    A budget too small for the precision asked is spent and said so:
+
+    >>> import warnings
+    >>> import queuemath as qm
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     r = qm.simulate(qm.MM1K(0.9, 1.0, 20), rel_precision=1e-4,
+    ...                     max_arrivals=200_000, seed=1)
+    >>> any(issubclass(w.category, SimulationWarning) for w in caught), r.shortfall != ()
+    (True, True)
+    """
 
 
 #: Every quantity is a ratio of two tallies (see
@@ -135,6 +162,29 @@ class Estimate:
     (a t interval from fewer than 5 replications that saw the event; treat
     with care), or "undefined" (no interval can be computed; ``note`` says
     why).  ``note`` explains anything but "ok".
+
+    See Also
+    --------
+    SimulationResult : Holds one per quantity.
+    queuemath.tcp.StormSimulation.interval : A storm's estimates.
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366.  doi:10.1287/mnsc.35.11.1341
+    .. [2] K. P. White, "An effective truncation heuristic for bias reduction
+       in simulation output," Simulation 69, 1997, 323-334 (MSER).
+    .. [3] P. Hall, "Theoretical comparison of bootstrap confidence intervals,"
+       Annals of Statistics 16, 1988, 927-953.  doi:10.1214/aos/1176350933
+
+    Examples
+    --------
+    >>> import queuemath as qm
+    >>> est = qm.simulate(qm.MM1K(0.5, 1.0, 4), rel_precision=0.05, seed=3).blocking
+    >>> est.low < est.mean < est.high, est.status
+    (True, 'ok')
+    >>> est.half_width <= 0.05 * est.mean
+    True
     """
 
     mean: float
@@ -145,6 +195,16 @@ class Estimate:
     note: str = ""
 
     def covers(self, value):
+        """Whether ``value`` lies in [low, high].
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> q = qm.MM1K(0.5, 1.0, 4)
+        >>> est = qm.simulate(q, rel_precision=0.05, seed=3).blocking
+        >>> est.covers(q.blocking)
+        True
+        """
         return bool(self.low <= value <= self.high)
 
     def __repr__(self):
@@ -153,7 +213,15 @@ class Estimate:
                 f"{extra})")
 
     def text(self):
-        """``mean [low, high]``, or what stands in for it."""
+        """``mean [low, high]``, or what stands in for it.
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> est = qm.simulate(qm.MM1K(0.5, 1.0, 4), rel_precision=0.05, seed=3).blocking
+        >>> est.text().startswith(f'{est.mean:.6g}')
+        True
+        """
         if self.status == "upper bound":
             return f"none seen; < {self.high:.3g}"
         if self.status == "undefined":
@@ -447,7 +515,7 @@ class SimulationResult:
     """Estimates of every quantity of a simulated model.
 
     Each quantity is an attribute (``result.blocking``, ...) holding an
-    :class:`Estimate`.  ``arrivals``: arrivals measured (after warm-up);
+    :class:`~queuemath.montecarlo.Estimate`.  ``arrivals``: arrivals measured (after warm-up);
     ``replications``, ``confidence``; ``warmup``: arrivals discarded at the
     start of each replication (the MSER cut, on average);
     ``relaxation_time`` of the model, from which the replications' length
@@ -459,6 +527,31 @@ class SimulationResult:
     array (replications, batches)}) for diagnostics.  ``to_dict()`` gives a
     plain table, ``to_pandas()`` a DataFrame, and Jupyter shows an HTML
     table.
+
+    See Also
+    --------
+    queuemath.simulate : Returns it.
+    CrossCheck : The same beside a model's closed forms.
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366.  doi:10.1287/mnsc.35.11.1341
+    .. [2] K. P. White, "An effective truncation heuristic for bias reduction
+       in simulation output," Simulation 69, 1997, 323-334 (MSER).
+    .. [3] P. Hall, "Theoretical comparison of bootstrap confidence intervals,"
+       Annals of Statistics 16, 1988, 927-953.  doi:10.1214/aos/1176350933
+
+    Examples
+    --------
+    >>> import queuemath as qm
+    >>> r = qm.simulate(qm.MMcK(3.0, 1.0, 4, 10), rel_precision=0.05, seed=3)
+    >>> r.quantities[:3]
+    ('blocking', 'p_wait', 'throughput')
+    >>> r.shortfall, r.troubles
+    ((), ())
+    >>> list(r.to_pandas().columns)
+    ['mean', 'low', 'high', 'half_width', 'status']
     """
 
     def __init__(self, estimates, arrivals, replications, warmup, confidence, model,
@@ -481,15 +574,41 @@ class SimulationResult:
 
     @property
     def quantities(self):
+        """The quantities estimated, in the model's order.
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> qm.simulate(qm.MM1K(0.5, 1.0, 4), rel_precision=0.05, seed=3).quantities[:3]
+        ('blocking', 'p_wait', 'throughput')
+        """
         return tuple(self._estimates)
 
     def to_dict(self):
-        """{quantity: {mean, low, high, half_width, status}}."""
+        """{quantity: {mean, low, high, half_width, status}}.
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> r = qm.simulate(qm.MM1K(0.5, 1.0, 4), rel_precision=0.05, seed=3)
+        >>> sorted(r.to_dict()['blocking'])
+        ['half_width', 'high', 'low', 'mean', 'status']
+        """
         return {k: dict(mean=e.mean, low=e.low, high=e.high, half_width=e.half_width,
                         status=e.status)
                 for k, e in self._estimates.items()}
 
     def to_pandas(self):
+        """The table as a DataFrame: one row per quantity, columns ``mean``,
+        ``low``, ``high``, ``half_width``, ``status``.
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> r = qm.simulate(qm.MM1K(0.5, 1.0, 4), rel_precision=0.05, seed=3)
+        >>> r.to_pandas().index.tolist()[:3]
+        ['blocking', 'p_wait', 'throughput']
+        """
         import pandas as pd   # optional dependency
         return pd.DataFrame(self.to_dict()).T
 
@@ -526,7 +645,29 @@ class SimulationResult:
 
 
 class CrossCheck:
-    """Closed form against simulation, one row per quantity."""
+    """Closed form against simulation, one row per quantity.
+
+    See Also
+    --------
+    queuemath.crosscheck : Returns it.
+    SimulationResult : The simulation alone.
+
+    References
+    ----------
+    .. [1] W. Whitt, "Planning queueing simulations," Management Science 35,
+       1989, 1341-1366.  doi:10.1287/mnsc.35.11.1341
+    .. [2] K. P. White, "An effective truncation heuristic for bias reduction
+       in simulation output," Simulation 69, 1997, 323-334 (MSER).
+    .. [3] P. Hall, "Theoretical comparison of bootstrap confidence intervals,"
+       Annals of Statistics 16, 1988, 927-953.  doi:10.1214/aos/1176350933
+
+    Examples
+    --------
+    >>> import queuemath as qm
+    >>> cc = qm.crosscheck(qm.MM1K(0.8, 1.0, 6), rel_precision=0.05, seed=4)
+    >>> cc.to_pandas().columns[:4].tolist()
+    ['closed_form', 'estimate', 'low', 'high']
+    """
 
     def __init__(self, rows, result):
         self.rows = rows
@@ -534,12 +675,39 @@ class CrossCheck:
 
     @property
     def all_covered(self):
+        """Whether every interval holds the closed form's value.
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> qm.crosscheck(qm.MM1K(0.5, 1.0, 4), rel_precision=0.05, seed=3).all_covered
+        True
+        """
         return all(r["covered"] for r in self.rows)
 
     def to_dict(self):
+        """{quantity: {closed_form, estimate, low, high, covered, status}}.
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> cc = qm.crosscheck(qm.MM1K(0.5, 1.0, 4), rel_precision=0.05, seed=3)
+        >>> row = cc.to_dict()['blocking']
+        >>> row['low'] <= row['estimate'] <= row['high']
+        True
+        """
         return {r["quantity"]: {k: v for k, v in r.items() if k != "quantity"} for r in self.rows}
 
     def to_pandas(self):
+        """The table as a DataFrame indexed by quantity.
+
+        Examples
+        --------
+        >>> import queuemath as qm
+        >>> cc = qm.crosscheck(qm.MM1K(0.5, 1.0, 4), rel_precision=0.05, seed=3)
+        >>> bool(cc.to_pandas().loc['blocking', 'closed_form'] == qm.MM1K(0.5, 1.0, 4).blocking)
+        True
+        """
         import pandas as pd
         return pd.DataFrame(self.rows).set_index("quantity")
 

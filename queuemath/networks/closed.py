@@ -395,26 +395,62 @@ class ClosedNetwork(QueueModel):
 
     @quantity
     def throughput(self):
-        """X(N), cycles per unit time (every class together). [1/s]"""
+        """X(N), cycles per unit time (every class together). [1/s]
+
+        Examples
+        --------
+        One customer alone cycles once per think time plus demands:
+
+        >>> import math
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 1, think_time=2.0)
+        >>> math.isclose(net.throughput, 1 / (2.0 + 0.5 + 0.2), rel_tol=1e-14)
+        True
+        """
         return self._solution[0]
 
     @quantity
     def blocking(self):
         """Share of cycles started that a full station refuses (0 without
-        capacities)."""
+        capacities).
+
+        Examples
+        --------
+        >>> ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0).blocking
+        0.0
+        """
         if self._capacity is not None:
             return np.asarray(self._exact_chain["blocking"])
         return np.zeros(self._shape)
 
     @quantity
     def mean_in_system(self):
-        """Mean number at the stations (thinking customers excluded)."""
+        """Mean number at the stations (thinking customers excluded).
+
+        Examples
+        --------
+        Customers not thinking (Little's law on the think station):
+
+        >>> import math
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> math.isclose(net.mean_in_system, 10 - net.throughput * 2.0, rel_tol=1e-13)
+        True
+        """
         return self._solution[1].sum(axis=-1)
 
     @quantity
     def mean_response_time(self):
         """R(N) = (mean number at the stations) / X(N): time per cycle at
-        the stations, N/X - Z for one class; 0 at population 0. [s]"""
+        the stations, N/X - Z for one class; 0 at population 0. [s]
+
+        Examples
+        --------
+        The response-time law, R = N/X - Z:
+
+        >>> import math
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> math.isclose(net.mean_response_time, 10 / net.throughput - 2.0, rel_tol=1e-13)
+        True
+        """
         if self._capacity is not None:
             return np.asarray(self._exact_chain["mean_response_time"])
         x, q = self._solution
@@ -424,13 +460,31 @@ class ClosedNetwork(QueueModel):
     # -- per station ------------------------------------------------------------
     @property
     def station_mean_in_system(self):
-        """Mean number present at each station (last axis)."""
+        """Mean number present at each station (last axis).
+
+        Examples
+        --------
+        >>> import math
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> math.isclose(float(net.station_mean_in_system.sum()), net.mean_in_system, rel_tol=1e-13)
+        True
+        """
         return self._solution[1].copy()
 
     @property
     def station_utilization(self):
         """X D_i / c_i: mean share of servers busy; for a delay station the
-        mean number in service (X D_i)."""
+        mean number in service (X D_i).
+
+        Examples
+        --------
+        The utilization law, U = X D:
+
+        >>> import numpy as np
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> bool(np.allclose(net.station_utilization, net.throughput * np.array([0.5, 0.2]), rtol=1e-14))
+        True
+        """
         if self._capacity is not None:
             return self._exact_chain["station_utilization"].copy()
         x = self._solution[0][..., None]
@@ -444,7 +498,17 @@ class ClosedNetwork(QueueModel):
 
     @property
     def station_residence_time(self):
-        """Q_i / X: time per cycle spent at each station. [s]"""
+        """Q_i / X: time per cycle spent at each station. [s]
+
+        Examples
+        --------
+        Residence times add up to the response time:
+
+        >>> import math
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> math.isclose(float(net.station_residence_time.sum()), net.mean_response_time, rel_tol=1e-13)
+        True
+        """
         x, q = self._solution
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(x[..., None] > 0, q / np.where(x > 0, x, 1.0)[..., None], 0.0)
@@ -452,7 +516,14 @@ class ClosedNetwork(QueueModel):
     @property
     def station_throughput(self):
         """X V_i: completions per unit time at each station (V_i = 1 unless
-        ``visits`` was given). [1/s]"""
+        ``visits`` was given). [1/s]
+
+        Examples
+        --------
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0, visits=[2, 1])
+        >>> net.station_throughput / net.throughput
+        array([2., 1.])
+        """
         if self._capacity is not None:
             return self._exact_chain["station_throughput"].copy()
         return self._solution[0][..., None] * self._visits
@@ -460,25 +531,61 @@ class ClosedNetwork(QueueModel):
     @property
     def station_blocking(self):
         """Share of the arrivals at each station refused (0 without
-        capacities)."""
+        capacities).
+
+        Examples
+        --------
+        >>> ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0).station_blocking
+        array([0., 0.])
+        """
         if self._capacity is not None:
             return self._exact_chain["station_blocking"].copy()
         return np.zeros(self._shape + (self._m,))
 
     @property
     def station_response_time(self):
-        """Time per visit at each station: residence time / V_i. [s]"""
+        """Time per visit at each station: residence time / V_i. [s]
+
+        Examples
+        --------
+        Per visit: the residence time over the visits:
+
+        >>> import numpy as np
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0, visits=[2, 1])
+        >>> bool(np.allclose(net.station_response_time * [2, 1], net.station_residence_time, rtol=1e-14))
+        True
+        """
         return self.station_residence_time / self._visits
 
     @property
     def class_throughput(self):
-        """Several classes: X_r, cycles per unit time of each class. [1/s]"""
+        """Several classes: X_r, cycles per unit time of each class. [1/s]
+
+        Examples
+        --------
+        Two classes, one row of demands each:
+
+        >>> net = ClosedNetwork([[0.5, 0.2], [0.1, 0.4]], [1, 1], [5, 5], think_time=[2.0, 1.0])
+        >>> net.class_throughput.shape, bool(abs(net.class_throughput.sum() - net.throughput) < 1e-12)
+        ((2,), True)
+        """
         self._require_classes("class_throughput")
         return self._per_class[0].copy()
 
     @property
     def class_response_time(self):
-        """Several classes: R_r = N_r / X_r - Z_r. [s]"""
+        """Several classes: R_r = N_r / X_r - Z_r. [s]
+
+        Examples
+        --------
+        The response-time law per class, R_r = N_r/X_r - Z_r:
+
+        >>> import numpy as np
+        >>> net = ClosedNetwork([[0.5, 0.2], [0.1, 0.4]], [1, 1], [5, 5], think_time=[2.0, 1.0])
+        >>> law = np.array([5, 5]) / net.class_throughput - [2.0, 1.0]
+        >>> bool(np.allclose(net.class_response_time, law, rtol=1e-12))
+        True
+        """
         self._require_classes("class_response_time")
         x, q = self._per_class
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -486,7 +593,16 @@ class ClosedNetwork(QueueModel):
 
     @property
     def class_station_mean_in_system(self):
-        """Several classes: mean number of class r at station i, (R, M)."""
+        """Several classes: mean number of class r at station i, (R, M).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = ClosedNetwork([[0.5, 0.2], [0.1, 0.4]], [1, 1], [5, 5], think_time=[2.0, 1.0])
+        >>> q = net.class_station_mean_in_system
+        >>> q.shape, bool(np.allclose(q.sum(axis=0), net.station_mean_in_system, rtol=1e-12))
+        ((2, 2), True)
+        """
         self._require_classes("class_station_mean_in_system")
         return self._per_class[1].copy()
 
@@ -498,14 +614,30 @@ class ClosedNetwork(QueueModel):
     @property
     def bottleneck(self):
         """Index of the station with the largest demand per server (a delay
-        station never is one)."""
+        station never is one).
+
+        Examples
+        --------
+        The index of the station with the largest demand:
+
+        >>> ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0).bottleneck
+        0
+        """
         d = self._stations_demand()
         c = self._params["servers"]
         per = np.where(np.isfinite(c), d / np.where(np.isfinite(c), c, 1.0), -1.0)
         return int(np.argmax(per))
 
     def stations(self):
-        """Per-station results as a pandas DataFrame (one population)."""
+        """Per-station results as a pandas DataFrame (one population).
+
+        Examples
+        --------
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> t = net.stations()
+        >>> list(t.columns)[:3]
+        ['servers', 'service_demand', 'utilization']
+        """
         import pandas as pd
         self._require_point("stations()")
         idx = pd.Index(self._names if self._names else range(self._m), name="station")
@@ -526,7 +658,20 @@ class ClosedNetwork(QueueModel):
         """Every population from 0 to N (the largest asked), one class: a
         DataFrame of throughput, response time, number at the stations and
         each station's mean number (``Q[i]``) and utilisation (``U[i]``),
-        beside the asymptotic and balanced-job bounds on the throughput."""
+        beside the asymptotic and balanced-job bounds on the throughput.
+
+        Examples
+        --------
+        Every population from 0 to N in one pass; throughput rises towards the
+        bottleneck's 1/D_max:
+
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> t = net.table()
+        >>> len(t), float(t['throughput'].iloc[0])
+        (11, 0.0)
+        >>> bool(t['throughput'].is_monotonic_increasing), bool(t['throughput'].iloc[-1] < 1 / 0.5)
+        (True, True)
+        """
         import pandas as pd
         if self._multi or self._capacity is not None:
             raise ValueError("table() is for one class without capacities (product form); "
@@ -579,7 +724,14 @@ class ClosedNetwork(QueueModel):
 
     def quantity_value(self, name):
         """The value of a quantity or of a station's row of a simulation
-        (``utilization[1]``, ``mean_in_system[0]``)."""
+        (``utilization[1]``, ``mean_in_system[0]``).
+
+        Examples
+        --------
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> net.quantity_value('throughput') == net.throughput
+        True
+        """
         return _checks.station_row(self, name)
 
     def simulation_spec(self):
@@ -589,7 +741,14 @@ class ClosedNetwork(QueueModel):
         one station per cycle, i with probability 1/M'), each visit's
         service time D_i / V_i; a cycle starts at each think completion.
         Without think time a customer goes from station to station (i
-        with probability 1/M') and each visit is a cycle."""
+        with probability 1/M') and each visit is a cycle.
+
+        Examples
+        --------
+        >>> net = ClosedNetwork([0.5, 0.2], [1, 1], 10, think_time=2.0)
+        >>> net.simulation_spec().engine
+        'network'
+        """
         if self._multi:
             raise ValueError("ClosedNetwork with several classes has no simulation yet")
         self._require_point("simulate")

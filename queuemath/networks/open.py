@@ -219,7 +219,16 @@ class OpenNetwork(QueueModel):
     @property
     def station_arrival_rate(self):
         r"""\lambda_i from the traffic equations (arrivals offered to each
-        station, refused ones included). [1/s]"""
+        station, refused ones included). [1/s]
+
+        Examples
+        --------
+        The traffic equations: half of station 0's output feeds back to it:
+
+        >>> net = OpenNetwork([1.0, 0.0], [4.0, 4.0], [1, 1], [[0.5, 0.5], [0.0, 0.0]])
+        >>> net.station_arrival_rate
+        array([2., 1.])
+        """
         if self._finite:
             return self._exact["arrivals"]
         return self._lam.copy()
@@ -227,32 +236,81 @@ class OpenNetwork(QueueModel):
     @property
     def visit_ratios(self):
         """Mean visits to each station per customer entering:
-        station_arrival_rate / total external arrival rate."""
+        station_arrival_rate / total external arrival rate.
+
+        Examples
+        --------
+        >>> net = OpenNetwork([1.0, 0.0], [4.0, 4.0], [1, 1], [[0.5, 0.5], [0.0, 0.0]])
+        >>> net.visit_ratios
+        array([2., 1.])
+        """
         return self.station_arrival_rate / self._params["arrival_rates"].sum(axis=-1)[..., None]
 
     @property
     def station_utilization(self):
-        """Mean share of servers busy (delay station: mean number in service)."""
+        """Mean share of servers busy (delay station: mean number in service).
+
+        Examples
+        --------
+        >>> net = OpenNetwork([1.0, 0.0], [4.0, 4.0], [1, 1], [[0.5, 0.5], [0.0, 0.0]])
+        >>> net.station_utilization
+        array([0.5 , 0.25])
+        """
         return self._per_station("utilization")
 
     @property
     def station_mean_in_system(self):
-        """Mean number present at each station."""
+        """Mean number present at each station.
+
+        Examples
+        --------
+        Each station is an M/M/1 queue at its own arrival rate:
+
+        >>> import numpy as np
+        >>> net = OpenNetwork([1.0, 0.0], [4.0, 4.0], [1, 1], [[0.5, 0.5], [0.0, 0.0]])
+        >>> rho = net.station_utilization
+        >>> bool(np.allclose(net.station_mean_in_system, rho / (1 - rho), rtol=1e-14))
+        True
+        """
         return self._per_station("mean_in_system")
 
     @property
     def station_mean_queue(self):
-        """Mean number waiting at each station."""
+        """Mean number waiting at each station.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = OpenNetwork([1.0, 0.0], [4.0, 4.0], [1, 1], [[0.5, 0.5], [0.0, 0.0]])
+        >>> busy = net.station_utilization                # one server each
+        >>> bool(np.allclose(net.station_mean_queue, net.station_mean_in_system - busy, rtol=1e-14))
+        True
+        """
         return self._per_station("mean_queue")
 
     @property
     def station_response_time(self):
-        """Mean time per visit at each station (admitted visits). [s]"""
+        """Mean time per visit at each station (admitted visits). [s]
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = OpenNetwork([1.0, 0.0], [4.0, 4.0], [1, 1], [[0.5, 0.5], [0.0, 0.0]])
+        >>> bool(np.allclose(net.station_response_time, 1 / (4.0 - net.station_arrival_rate), rtol=1e-14))
+        True
+        """
         return self._per_station("mean_response_time")
 
     @property
     def station_throughput(self):
-        """Completions per unit time at each station. [1/s]"""
+        """Completions per unit time at each station. [1/s]
+
+        Examples
+        --------
+        >>> net = OpenNetwork([1.0, 0.0], [4.0, 4.0], [1, 1], [[0.5, 0.5], [0.0, 0.0]])
+        >>> net.station_throughput
+        array([2., 1.])
+        """
         if self._finite:
             return self._exact["throughput"]
         return self._lam.copy()
@@ -260,29 +318,74 @@ class OpenNetwork(QueueModel):
     @property
     def station_blocking(self):
         """Share of the arrivals at each station that find it full (0
-        without capacities)."""
+        without capacities).
+
+        Examples
+        --------
+        >>> net = OpenNetwork([1.0, 0.0], [2.0, 4.0], [1, 1], [[0.0, 1.0], [0.0, 0.0]], capacity=[5, 2])
+        >>> net.station_blocking.round(6)
+        array([0.015873, 0.044548])
+        """
         if self._finite:
             return self._exact["blocking"]
         return np.zeros_like(self._lam)
 
     @quantity
     def blocking(self):
-        """Share of external arrivals lost, at the door or later on."""
+        """Share of external arrivals lost, at the door or later on.
+
+        Examples
+        --------
+        Without buffers nobody is refused; with room for 5 and 2 at the stations:
+
+        >>> tandem = [[0.0, 1.0], [0.0, 0.0]]
+        >>> OpenNetwork([1.0, 0.0], [2.0, 4.0], [1, 1], tandem).blocking
+        0.0
+        >>> round(OpenNetwork([1.0, 0.0], [2.0, 4.0], [1, 1], tandem, capacity=[5, 2]).blocking, 6)
+        0.059714
+        """
         return self._network("blocking")
 
     @quantity
     def throughput(self):
-        """Customers leaving served per unit time. [1/s]"""
+        """Customers leaving served per unit time. [1/s]
+
+        Examples
+        --------
+        >>> net = OpenNetwork([1.0, 0.5], [2.0, 4.0], [1, 1], [[0.0, 1.0], [0.0, 0.0]])
+        >>> net.throughput
+        1.5
+        """
         return self._network("throughput")
 
     @quantity
     def mean_in_system(self):
-        """Mean number in the network."""
+        """Mean number in the network.
+
+        Examples
+        --------
+        A tandem of M/M/1 stations holds the sum of their means, rho/(1 - rho) each:
+
+        >>> import math
+        >>> net = OpenNetwork([1.0, 0.0], [2.0, 4.0], [1, 1], [[0.0, 1.0], [0.0, 0.0]])
+        >>> math.isclose(net.mean_in_system, 0.5 / 0.5 + 0.25 / 0.75, rel_tol=1e-14)
+        True
+        """
         return self._network("mean_in_system")
 
     @quantity
     def mean_response_time(self):
-        """Mean time in the network of an admitted customer. [s]"""
+        """Mean time in the network of an admitted customer. [s]
+
+        Examples
+        --------
+        Little's law over the whole network:
+
+        >>> import math
+        >>> net = OpenNetwork([1.0, 0.0], [2.0, 4.0], [1, 1], [[0.0, 1.0], [0.0, 0.0]])
+        >>> math.isclose(net.mean_response_time, net.mean_in_system / net.throughput, rel_tol=1e-14)
+        True
+        """
         return self._network("mean_response_time")
 
     def _network(self, name):
@@ -335,7 +438,20 @@ class OpenNetwork(QueueModel):
 
     # -- tables and the contract -------------------------------------------------
     def stations(self):
-        """Per-station results as a pandas DataFrame (one point)."""
+        """Per-station results as a pandas DataFrame (one point).
+
+        Examples
+        --------
+        A tandem of two M/M/1 stations: each is an M/M/1 queue at the external rate:
+
+        >>> import queuemath as qm
+        >>> net = OpenNetwork([1.0, 0.0], [2.0, 4.0], [1, 1], [[0.0, 1.0], [0.0, 0.0]])
+        >>> t = net.stations()
+        >>> list(t.index)
+        [0, 1]
+        >>> bool(abs(t['mean_in_system'].iloc[0] - qm.MMc(1.0, 2.0, 1).mean_in_system) < 1e-14)
+        True
+        """
         import pandas as pd
         if self._shape != ():
             raise ValueError(f"stations() takes one point; this network has shape {self._shape}")
@@ -358,11 +474,25 @@ class OpenNetwork(QueueModel):
 
     def quantity_value(self, name):
         """The value of a quantity or of a station's row of a simulation
-        (``utilization[1]``, ``mean_in_system[0]``, ``blocking[2]``)."""
+        (``utilization[1]``, ``mean_in_system[0]``, ``blocking[2]``).
+
+        Examples
+        --------
+        >>> net = OpenNetwork([1.0, 0.0], [2.0, 4.0], [1, 1], [[0.0, 1.0], [0.0, 0.0]])
+        >>> net.quantity_value('utilization[1]'), net.quantity_value('throughput')
+        (0.25, 1.0)
+        """
         return _checks.station_row(self, name)
 
     def simulation_spec(self):
-        """The network as the Monte Carlo engine runs it (one point)."""
+        """The network as the Monte Carlo engine runs it (one point).
+
+        Examples
+        --------
+        >>> net = OpenNetwork([1.0, 0.0], [2.0, 4.0], [1, 1], [[0.0, 1.0], [0.0, 0.0]])
+        >>> net.simulation_spec().engine
+        'network'
+        """
         if self._shape != ():
             raise ValueError(f"OpenNetwork has arrival_rates of shape "
                              f"{self._params['arrival_rates'].shape}: simulate takes one network")

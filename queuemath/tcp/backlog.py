@@ -72,6 +72,7 @@ _OS = {
     "windows-2000-professional": ("windows", 5, None),
     "windows-2000-server": ("windows", 200, None),
 }
+#: The systems whose backlog rules are known, as the ``os=`` arguments spell them.
 KNOWN_OS = tuple(_OS)
 
 #: What a connection attempt meets when the accept queue is full.
@@ -88,6 +89,23 @@ def _os_info(os):
 def os_family(os):
     """The family of an OS name: "linux", "bsd" or "windows" (a ValueError
     lists the known names for an unknown one).
+
+    See Also
+    --------
+    OVERFLOW : What each family does with a full queue.
+    retry_schedule : The client's retries in each family.
+
+    References
+    ----------
+    .. [1] Microsoft, KB Q181350, "Clients Fail to Connect to Notes Server
+       Running on Windows NT Server" (the field report); KB Q127144, "Windows NT
+       WinSock Listen (Backlog) Parameter Limit"; KB Q113576.
+    .. [2] Linux ``include/net/sock.h`` (``sk_acceptq_is_full``: a strict
+       ``>``, so the queue holds backlog + 1) and ``net/ipv4/tcp_input.c``
+       (``tcp_conn_request``: a SYN meeting a full queue is dropped); commit
+       19f92a030ca6, "net: increase SOMAXCONN to 4096" (Linux 5.4).
+    .. [3] 4.4BSD and FreeBSD ``sonewconn`` (``sys/kern/uipc_socket.c``):
+       refused beyond ``3 * qlimit / 2``.
 
     Examples
     --------
@@ -138,6 +156,24 @@ def accept_queue_capacity(backlog, os="linux", somaxconn=None):
         ``floor(3 min(backlog, somaxconn) / 2) + 1``; Windows:
         ``min(backlog, edition maximum)``.
 
+    See Also
+    --------
+    os_max_backlog : The largest backlog each system honours.
+    ListenQueue : The accept queue as an M/M/c/K queue.
+    min_backlog : The backlog for a refusal target.
+
+    References
+    ----------
+    .. [1] Microsoft, KB Q181350, "Clients Fail to Connect to Notes Server
+       Running on Windows NT Server" (the field report); KB Q127144, "Windows NT
+       WinSock Listen (Backlog) Parameter Limit"; KB Q113576.
+    .. [2] Linux ``include/net/sock.h`` (``sk_acceptq_is_full``: a strict
+       ``>``, so the queue holds backlog + 1) and ``net/ipv4/tcp_input.c``
+       (``tcp_conn_request``: a SYN meeting a full queue is dropped); commit
+       19f92a030ca6, "net: increase SOMAXCONN to 4096" (Linux 5.4).
+    .. [3] 4.4BSD and FreeBSD ``sonewconn`` (``sys/kern/uipc_socket.c``):
+       refused beyond ``3 * qlimit / 2``.
+
     Examples
     --------
     >>> accept_queue_capacity(5, os="linux"), accept_queue_capacity(0, os="linux")
@@ -165,6 +201,23 @@ def os_max_backlog(os="linux", somaxconn=None):
     Returns
     -------
     int
+
+    See Also
+    --------
+    accept_queue_capacity : The queue a backlog gives.
+    KNOWN_OS : The systems known.
+
+    References
+    ----------
+    .. [1] Microsoft, KB Q181350, "Clients Fail to Connect to Notes Server
+       Running on Windows NT Server" (the field report); KB Q127144, "Windows NT
+       WinSock Listen (Backlog) Parameter Limit"; KB Q113576.
+    .. [2] Linux ``include/net/sock.h`` (``sk_acceptq_is_full``: a strict
+       ``>``, so the queue holds backlog + 1) and ``net/ipv4/tcp_input.c``
+       (``tcp_conn_request``: a SYN meeting a full queue is dropped); commit
+       19f92a030ca6, "net: increase SOMAXCONN to 4096" (Linux 5.4).
+    .. [3] 4.4BSD and FreeBSD ``sonewconn`` (``sys/kern/uipc_socket.c``):
+       refused beyond ``3 * qlimit / 2``.
 
     Examples
     --------
@@ -217,8 +270,14 @@ def _forward_method(name):
     def call(self, value):
         return getattr(self.model, name)(value)
     call.__name__ = name
+    arg = "0.99" if name.endswith("quantile") else "0.05"
     call.__doc__ = (f"{name} of the accept queue's M/M/c/K (see "
-                    f":meth:`queuemath.MMcK.{name}`): the law of an accepted connection.")
+                    f":meth:`queuemath.MMcK.{name}`): the law of an accepted connection.\n\n"
+                    f"Examples\n--------\n"
+                    f">>> from queuemath import MMcK\n"
+                    f">>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os='linux')   # room for 1 + 6\n"
+                    f">>> q.{name}({arg}) == MMcK(45.0, 50.0, 1, 7).{name}({arg})\n"
+                    f"True\n")
     return call
 
 
@@ -289,6 +348,21 @@ class ListenQueue(QueueModel):
     The model takes the first attempt of each client as the arrival stream;
     retries add load, which :func:`queuemath.tcp.simulate_storm` simulates.
 
+    References
+    ----------
+    .. [1] Microsoft, KB Q181350, "Clients Fail to Connect to Notes Server
+       Running on Windows NT Server" (the field report); KB Q127144, "Windows NT
+       WinSock Listen (Backlog) Parameter Limit"; KB Q113576.
+    .. [2] Linux ``include/net/sock.h`` (``sk_acceptq_is_full``: a strict
+       ``>``, so the queue holds backlog + 1) and ``net/ipv4/tcp_input.c``
+       (``tcp_conn_request``: a SYN meeting a full queue is dropped); commit
+       19f92a030ca6, "net: increase SOMAXCONN to 4096" (Linux 5.4).
+    .. [3] 4.4BSD and FreeBSD ``sonewconn`` (``sys/kern/uipc_socket.c``):
+       refused beyond ``3 * qlimit / 2``.
+    .. [4] D. Gross, J. F. Shortle, J. M. Thompson, C. M. Harris, "Fundamentals
+       of Queueing Theory," 4th ed., Wiley, 2008, sec. 2.6 (M/M/c/K).
+       doi:10.1002/9781118625651
+
     Examples
     --------
     >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os="windows-nt-4.0-server")
@@ -342,51 +416,132 @@ class ListenQueue(QueueModel):
 
     @property
     def model(self):
-        """The :class:`queuemath.MMcK` queue this accept queue is."""
+        """The :class:`queuemath.MMcK` queue this accept queue is.
+
+        Examples
+        --------
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os='linux')
+        >>> q.model
+        MMcK(arrival_rate=45.0, service_rate=50.0, servers=1, capacity=7)
+        """
         return self._model
 
     @property
     def overflow(self):
         """What an attempt meets when the queue is full: "reset" (Windows) or
-        "drop" (Linux, BSD)."""
+        "drop" (Linux, BSD).
+
+        Examples
+        --------
+        >>> ListenQueue(45.0, 50.0, 1, backlog=5, os='linux').overflow
+        'drop'
+        >>> ListenQueue(45.0, 50.0, 1, backlog=5, os='windows-nt-4.0-server').overflow
+        'reset'
+        """
         return self._overflow
 
     @property
     def workers(self):
-        """Alias of ``servers``."""
+        """Alias of ``servers``.
+
+        Examples
+        --------
+        >>> ListenQueue(45.0, 50.0, workers=3, backlog=5).workers
+        3
+        """
         return self.servers
 
     @property
     def accept_queue(self):
-        """Completed connections the accept queue holds."""
+        """Completed connections the accept queue holds.
+
+        Examples
+        --------
+        Linux holds one more than the backlog, BSD half as many again:
+
+        >>> ListenQueue(45.0, 50.0, 1, backlog=5, os='linux').accept_queue
+        6
+        >>> ListenQueue(45.0, 50.0, 1, backlog=5, os='freebsd').accept_queue
+        8
+        """
         return self._output(self._queue.astype(np.int64), "accept_queue")
 
     @property
     def capacity(self):
-        """K = servers + accept_queue."""
+        """K = servers + accept_queue.
+
+        Examples
+        --------
+        >>> ListenQueue(45.0, 50.0, 4, backlog=5, os='linux').capacity
+        10
+        """
         return self._output(np.asarray(self.model.capacity), "capacity")
 
     @property
     def refusal_probability(self):
-        """Alias of ``blocking``: share of attempts that find the queue full."""
+        """Alias of ``blocking``: share of attempts that find the queue full.
+
+        Examples
+        --------
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os='linux')
+        >>> q.refusal_probability == q.blocking
+        True
+        """
         return self.blocking
 
     @property
     def log_refusal_probability(self):
-        """Alias of ``log_blocking``."""
+        """Alias of ``log_blocking``.
+
+        Examples
+        --------
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os='linux')
+        >>> q.log_refusal_probability == q.log_blocking
+        True
+        """
         return self.log_blocking
 
     @property
     def mean_accept_delay(self):
-        """Alias of ``mean_wait``: mean wait of an accepted connection. [s]"""
+        """Alias of ``mean_wait``: mean wait of an accepted connection. [s]
+
+        Examples
+        --------
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os='linux')
+        >>> q.mean_accept_delay == q.mean_wait
+        True
+        """
         return self.mean_wait
 
     def state_probabilities(self):
-        """The M/M/c/K stationary law (see :meth:`queuemath.MMcK.state_probabilities`)."""
+        """The M/M/c/K stationary law (see :meth:`queuemath.MMcK.state_probabilities`).
+
+        Examples
+        --------
+        The connections present, workers and accept queue together; Linux holds
+        backlog + 1:
+
+        >>> import numpy as np
+        >>> from queuemath import MMcK
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os='linux')
+        >>> p = q.state_probabilities()
+        >>> len(p), bool(np.allclose(p, MMcK(45.0, 50.0, 1, 7).state_probabilities(), rtol=1e-14))
+        (8, True)
+        """
         return self.model.state_probabilities()
 
     def arrival_state_probabilities(self):
-        """What a connection attempt finds (PASTA: the stationary law)."""
+        """What a connection attempt finds (PASTA: the stationary law).
+
+        Examples
+        --------
+        Poisson attempts see time averages:
+
+        >>> import numpy as np
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os='linux')
+        >>> bool(np.allclose(q.arrival_state_probabilities(), q.state_probabilities(), rtol=1e-14))
+        True
+        """
         return self.model.arrival_state_probabilities()
 
     def with_retries(self, *, client=None):
@@ -575,7 +730,14 @@ class ListenQueue(QueueModel):
     def accept_delay_cdf(self, t):
         """P(accept delay <= t) of an accepted connection: its wait in the
         accept queue until a worker calls accept() (alias of ``wait_cdf``,
-        see :meth:`queuemath.MMcK.log_wait_sf`). [t in s]"""
+        see :meth:`queuemath.MMcK.log_wait_sf`). [t in s]
+
+        Examples
+        --------
+        >>> q = ListenQueue(45.0, 50.0, 1, backlog=5, os='linux')
+        >>> q.accept_delay_cdf(0.1) == q.wait_cdf(0.1)
+        True
+        """
         return self.model.wait_cdf(t)
 
     def accept_delay_quantile(self, p):
@@ -600,17 +762,45 @@ class BacklogAdvice(namedtuple("BacklogAdvice",
     probability at that backlog (alias ``refusal_probability``); sufficient:
     whether the target is met; os_max_backlog: the largest backlog the OS
     honours.
+
+    See Also
+    --------
+    min_backlog : The function that returns it.
+    StormAdvice : The same for a storm.
+
+    Examples
+    --------
+    >>> advice = min_backlog(45.0, 50.0, 1, target_blocking=1e-6, os="windows-nt-4.0-server")
+    >>> advice.backlog, advice.accept_queue, advice.sufficient, advice.os_max_backlog
+    (109, 109, True, 200)
+    >>> advice.blocking < 1e-6
+    True
     """
 
     __slots__ = ()
 
     @property
     def refusal_probability(self):
+        """Alias of ``blocking``.
+
+        Examples
+        --------
+        >>> a = min_backlog(45.0, 50.0, 1, target_blocking=1e-6, os='linux')
+        >>> a.refusal_probability == a.blocking
+        True
+        """
         return self.blocking
 
     @property
     def accept_queue_capacity(self):
-        """The accept queue's capacity (alias of ``accept_queue``)."""
+        """The accept queue's capacity (alias of ``accept_queue``).
+
+        Examples
+        --------
+        >>> a = min_backlog(45.0, 50.0, 1, target_blocking=1e-6, os='linux')
+        >>> a.backlog, a.accept_queue_capacity
+        (108, 109)
+        """
         return self.accept_queue
 
 
@@ -639,6 +829,24 @@ def min_backlog(arrival_rate, service_rate, servers=None, *, target_blocking=Non
         load is beyond what any queue can absorb), ``sufficient`` is False and
         ``backlog`` is the OS maximum, with its refusal probability: the cap
         is reported, not exceeded.
+
+    See Also
+    --------
+    queuemath.min_capacity : The same as a capacity, without the OS rules.
+    min_backlog_for_storm : The backlog for a burst rather than the steady state.
+    ListenQueue : The model inverted.
+
+    References
+    ----------
+    .. [1] Microsoft, KB Q181350, "Clients Fail to Connect to Notes Server
+       Running on Windows NT Server" (the field report); KB Q127144, "Windows NT
+       WinSock Listen (Backlog) Parameter Limit"; KB Q113576.
+    .. [2] Linux ``include/net/sock.h`` (``sk_acceptq_is_full``: a strict
+       ``>``, so the queue holds backlog + 1) and ``net/ipv4/tcp_input.c``
+       (``tcp_conn_request``: a SYN meeting a full queue is dropped); commit
+       19f92a030ca6, "net: increase SOMAXCONN to 4096" (Linux 5.4).
+    .. [3] 4.4BSD and FreeBSD ``sonewconn`` (``sys/kern/uipc_socket.c``):
+       refused beyond ``3 * qlimit / 2``.
 
     Examples
     --------

@@ -49,7 +49,31 @@ _REQUEST = struct.Struct("=BBBBI48s")          # inet_diag_req_v2 (sockid zeroed
 def listeners(port=None):
     """[(family, port, queue length, limit)] of the TCP listeners in this
     network namespace (IPv4 and IPv6), by a sock_diag netlink dump; only
-    ``port``'s where given.  Linux only (a ValueError elsewhere)."""
+    ``port``'s where given.  Linux only (a ValueError elsewhere).
+
+    See Also
+    --------
+    observe : Watch one of them over a window.
+
+    References
+    ----------
+    .. [1] Linux ``sock_diag(7)`` (``inet_diag``: a listener's
+       ``idiag_rqueue`` and ``idiag_wqueue`` are its accept queue's length and
+       limit, as ``ss -ltn`` shows them).
+    .. [2] Linux ``net/ipv4/proc.c``: ``ListenOverflows``, ``ListenDrops``
+       (``/proc/net/netstat``), ``PassiveOpens`` (``/proc/net/snmp``).
+
+    Examples
+    --------
+    >>> import socket
+    >>> server = socket.socket()
+    >>> server.bind(("127.0.0.1", 0))
+    >>> server.listen(7)
+    >>> port = server.getsockname()[1]
+    >>> listeners(port)[0][1:] == (port, 0, 7)
+    True
+    >>> server.close()
+    """
     if not hasattr(socket, "AF_NETLINK"):
         raise ValueError("observing a listener needs Linux (netlink sock_diag)")
     out = []
@@ -90,7 +114,26 @@ def _table(path, prefix):
 
 def counters():
     """{"ListenOverflows", "ListenDrops", "PassiveOpens"} now, this network
-    namespace's (``/proc/net/netstat`` and ``/proc/net/snmp``)."""
+    namespace's (``/proc/net/netstat`` and ``/proc/net/snmp``).
+
+    See Also
+    --------
+    observe : Reads these at both ends of its window.
+
+    References
+    ----------
+    .. [1] Linux ``sock_diag(7)`` (``inet_diag``: a listener's
+       ``idiag_rqueue`` and ``idiag_wqueue`` are its accept queue's length and
+       limit, as ``ss -ltn`` shows them).
+    .. [2] Linux ``net/ipv4/proc.c``: ``ListenOverflows``, ``ListenDrops``
+       (``/proc/net/netstat``), ``PassiveOpens`` (``/proc/net/snmp``).
+
+    Examples
+    --------
+    >>> c = counters()
+    >>> sorted(c), all(v >= 0 for v in c.values())
+    (['ListenDrops', 'ListenOverflows', 'PassiveOpens'], True)
+    """
     ext = _table("/proc/net/netstat", "TcpExt:")
     tcp = _table("/proc/net/snmp", "Tcp:")
     return {"ListenOverflows": ext.get("ListenOverflows", 0),
@@ -121,6 +164,21 @@ class Observation:
     predicted_refusal
         The M/M/c/K refusal probability for the rate seen, the given
         ``workers`` and ``service_rate`` and this queue (None without them).
+
+    See Also
+    --------
+    observe : The function that returns it.
+
+    Examples
+    --------
+    >>> import socket
+    >>> server = socket.socket()
+    >>> server.bind(("127.0.0.1", 0))
+    >>> server.listen(16)
+    >>> obs = observe(server.getsockname()[1], 0.2, workers=1, service_rate=50.0)
+    >>> obs.accept_queue_capacity, float(sum(obs.queue_length_distribution))
+    (17, 1.0)
+    >>> server.close()
     """
 
     def __init__(self, port, duration, samples, lengths, limit, before, after, workers,
@@ -147,6 +205,19 @@ class Observation:
                                                 c + self.accept_queue_capacity).blocking)
 
     def to_dict(self):
+        """The fields as a plain dict (what ``queuemath observe --json`` prints).
+
+        Examples
+        --------
+        >>> import socket
+        >>> server = socket.socket()
+        >>> server.bind(('127.0.0.1', 0))
+        >>> server.listen(5)
+        >>> d = observe(server.getsockname()[1], 0.1).to_dict()
+        >>> d['accept_queue_capacity'], d['backlog_limit']
+        (6, 5)
+        >>> server.close()
+        """
         return dict(port=self.port, duration=self.duration, samples=self.samples,
                     attempts=self.attempts, overflows=self.overflows,
                     arrival_rate=self.arrival_rate, overflow_rate=self.overflow_rate,
@@ -193,6 +264,33 @@ def observe(port, duration=10.0, *, interval=0.01, workers=None, service_rate=No
     ------
     ValueError
         Not Linux, or no listener on ``port``.
+
+    See Also
+    --------
+    listeners : The listeners in this namespace.
+    counters : The kernel's counters observe reads.
+    min_backlog : What to do with what it saw.
+
+    References
+    ----------
+    .. [1] Linux ``sock_diag(7)`` (``inet_diag``: a listener's
+       ``idiag_rqueue`` and ``idiag_wqueue`` are its accept queue's length and
+       limit, as ``ss -ltn`` shows them).
+    .. [2] Linux ``net/ipv4/proc.c``: ``ListenOverflows``, ``ListenDrops``
+       (``/proc/net/netstat``), ``PassiveOpens`` (``/proc/net/snmp``).
+
+    Examples
+    --------
+    A listener of its own, with nobody connecting (Linux):
+
+    >>> import socket
+    >>> server = socket.socket()
+    >>> server.bind(("127.0.0.1", 0))
+    >>> server.listen(5)
+    >>> obs = observe(server.getsockname()[1], 0.2)
+    >>> obs.accept_queue_capacity, obs.backlog_limit
+    (6, 5)
+    >>> server.close()
     """
     port = int(port)
     if not 0 < port < 65536:

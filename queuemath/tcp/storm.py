@@ -34,6 +34,19 @@ class StormResult:
     ``rate_function``.  With ``background_rate`` the whole-window
     ``refused_share`` averages the burst with the quiet hours; the storm's
     own share is the one to size for.
+
+    See Also
+    --------
+    login_storm : The function that returns it.
+    FluidStorm : The fluid approximation's result.
+
+    Examples
+    --------
+    >>> r = login_storm(300, 2.0, 50.0, workers=1, backlog=5, os="windows-nt-4.0-server")
+    >>> round(r.refused_share, 3), r.capacity
+    (0.65, 6)
+    >>> r.times.shape == r.refusal_probability.shape
+    True
     """
 
     def __init__(self, times, probs, attempts, refused, threshold, capacity, storm=None):
@@ -117,6 +130,13 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
     -------
     StormResult
 
+    See Also
+    --------
+    storm_refusals : The refused attempts alone, for sizing.
+    fluid_storm : The deterministic approximation.
+    simulate_storm : The storm with the clients' retries, by simulation.
+    queuemath.birth_death_transient : The transient solver underneath.
+
     Notes
     -----
     First attempts only: retries by refused clients (Windows) or dropped
@@ -124,6 +144,14 @@ def login_storm(clients, duration, service_rate, workers, backlog, os="linux", s
     :func:`simulate_storm`.  Poisson arrivals at rate N/T stand for N clients
     logging in at independent uniform times in [0, T] (the same mean count);
     the simulation uses the uniform times themselves.
+
+    References
+    ----------
+    .. [1] W. K. Grassmann, "Transient solutions in Markovian queueing
+       systems," Computers & Operations Research 4, 1977, 47-53 (uniformization).
+       doi:10.1016/0305-0548(77)90007-7
+    .. [2] Microsoft, KB Q181350 (the field report: a backlog of 5 refusing a
+       morning login storm).
 
     Examples
     --------
@@ -216,6 +244,19 @@ def retry_schedule(os="linux", client=None, reset_interval=0.5, reset_retries=3)
     (offsets, give_up) : (tuple of float, float)
         Retry times after the first attempt, and when the client stops.
 
+    See Also
+    --------
+    simulate_storm : A storm whose clients follow this schedule.
+    ListenQueue.connect_time_cdf : The time to connect on this schedule.
+
+    References
+    ----------
+    .. [1] Linux ``Documentation/networking/ip-sysctl.rst``
+       (``tcp_syn_retries``, ``tcp_syn_linear_timeouts``).
+    .. [2] Microsoft, KB 175523, "Winsock TCP Connection Performance to Unused
+       Ports" (SYN re-sent after a reset); ``TcpMaxConnectRetransmissions``,
+       ``TcpInitialRTT`` (Windows 2000/2003 TCP/IP implementation details).
+
     Examples
     --------
     >>> retry_schedule("windows-nt-4.0-server")
@@ -250,6 +291,18 @@ class StormSimulation:
     the time to connect takes these values, this many times;
     ``delay_quantiles``: 50/90/99% and max of it.  :meth:`interval` gives a
     confidence interval over the replications.
+
+    See Also
+    --------
+    simulate_storm : The function that returns it.
+    queuemath.montecarlo.Estimate : What :meth:`interval` returns.
+
+    Examples
+    --------
+    >>> s = simulate_storm(300, 2.0, 50.0, 1, 200, os="windows-nt-4.0-server", seed=1,
+    ...                    replications=20)
+    >>> s.failed_share, s.interval("failed_share").status
+    (0.0, 'upper bound')
     """
 
     def __init__(self, tallies, offsets, replications):
@@ -281,7 +334,15 @@ class StormSimulation:
         """:class:`~queuemath.montecarlo.Estimate` of ``failed_share``,
         ``first_try_share`` or ``refused_attempts`` over the replications
         (each replication is an independent storm); a share never seen gets
-        an upper bound."""
+        an upper bound.
+
+        Examples
+        --------
+        >>> s = simulate_storm(300, 2.0, 50.0, 1, 5, os='windows-nt-4.0-server', seed=1, replications=50)
+        >>> est = s.interval('failed_share')
+        >>> est.low < s.failed_share < est.high
+        True
+        """
         from ..montecarlo.stats import estimate
         t = self._tallies
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -324,6 +385,21 @@ def simulate_storm(clients, duration, service_rate, workers, backlog, os="linux"
         Time-to-connect distribution, attempts, and failures, with
         :meth:`StormSimulation.interval` for confidence intervals.
 
+    See Also
+    --------
+    login_storm : The exact transient without retries.
+    StormSimulation : What it returns.
+    queuemath.simulate : The steady-state simulation of any model.
+
+    References
+    ----------
+    .. [1] Linux ``Documentation/networking/ip-sysctl.rst``
+       (``tcp_syn_retries``, ``tcp_syn_linear_timeouts``).
+    .. [2] Microsoft, KB 175523, "Winsock TCP Connection Performance to Unused
+       Ports" (SYN re-sent after a reset); ``TcpMaxConnectRetransmissions``,
+       ``TcpInitialRTT`` (Windows 2000/2003 TCP/IP implementation details).
+    .. [3] Microsoft, KB Q181350 (the field report).
+
     Examples
     --------
     >>> s = simulate_storm(300, 2.0, 50.0, 1, 5, os="windows-nt-4.0-server", seed=1,
@@ -360,7 +436,19 @@ def simulate_storm(clients, duration, service_rate, workers, backlog, os="linux"
 class FluidStorm:
     """Outcome of :func:`fluid_storm`: ``times``, ``level`` (the fluid number
     present), ``expected_refused``, ``refusals_end`` (when the level leaves K
-    for good; 0 if it never reaches K)."""
+    for good; 0 if it never reaches K).
+
+    See Also
+    --------
+    fluid_storm : The function that returns it.
+    StormResult : The exact transient's result.
+
+    Examples
+    --------
+    >>> f = fluid_storm(300, 2.0, 50.0, 1, 5, os="windows-nt-4.0-server")
+    >>> float(f.level.max()), round(f.refusals_end, 2)     # full until the burst ends
+    (6.0, 2.0)
+    """
 
     def __init__(self, times, level, refused, refusals_end, capacity):
         self.times, self.level = times, level
@@ -395,6 +483,27 @@ def fluid_storm(clients, duration, service_rate, workers, backlog, os="linux", s
     Returns
     -------
     FluidStorm
+
+    See Also
+    --------
+    login_storm : The exact transient it approximates.
+    FluidStorm : What it returns.
+
+    References
+    ----------
+    .. [1] G. F. Newell, "Applications of Queueing Theory," 2nd ed., Chapman
+       and Hall, 1982, ch. 2 (fluid approximations of queues under rush-hour
+       overloads).  doi:10.1007/978-94-009-5970-5
+
+    Examples
+    --------
+    The field report's storm: 150 attempts/s for 2 s against one worker at
+    50/s and room for 6; the excess, about 100/s once the queue is full,
+    is refused (the exact transient refuses 194.0):
+
+    >>> f = fluid_storm(300, 2.0, 50.0, 1, 5, os="windows-nt-4.0-server")
+    >>> round(f.expected_refused, 1)
+    194.2
     """
     n = float(_validate.nonnegative("clients", clients))
     t_storm = float(_validate.positive("duration", duration))
@@ -441,6 +550,17 @@ class StormAdvice:
     attempts during the storm and how many of them are refused (the
     background's attempts are not counted); ``sufficient``: whether the
     target is met; ``os_max_backlog``.
+
+    See Also
+    --------
+    min_backlog_for_storm, min_workers_for_storm : The functions that return it.
+    BacklogAdvice : The steady-state answer.
+
+    Examples
+    --------
+    >>> a = min_backlog_for_storm(300, 2.0, 50.0, 1, target_refused=0.01, os="linux")
+    >>> a.sufficient, a.refused_share <= 0.01, a.accept_queue_capacity == a.backlog + 1
+    (True, True, True)
     """
 
     def __init__(self, backlog, workers, capacity, attempts, refused, sufficient, os_max):
@@ -452,6 +572,14 @@ class StormAdvice:
         self.os_max_backlog = int(os_max)
 
     def to_dict(self):
+        """The fields as a plain dict (what ``queuemath storm --json`` prints).
+
+        Examples
+        --------
+        >>> a = min_backlog_for_storm(300, 2.0, 50.0, 1, target_refused=0.01, os='linux')
+        >>> sorted(a.to_dict())[:4]
+        ['accept_queue_capacity', 'backlog', 'os_max_backlog', 'refused_share']
+        """
         return dict(backlog=self.backlog, workers=self.workers,
                     accept_queue_capacity=self.accept_queue_capacity,
                     refused_share=self.refused_share, storm_attempts=self.storm_attempts,
@@ -496,6 +624,20 @@ def storm_refusals(clients, duration, service_rate, workers, capacity, backgroun
     Returns
     -------
     (float, float)
+
+    See Also
+    --------
+    login_storm : The whole transient.
+    min_backlog_for_storm : Inverts it for the backlog.
+    min_workers_for_storm : Inverts it for the workers.
+
+    References
+    ----------
+    .. [1] W. K. Grassmann, "Transient solutions in Markovian queueing
+       systems," Computers & Operations Research 4, 1977, 47-53 (uniformization).
+       doi:10.1016/0305-0548(77)90007-7
+    .. [2] Microsoft, KB Q181350 (the field report: a backlog of 5 refusing a
+       morning login storm).
 
     Examples
     --------
@@ -623,11 +765,25 @@ def min_backlog_for_storm(clients, duration, service_rate, workers, *, target_re
     -------
     StormAdvice
 
+    See Also
+    --------
+    min_workers_for_storm : The workers instead.
+    min_backlog : The backlog for the steady state.
+    storm_refusals : The refused share it inverts.
+
     Notes
     -----
     First attempts only, as :func:`login_storm`: retries of refused clients
     add load later (see :func:`simulate_storm`), so a target on first
     attempts is the optimistic half of the story.
+
+    References
+    ----------
+    .. [1] W. K. Grassmann, "Transient solutions in Markovian queueing
+       systems," Computers & Operations Research 4, 1977, 47-53 (uniformization).
+       doi:10.1016/0305-0548(77)90007-7
+    .. [2] Microsoft, KB Q181350 (the field report: a backlog of 5 refusing a
+       morning login storm).
 
     Examples
     --------
@@ -682,6 +838,19 @@ def min_workers_for_storm(clients, duration, service_rate, backlog, *, target_re
     Returns
     -------
     StormAdvice
+
+    See Also
+    --------
+    min_backlog_for_storm : The backlog instead.
+    queuemath.erlang_c_servers : Workers for a steady-state target.
+
+    References
+    ----------
+    .. [1] W. K. Grassmann, "Transient solutions in Markovian queueing
+       systems," Computers & Operations Research 4, 1977, 47-53 (uniformization).
+       doi:10.1016/0305-0548(77)90007-7
+    .. [2] Microsoft, KB Q181350 (the field report: a backlog of 5 refusing a
+       morning login storm).
 
     Examples
     --------
