@@ -6,17 +6,26 @@ build time (myst-nb), the gallery is drawn by the plot functions
 (sphinx-gallery), and warnings, broken cross-references included, are errors
 (``-W -n`` in the Makefile).
 """
+import atexit
+import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib
 
-HERE = Path(__file__).parent
 matplotlib.use("Agg")      # the gallery and autodoc draw without a screen
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # the kernels' debugger warns otherwise
-# the notebooks' kernels log only errors (ipykernel warns on stderr that loopback TCP is unencrypted)
-os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
-    [str(HERE / "_jupyter")] + [p for p in [os.environ.get("JUPYTER_CONFIG_PATH")] if p])
+# The notebooks' kernels log only errors (ipykernel warns on stderr, for every
+# kernel, that loopback TCP is unencrypted) and keep no history: their IPython
+# profile is a throw-away one, so the build writes nothing outside its output.
+_PROFILE = Path(tempfile.mkdtemp(prefix="queuemath-docs-ipython-")) / "profile_default"
+_PROFILE.mkdir()
+(_PROFILE / "ipython_kernel_config.json").write_text(
+    json.dumps({"IPKernelApp": {"log_level": "ERROR"}, "HistoryManager": {"enabled": False}}))
+os.environ["IPYTHONDIR"] = str(_PROFILE.parent)
+atexit.register(shutil.rmtree, _PROFILE.parent, ignore_errors=True)
 
 import queuemath  # noqa: E402
 
