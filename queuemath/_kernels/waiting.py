@@ -48,7 +48,7 @@ from . import population as _population
 from . import special as _special
 from . import temme as _temme
 
-__all__ = ["log_q", "log_s", "log_density", "log_convolved", "integrate_density", "solve_log_s",
+__all__ = ["log_q", "log_s", "log_s_and_density", "log_density", "log_convolved", "integrate_density", "solve_log_s",
            "solve_falling", "response_quantile", "log_response_cdf_low", "LOW_TERMS"]
 
 #: The response time's positive-term CDF takes at most this many terms a
@@ -125,6 +125,33 @@ _FEW = 64     # up to this many queue places the sum is taken term by term
 #: Gauss-Legendre sizes for the tilted mean by the log-variation bound v it
 #: must cover: the rule's error ~ v^(2n)/(2n)! stays below 1e-18.
 _TILT_RULES = ((1e-4, 2), (1e-3, 3), (1e-2, 4), (1e-1, 6), (1.0, 10))
+#: Beyond v = 1 the interval is cut into 2^k equal panels over each of which
+#: log D moves by at most 4, each taken by an 18-node rule (4^36/36! ~ 1e-20);
+#: up to this v (256 panels), beyond it the quadrature in u.
+_TILT_PANEL_V, _TILT_PANEL_NODES, _TILT_MAX = 4.0, 18, 1024.0
+
+
+def _tilt_rules(v):
+    """[(points, nodes in [0, 1], weights summing to 1)] for the tilted mean,
+    grouping the points by the rule their bound v needs."""
+    groups = []
+    lower = -1.0
+    for bound, n in _TILT_RULES:
+        at = np.flatnonzero((v > lower) & (v < bound)) if lower >= 0 else np.flatnonzero(v < bound)
+        lower = bound
+        if at.size:
+            t, w = np.polynomial.legendre.leggauss(n)
+            groups.append((at, 0.5 * (1.0 + t), 0.5 * w))
+    t, w = np.polynomial.legendre.leggauss(_TILT_PANEL_NODES)
+    with np.errstate(divide="ignore"):
+        k = np.ceil(np.log2(np.maximum(v / _TILT_PANEL_V, 1.0))).astype(int)
+    for kk in np.unique(k[v >= _TILT_RULES[-1][0]]):
+        at = np.flatnonzero((v >= _TILT_RULES[-1][0]) & (k == kk))
+        panels = 2 ** int(kk)
+        start = np.arange(panels)[:, None]
+        nodes = ((start + 0.5 * (1.0 + t)[None, :]) / panels).ravel()
+        groups.append((at, nodes, np.tile(0.5 * w / panels, panels)))
+    return groups
 
 
 def _tilted(L, m, x):
@@ -140,18 +167,13 @@ def _tilted(L, m, x):
     term and :math:`D(m, z) = \sum_{n<m} (m-n) z^{n-m} m!/n!` the Erlang
     loss system's idle servers over its blocking.  log D moves by at most
     v = |L| (m + x) over the interval, so a Gauss-Legendre rule of a few
-    nodes (``_TILT_RULES``) takes the mean; only for v <= 1."""
+    nodes (``_TILT_RULES``) takes the mean for v <= 1, and equal panels of
+    18 nodes, over each of which it moves by at most 4, up to ``_TILT_MAX``."""
     v = np.abs(L) * (m + x)
     out = np.full(L.shape, np.nan)
-    lower = 0.0
-    for bound, n in _TILT_RULES:
-        at = np.flatnonzero((v >= lower) & (v < bound) if lower else (v < bound))
-        lower = bound
-        if at.size == 0:
-            continue
-        t, w = np.polynomial.legendre.leggauss(n)
+    for at, nodes, weights in _tilt_rules(v):
         La, ma, xa = L[at], m[at], x[at]
-        ell = 0.5 * La[:, None] * (1.0 + t[None, :])
+        ell = La[:, None] * nodes[None, :]
         z = xa[:, None] * np.exp(ell)
         mm = np.broadcast_to(ma[:, None], z.shape).ravel()
         zz = z.ravel()
@@ -176,7 +198,7 @@ def _tilted(L, m, x):
                            + _special.log_idle_ratio(mh, zh, log_zh))
         log_d = log_d.reshape(z.shape)
         top = log_d.max(axis=1)
-        log_mean = top + np.log(np.exp(log_d - top[:, None]) @ (0.5 * w))
+        log_mean = top + np.log(np.exp(log_d - top[:, None]) @ weights)
         with np.errstate(invalid="ignore", divide="ignore"):
             log_ratio = np.where(La == 0, 0.0, np.log(La / np.expm1(np.where(La == 0, 1.0, La))))
         out[at] = ma * La + log_ratio + log_mean
@@ -321,10 +343,17 @@ def log_convolved(L, m, c, x):
 def log_s(L, m, x):
     """log S(x) for log rho = L, m >= 1 queue places (float arrays of one
     shape, x >= 0); see the module notes for the routes."""
+    return log_s_and_density(L, m, x)[0]
+
+
+def log_s_and_density(L, m, x):
+    """(log S(x), log of -dS/dx): the closed form's first term is the
+    density, so where it is taken the density costs nothing more."""
     L, m, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, x)))
     shape = L.shape
     L, m, x = L.ravel(), m.ravel(), x.ravel()
     out = np.empty(L.shape)
+    density = np.full(L.shape, np.nan)
     todo = np.ones(L.shape, dtype=bool)
     zero = x == 0
     out[zero] = _log_s0(L[zero], m[zero])
@@ -349,6 +378,7 @@ def log_s(L, m, x):
             direct = big + _special.log1mexp(np.minimum(diff, 0.0)) - np.log(np.abs(delta))
         ok = (diff <= _DIRECT_GAP) & (Li != 0) & np.isfinite(direct)
         out[idx[ok]] = direct[ok]
+        density[idx[ok]] = t1[ok]
         todo[idx[ok]] = False
     few = todo & (m <= _FEW)
     if few.any():
@@ -361,14 +391,17 @@ def log_s(L, m, x):
         far = (xi >= _SERIES_FROM * (mi - 1)) & (np.exp(Li) * xi >= _SERIES_FROM * (mi - 1))
         if far.any():
             res[far] = _series(Li[far], mi[far], xi[far])
-        tilt = ~far & (np.abs(Li) * (mi + xi) < _TILT_RULES[-1][0])
+        tilt = ~far & (np.abs(Li) * (mi + xi) < _TILT_MAX)
         if tilt.any():
             res[tilt] = _tilted(Li[tilt], mi[tilt], xi[tilt])
         quad = np.isnan(res)
         if quad.any():
             res[quad] = _quadrature(Li[quad], mi[quad], xi[quad])
         out[idx] = res
-    return out.reshape(shape)
+    rest = np.flatnonzero(np.isnan(density))
+    if rest.size:
+        density[rest] = log_density(L[rest], m[rest], x[rest])
+    return out.reshape(shape), density.reshape(shape)
 
 
 def solve_falling(evaluate, target, x0, iterations=200):
@@ -376,11 +409,15 @@ def solve_falling(evaluate, target, x0, iterations=200):
     (target < f(0) everywhere): ``evaluate(idx, x)`` gives (f, df/dx) at x
     for the points ``idx``.  Newton's method kept inside a bracket, with
     bisection (doubling while no upper end is known) where a step would
-    leave it; stops at a relative step of 4 ulps."""
+    leave it; stops at a relative step of 4 ulps, at a residual within f's
+    rounding, or after a Newton step that the last two residuals show
+    converging quadratically to below a tenth of that rounding (the
+    residual after it, about |g_k|^3/|g_(k-1)|^2, is then not evaluated)."""
     target = np.asarray(target, dtype=float).ravel()
     x = np.asarray(x0, dtype=float).ravel().copy()
     lo = np.zeros(x.shape)
     hi = np.full(x.shape, np.inf)
+    before = np.full(x.shape, np.nan)      # |residual| before the last Newton step
     live = np.arange(x.size)
     for _ in range(iterations):
         if live.size == 0:
@@ -398,9 +435,17 @@ def solve_falling(evaluate, target, x0, iterations=200):
         # converged: x cannot be pinned down further from f's digits
         noise = 8e-16 * (1.0 + np.abs(target[live]) + np.abs(xl * df))
         settled = np.abs(g) <= noise
+        newton = inside & ~settled
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            next_g = np.abs(g) ** 3 / before[live] ** 2
+        # only once the residual before was already small (the asymptotic
+        # regime, where the ratio estimates Newton's constant)
+        quadratic = (newton & (before[live] <= 1e-4) & (np.abs(g) < 1e-2 * before[live])
+                     & (next_g <= 0.1 * noise))
+        before[live] = np.where(newton, np.abs(g), np.nan)
         new = np.where(settled, xl, np.where(inside, new, mid))
         x[live] = new
-        done = (settled | (np.abs(new - xl) <= 4e-16 * np.abs(new))
+        done = (settled | quadratic | (np.abs(new - xl) <= 4e-16 * np.abs(new))
                 | (hi[live] - lo[live] <= 4e-16 * np.where(np.isfinite(hi[live]), hi[live], -1)))
         live = live[~done]
     raise RuntimeError("quantile search did not converge")   # pragma: no cover
@@ -467,8 +512,8 @@ def solve_log_s(L, m, target):
     s0 = _log_s0(L, m)
 
     def evaluate(idx, x):
-        ls = log_s(L[idx], m[idx], x)
-        return ls, -np.exp(log_density(L[idx], m[idx], x) - ls)
+        ls, ld = log_s_and_density(L[idx], m[idx], x)
+        return ls, -np.exp(ld - ls)
     # start at the mean wait of those who wait (J + 1 phases, J the
     # truncated geometric number ahead): the right scale on either side of 1
     jm = _special.geometric_mean(L, m - 1)
