@@ -48,8 +48,8 @@ from . import population as _population
 from . import special as _special
 from . import temme as _temme
 
-__all__ = ["log_q", "log_s", "log_s_and_density", "log_density", "log_convolved", "integrate_density", "solve_log_s",
-           "solve_falling", "response_quantile", "log_response_cdf_low", "LOW_TERMS"]
+__all__ = ["log_q", "log_s", "log_s_and_density", "log_density", "log_convolved", "integrate_density",
+           "solve_log_s", "solve_falling", "response_quantile", "log_response_cdf_low", "LOW_TERMS"]
 
 #: The response time's positive-term CDF takes at most this many terms a
 #: point (about c mu t + 12 sqrt(c mu t) + 60)
