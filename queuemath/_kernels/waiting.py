@@ -137,7 +137,7 @@ def _tilt_rules(v):
     groups = []
     lower = -1.0
     for bound, n in _TILT_RULES:
-        at = np.flatnonzero((v > lower) & (v < bound)) if lower >= 0 else np.flatnonzero(v < bound)
+        at = np.flatnonzero((v >= lower) & (v < bound)) if lower >= 0 else np.flatnonzero(v < bound)
         lower = bound
         if at.size:
             t, w = np.polynomial.legendre.leggauss(n)
