@@ -625,8 +625,7 @@ class MG1K(QueueModel):
         (0.4735, 0.4872)
         """
         with np.errstate(under="ignore"):
-            out = np.exp(self.log_wait_sf(t))
-        return float(out) if isinstance(out, np.floating) else out    # scalar in, float out
+            return self._output(np.exp(np.asarray(self.log_wait_sf(t))), "wait_sf")
 
     def wait_cdf(self, t):
         r""":math:`P(W_q \le t)` for an admitted customer; below 1/2 from
