@@ -26,17 +26,23 @@ def station_vector(name, value, check, size=None):
     return arr
 
 
+def _whole_or_inf(name, value, size, what):
+    """(a per-station vector of ``name``, a scalar repeated; where it is not
+    a whole number or inf)."""
+    arr = _validate.as_float_array(name, value)
+    if arr.ndim == 0:
+        arr = np.full(size, float(arr))
+    if arr.shape != (size,):
+        raise ValueError(f"{name} must be one {what} per station ({size}), got shape {arr.shape}")
+    finite = np.isfinite(arr)
+    return arr, np.isnan(arr) | (finite & (arr != np.floor(np.where(finite, arr, 0))))
+
+
 def servers_vector(value, size):
     """Servers per station: integers >= 1, or ``inf`` for a delay
     (infinite-server) station."""
-    arr = _validate.as_float_array("servers", value)
-    if arr.ndim == 0:
-        arr = np.full(size, float(arr))
-    if arr.ndim != 1 or arr.size != size:
-        raise ValueError(f"servers must be one count per station ({size}), got shape {arr.shape}")
-    finite = np.isfinite(arr)
-    bad = np.isnan(arr) | (arr < 1) | (finite & (arr != np.floor(np.where(finite, arr, 0))))
-    bad |= finite & (arr > _validate.MAX_COUNT)
+    arr, bad = _whole_or_inf("servers", value, size, "count")
+    bad |= (arr < 1) | (np.isfinite(arr) & (arr > _validate.MAX_COUNT))
     if np.any(bad):
         _validate.first_bad("servers", arr, bad, "an integer >= 1 or inf (a delay station)")
     return arr
@@ -102,14 +108,7 @@ def visit_matrix(p, names=None):
 
 def capacity_vector(value, servers, names=None):
     """Capacities per station: integers >= servers, or inf (no limit)."""
-    m = servers.size
-    k = _validate.as_float_array("capacity", value)
-    if k.ndim == 0:
-        k = np.full(m, float(k))
-    if k.shape != (m,):
-        raise ValueError(f"capacity must be one value per station ({m}), got shape {k.shape}")
-    fin = np.isfinite(k)
-    bad = np.isnan(k) | (fin & (k != np.floor(np.where(fin, k, 0))))
+    k, bad = _whole_or_inf("capacity", value, servers.size, "value")
     if np.any(bad):
         _validate.first_bad("capacity", k, bad, "an integer or inf")
     below = k < servers

@@ -252,10 +252,10 @@ class ClosedNetwork(QueueModel):
                            think_time=(think if self._multi else float(think)))
         if method != "exact":
             self._given["method"] = method
-        self._routing, self._entry, self._capacity = layout
-        if visits is None and self._routing is not None:
+        self._routing, self._entry, self._capacity, self._route_visits = layout
+        if visits is None and self._route_visits is not None:
             # the routing says how often each station is visited per cycle
-            v = self._entry @ _checks.visit_matrix(self._routing, names)
+            v = self._route_visits
             self._visits = v
         self._params.update(routing=self._routing, entry=self._entry, capacity=self._capacity)
         for key, val in (("routing", routing), ("entry", entry), ("capacity", capacity)):
@@ -269,10 +269,11 @@ class ClosedNetwork(QueueModel):
         self.closed_form = self._capacity is None or self._chain_size() <= _chain.MAX_STATES
 
     def _layout(self, demands, routing, entry, capacity, servers, think, pops, names):
-        """(routing, entry, capacity) checked; None for those not given."""
+        """(routing, entry, capacity, the visits per cycle the routing
+        gives) checked; None for those not given."""
         m = demands.shape[-1]
         if routing is None and entry is None and capacity is None:
-            return None, None, None
+            return None, None, None, None
         if self._multi or pops.ndim or float(think) <= 0:
             what = "routing" if routing is not None else "entry" if entry is not None \
                 else "capacity"
@@ -285,6 +286,7 @@ class ClosedNetwork(QueueModel):
                 raise ValueError(f"entry must sum to 1, got {e.sum()!r}")
         else:
             e = None if p is None else np.eye(m)[0]
+        visits = None
         if p is not None:
             visits = e @ _checks.visit_matrix(p, names)
             bad = (demands > 0) & (visits <= 1e-300)
@@ -300,11 +302,16 @@ class ClosedNetwork(QueueModel):
         k = None
         if capacity is not None:
             k = _checks.capacity_vector(capacity, servers, names)
-        return p, e, k
+        return p, e, k, visits
+
+    def _chain_levels(self):
+        """(population, the most each of the chain's stations can hold): the
+        clients thinking first, then the model's stations."""
+        pop = int(self._params["population"])
+        return pop, [pop] + [int(min(v, pop)) for v in self._capacity]
 
     def _chain_size(self):
-        pop = int(self._params["population"])
-        levels = [pop] + [int(min(v, pop)) for v in self._capacity]
+        pop, levels = self._chain_levels()
         return _chain.count_states(levels, pop)
 
     def _chain_layout(self):
@@ -326,7 +333,7 @@ class ClosedNetwork(QueueModel):
             routing[0, 1:] = self._entry
             routing[1:, 1:] = self._routing
             routing[1:, 0] = np.clip(1 - self._routing.sum(axis=1), 0.0, 1.0)
-            visits = self._entry @ _checks.visit_matrix(self._routing, self._names)
+            visits = self._route_visits
         mu = np.ones(size)
         active = d > 0
         mu[1:][active] = visits[active] / d[active]
@@ -342,9 +349,8 @@ class ClosedNetwork(QueueModel):
             raise ValueError(
                 f"this network with capacities has {size:.4g} states, beyond the exact "
                 f"chain's {_chain.MAX_STATES}; estimate it with queuemath.simulate(model)")
-        pop = int(self._params["population"])
+        pop, levels = self._chain_levels()
         mu, servers, k, routing = self._chain_layout()
-        levels = [pop] + [int(min(v, pop)) for v in k[1:]]
         ch = _chain.build(np.zeros(self._m + 1), mu, servers, k, routing, levels, pop,
                           refuse_to=0)
         pi = ch.pi
