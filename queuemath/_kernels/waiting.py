@@ -135,9 +135,9 @@ def _tilt_rules(v):
     """[(points, nodes in [0, 1], weights summing to 1)] for the tilted mean,
     grouping the points by the rule their bound v needs."""
     groups = []
-    lower = -1.0
+    lower = 0.0
     for bound, n in _TILT_RULES:
-        at = np.flatnonzero((v >= lower) & (v < bound)) if lower >= 0 else np.flatnonzero(v < bound)
+        at = np.flatnonzero((v >= lower) & (v < bound))
         lower = bound
         if at.size:
             t, w = np.polynomial.legendre.leggauss(n)
@@ -343,17 +343,18 @@ def log_convolved(L, m, c, x):
 def log_s(L, m, x):
     """log S(x) for log rho = L, m >= 1 queue places (float arrays of one
     shape, x >= 0); see the module notes for the routes."""
-    return log_s_and_density(L, m, x)[0]
+    return log_s_and_density(L, m, x, density=False)[0]
 
 
-def log_s_and_density(L, m, x):
+def log_s_and_density(L, m, x, density=True):
     """(log S(x), log of -dS/dx): the closed form's first term is the
-    density, so where it is taken the density costs nothing more."""
+    density, so where it is taken the density costs nothing more
+    (``density=False``: the second is left NaN where it would cost)."""
     L, m, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, x)))
     shape = L.shape
     L, m, x = L.ravel(), m.ravel(), x.ravel()
     out = np.empty(L.shape)
-    density = np.full(L.shape, np.nan)
+    log_d = np.full(L.shape, np.nan)
     todo = np.ones(L.shape, dtype=bool)
     zero = x == 0
     out[zero] = _log_s0(L[zero], m[zero])
@@ -378,7 +379,7 @@ def log_s_and_density(L, m, x):
             direct = big + _special.log1mexp(np.minimum(diff, 0.0)) - np.log(np.abs(delta))
         ok = (diff <= _DIRECT_GAP) & (Li != 0) & np.isfinite(direct)
         out[idx[ok]] = direct[ok]
-        density[idx[ok]] = t1[ok]
+        log_d[idx[ok]] = t1[ok]
         todo[idx[ok]] = False
     few = todo & (m <= _FEW)
     if few.any():
@@ -398,10 +399,10 @@ def log_s_and_density(L, m, x):
         if quad.any():
             res[quad] = _quadrature(Li[quad], mi[quad], xi[quad])
         out[idx] = res
-    rest = np.flatnonzero(np.isnan(density))
-    if rest.size:
-        density[rest] = log_density(L[rest], m[rest], x[rest])
-    return out.reshape(shape), density.reshape(shape)
+    rest = np.flatnonzero(np.isnan(log_d)) if density else ()
+    if len(rest):
+        log_d[rest] = log_density(L[rest], m[rest], x[rest])
+    return out.reshape(shape), log_d.reshape(shape)
 
 
 def solve_falling(evaluate, target, x0, iterations=200):
