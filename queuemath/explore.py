@@ -78,8 +78,8 @@ class Explorer:
         self.table = model.summary()
         self.verdict = None
         if self.target is not None:
-            value = float(getattr(model, self.quantity))
-            self.verdict = "meets" if value <= self.target.value else "misses"
+            self._value = float(getattr(model, self.quantity))
+            self.verdict = "meets" if self._value <= self.target.value else "misses"
         self._show(model)
 
     def _show(self, model):
@@ -96,7 +96,7 @@ class Explorer:
                 print(f"no model for these values: {self.error}")
                 return
             if self.verdict is not None:
-                print(f"{self.quantity} = {float(getattr(model, self.quantity)):.4g}: "
+                print(f"{self.quantity} = {self._value:.4g}: "
                       f"{self.verdict} the target {self.target.value:.2g}")
             display(self.table)
             if callable(getattr(model, "state_probabilities", None)):
@@ -159,10 +159,12 @@ def explore(model, *, quantity="blocking", target=None, **ranges):
     Examples
     --------
     >>> import queuemath as qm
-    >>> ex = qm.explore(qm.MMcK(3.6, 1.0, 4, 8), target=0.01)   # doctest: +SKIP
-    >>> ex.sliders["capacity"].value = 20                        # doctest: +SKIP
-    >>> ex.verdict                                               # doctest: +SKIP
-    'meets'
+    >>> ex = qm.explore(qm.MMcK(3.6, 1.0, 4, 8), target=0.01, capacity=(4, 60))
+    >>> ex.verdict
+    'misses'
+    >>> ex.sliders["capacity"].value = 40             # the model is rebuilt at once
+    >>> ex.verdict, ex.model.capacity
+    ('meets', 40)
     """
     if not isinstance(model, QueueModel):
         raise ValueError(f"model must be a queuemath model, got {model!r}")
