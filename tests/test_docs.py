@@ -6,8 +6,6 @@ figures loaded and no console error (docs/check_site.py).
 The build executes the notebooks, the how-to guides and the gallery, so a broken
 example anywhere in the site fails here.
 """
-import importlib
-import inspect
 import os
 import subprocess
 import sys
@@ -21,23 +19,11 @@ pytest.importorskip("myst_nb")
 DOCS = Path(__file__).parents[1] / "docs"
 sys.path.insert(0, str(DOCS))
 import check_site  # noqa: E402
-
-NAMESPACES = ("queuemath", "queuemath.tcp", "queuemath.networks", "queuemath.symbolic",
-              "queuemath.plot", "queuemath.montecarlo")
-# documented under queuemath (the same objects as queuemath.montecarlo.simulate/crosscheck)
-ALIASES = {"queuemath.montecarlo.simulate": "queuemath.simulate",
-           "queuemath.montecarlo.crosscheck": "queuemath.crosscheck"}
+from public_api import public_objects  # noqa: E402
 
 
 def public_names():
-    names = []
-    for space in NAMESPACES:
-        module = importlib.import_module(space)
-        for name in module.__all__:
-            if not inspect.ismodule(getattr(module, name)):
-                full = f"{space}.{name}"
-                names.append(ALIASES.get(full, full))
-    return sorted(set(names))
+    return [name for name, _ in public_objects()]
 
 
 def test_public_names_are_listed_in_the_reference():

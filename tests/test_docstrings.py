@@ -2,7 +2,6 @@
 show it: an example that runs (the doctests of ``make test`` run them), See
 Also links to its siblings, and References to where its formula comes from;
 every quantity a model declares has a docstring that states its unit."""
-import importlib
 import inspect
 
 import pytest
@@ -11,26 +10,13 @@ docscrape = pytest.importorskip("numpydoc.docscrape")
 
 import queuemath as qm  # noqa: E402
 from queuemath._model import QUANTITY_INFO  # noqa: E402
+from public_api import public_objects  # noqa: E402
 
-NAMESPACES = ("queuemath", "queuemath.tcp", "queuemath.networks", "queuemath.symbolic",
-              "queuemath.plot", "queuemath.montecarlo")
 # Results of a function: their function carries the references.
 RESULTS = {"BacklogAdvice", "StormResult", "FluidStorm", "StormSimulation", "StormAdvice",
            "Observation"}
 
-
-def _public():
-    seen = {}
-    for space in NAMESPACES:
-        module = importlib.import_module(space)
-        for name in module.__all__:
-            obj = getattr(module, name)
-            if inspect.isclass(obj) or inspect.isfunction(obj):
-                seen.setdefault(id(obj), (f"{space}.{name}", obj))
-    return sorted(seen.values(), key=lambda p: p[0])
-
-
-PUBLIC = _public()
+PUBLIC = [(n, o) for n, o in public_objects() if inspect.isclass(o) or inspect.isfunction(o)]
 
 
 @pytest.mark.parametrize("name, obj", PUBLIC, ids=[n for n, _ in PUBLIC])
