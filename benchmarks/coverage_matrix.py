@@ -5,6 +5,7 @@ benchmarks/coverage.md.
     make coverage                                  # 1000 runs per model
     python benchmarks/coverage_matrix.py --groups 200     # a quicker look
     python benchmarks/coverage_matrix.py --loads 0.5,0.9  # some loads only
+    python benchmarks/coverage_matrix.py --models MM1K,Engset  # some models only
 
 Exits non-zero if any quantity's coverage leaves 0.95 +- 0.02.  Same seed
 and groups, same file.  Models run in parallel (--workers, default 2).
@@ -39,11 +40,15 @@ def main(argv=None):
     ap.add_argument("--loads", default=",".join(str(x) for x in cv.LOADS))
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--models", default="",
+                    help="comma-separated class names (MM1K,MMc,...): only these models")
     ap.add_argument("--out", default=str(HERE / "coverage.md"))
     args = ap.parse_args(argv)
     loads = [float(x) for x in args.loads.split(",")]
+    only = {m for m in args.models.split(",") if m}
     jobs = [(load, i, args.groups, args.seed) for load in loads
-            for i in range(len(cv.models(load)))]
+            for i, (model, _) in enumerate(cv.models(load))
+            if not only or type(model).__name__ in only]
     rows, bad = [], []
     with ProcessPoolExecutor(args.workers) as pool:
         for load, name, shares, groups, secs in pool.map(_run, jobs):

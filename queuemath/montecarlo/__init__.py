@@ -54,6 +54,9 @@ MAX_ARRIVALS = {"markov": 100_000_000, "retrial": 100_000_000, "network": 50_000
 #: twice as long; how many fresh stages a precision-driven run may run after
 #: its main stage.
 LENGTHEN, TOPUPS = 2, 4
+#: Standard errors added to a stage's sample skewness when it sizes the next
+#: stage by Cochran's rule (stats.replications_needed).
+SKEW_MARGIN = 1.0
 
 
 def _positive_int(name, value):
@@ -453,9 +456,11 @@ def simulate(model, *, arrivals=None, rel_precision=0.01, max_arrivals=None, qua
         grow = max([(est[q].half_width / (target * abs(est[q].mean))) ** 2
                     if est[q].status == "ok" else 4.0 for q in names], default=0.0)
         # Size the next stage for the variance's upper 90 % bound, not its
-        # estimate, so that it meets the target at once in most runs
+        # estimate, so that it meets the target at once in most runs, and
+        # Cochran's rule one standard error above the sample skewness, which
+        # a small stage underestimates where it matters most
         want = max(math.ceil(have * min(grow * _VARIANCE_MARGIN(have), 16.0)),
-                   min(replications_needed(result, names), 16 * have))
+                   min(replications_needed(result, names, margin=SKEW_MARGIN), 16 * have))
         room = (budget - spent) // per_rep
         fresh = min(max(want, MIN_REPLICATIONS), room)
         if stage != "pilot":

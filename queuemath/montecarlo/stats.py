@@ -39,6 +39,10 @@ References
 .. [6] P. Hall, "On symmetric bootstrap confidence intervals", JRSS B 50(1),
    35-45, 1988 (two-sided coverage error O(n^-2) against the t interval's
    O(n^-1)). https://doi.org/10.1111/j.2517-6161.1988.tb01711.x
+.. [7] D. N. Joanes, C. A. Gill, "Comparing measures of sample skewness and
+   kurtosis", J. Royal Statistical Society D 47(1), 183-189, 1998 (the
+   standard error of the sample skewness).
+   https://doi.org/10.1111/1467-9884.00122
 """
 from dataclasses import dataclass
 import math
@@ -390,11 +394,31 @@ COCHRAN = 25.0
 COCHRAN_BASE = 28
 
 
-def replications_needed(analysis, names=None):
-    """Replications Cochran's rule asks for, over ``names`` (default all)."""
+def skewness_se(n):
+    """Standard error of the sample skewness of n normal values, as
+    statistics packages report it (that of the adjusted G1; Joanes & Gill
+    1998): 0.51 at n = 20, slightly above that of the g1 used here."""
+    return math.sqrt(6.0 * n * (n - 1) / ((n - 2) * (n + 1) * (n + 3))) if n > 2 else math.inf
+
+
+def replications_needed(analysis, names=None, margin=0.0):
+    """Replications Cochran's rule asks for, over ``names`` (default all),
+    at the sample skewness plus ``margin`` of its standard errors.
+
+    A pilot of 20 replications of a heavy-tailed queue length mostly misses
+    the rare long excursions that make it skewed: its sample skewness is
+    biased low, and a stage sized from it is too small exactly when the
+    stage, drawn from the same law, needs the most replications (measured:
+    M/M/1/1000 at load 0.975, skewness 2.0 over all runs, pilots' median
+    1.3; coverage 0.915 sized at the point estimate, 0.939 one standard
+    error above it, for 22 % more replications)."""
     skew = analysis.skew or {}
     g = [abs(skew[q]) for q in (names or skew) if q in skew]
-    return COCHRAN_BASE + math.ceil(COCHRAN * max(g) ** 2) if g else 0
+    if not g:
+        return 0
+    n = next(iter(analysis.per_replication.values())).size
+    top = max(g) + margin * skewness_se(n) if margin else max(g)
+    return COCHRAN_BASE + math.ceil(COCHRAN * top ** 2)
 
 
 #: A drift t statistic beyond this is flagged (two-sided p ~ 1e-4 at 20 dof).
