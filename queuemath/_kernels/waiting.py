@@ -560,24 +560,26 @@ def solve_log_s(L, m, target):
     if rest.size == 0:
         return out.reshape(shape)
     L, m, target = L[rest], m[rest], target[rest]
-    s0 = _log_s0(L, m)
 
     def evaluate(idx, x):
         ls, ld = log_s_and_density(L[idx], m[idx], x)
         return ls, -np.exp(ld - ls)
-    # start at the mean wait of those who wait (J + 1 phases, J the
-    # truncated geometric number ahead): the right scale on either side of 1
-    jm = _special.geometric_mean(L, m - 1)
-    x0 = (1.0 + jm) * np.maximum(s0 - target, 0.1)
-    # or where one term of S nearly is all, that term's answer
-    g = guess[rest]
-    x0 = np.where(np.isfinite(g) & (g > 0), g, x0)
-    # or, near rho = 1 (rho^m between e^-3 and e^30), the smoothed fluid law
+    # where one term of S nearly is all, that term's answer
+    x0 = guess[rest]
+    x0[~(x0 > 0)] = np.nan
+    # near rho = 1 (rho^m between e^-3 and e^30), the smoothed fluid law
     lm = L * m
     near = (lm >= -3.0) & (lm < 30.0) & ((m > _FEW) | (lm < 0.3))
     if near.any():
         sg = _smoothed_guess(L[near], m[near], target[near])
         x0[near] = np.where(np.isfinite(sg), sg, x0[near])
+    # elsewhere the mean wait of those who wait (J + 1 phases, J the
+    # truncated geometric number ahead): the right scale on either side of 1
+    bare = np.flatnonzero(np.isnan(x0))
+    if bare.size:
+        Lb, mb = L[bare], m[bare]
+        jm = _special.geometric_mean(Lb, mb - 1)
+        x0[bare] = (1.0 + jm) * np.maximum(_log_s0(Lb, mb) - target[bare], 0.1)
     # Long queues' tails are smooth enough that Newton's constant is read
     # from residuals of 1e-2 (measured: 0.3 evaluations a point fewer, the
     # same answers to 1e-14); a few places' sums need the stricter 1e-4
