@@ -210,17 +210,24 @@ def _few(L, m, x):
     sum_{j=i}^{m-1} rho^j, a log-sum of at most 64 positive terms; h from
     the top down, h(i) = rho^i + h(i + 1), each step adding positive terms."""
     from scipy.special import gammaln
-    top = int(m.max())
+    # longest queues first: term i concerns only the points with m > i, a
+    # prefix, so the loop costs the sum of the m rather than their maximum
+    order = np.argsort(-m, kind="stable")
+    L, m, x = L[order], m[order], x[order]
+    top = int(m[0])
+    live = np.searchsorted(-m, -np.arange(top, dtype=float), side="left")   # m > i
     log_t = np.full((x.size, top), -np.inf)
     log_h = np.full(x.size, -np.inf)
     with np.errstate(divide="ignore"):
         log_x = np.log(x)
     for i in range(top - 1, -1, -1):
-        inside = i < m
-        log_h = np.where(inside, np.logaddexp(i * L, log_h), -np.inf)
-        log_t[:, i] = (i * log_x if i else 0.0) - gammaln(i + 1.0) + log_h
+        k = live[i]
+        log_h[:k] = np.logaddexp(i * L[:k], log_h[:k])
+        log_t[:k, i] = (i * log_x[:k] if i else 0.0) - gammaln(i + 1.0) + log_h[:k]
     peak = log_t.max(axis=1)
-    return -x + peak + np.log(np.exp(log_t - peak[:, None]).sum(axis=1))
+    out = np.empty(x.size)
+    out[order] = -x + peak + np.log(np.exp(log_t - peak[:, None]).sum(axis=1))
+    return out
 
 
 def _phi(L, m, u):
