@@ -357,9 +357,19 @@ def log_s_and_density(L, m, x, density=True):
     """(log S(x), log of -dS/dx): the closed form's first term is the
     density, so where it is taken the density costs nothing more
     (``density=False``: the second is left NaN where it would cost)."""
-    L, m, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, x)))
+    return _routes(L, m, x, density)[:2]
+
+
+def _routes(L, m, x, density=True, closed=True):
+    """log_s_and_density, and where the closed form's terms were too close
+    to take it; ``closed`` (per point) False skips its attempt (a search
+    whose point failed it at the last step: two incomplete gamma functions
+    spent for nothing)."""
+    L, m, x, closed = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, x)),
+                                          np.asarray(closed, dtype=bool))
     shape = L.shape
-    L, m, x = L.ravel(), m.ravel(), x.ravel()
+    L, m, x, closed = L.ravel(), m.ravel(), x.ravel(), closed.ravel()
+    close = np.zeros(L.shape, dtype=bool)
     out = np.empty(L.shape)
     log_d = np.full(L.shape, np.nan)
     todo = np.ones(L.shape, dtype=bool)
@@ -372,9 +382,9 @@ def log_s_and_density(L, m, x, density=True):
     inf = todo & np.isinf(x)
     out[inf] = -np.inf
     todo &= ~inf
-    if todo.any():
+    if (todo & closed).any():
         # the closed form where its two terms differ by a factor 2 or more
-        idx = np.flatnonzero(todo)
+        idx = np.flatnonzero(todo & closed)
         Li, mi, xi = L[idx], m[idx], x[idx]
         delta = -np.expm1(Li)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -388,6 +398,8 @@ def log_s_and_density(L, m, x, density=True):
         out[idx[ok]] = direct[ok]
         log_d[idx[ok]] = t1[ok]
         todo[idx[ok]] = False
+        # too close: the terms' gap, not an overflow at an extreme x
+        close[idx[(diff > _DIRECT_GAP) & np.isfinite(diff)]] = True
     few = todo & (m <= _FEW)
     if few.any():
         out[few] = _few(L[few], m[few], x[few])
@@ -409,7 +421,7 @@ def log_s_and_density(L, m, x, density=True):
     rest = np.flatnonzero(np.isnan(log_d)) if density else ()
     if len(rest):
         log_d[rest] = log_density(L[rest], m[rest], x[rest])
-    return out.reshape(shape), log_d.reshape(shape)
+    return out.reshape(shape), log_d.reshape(shape), close.reshape(shape)
 
 
 def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
@@ -440,8 +452,17 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
         hi[live] = np.where(g <= 0, np.minimum(hi[live], xl), hi[live])
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             new = xl - g / df
-        inside = (new > lo[live]) & (new < hi[live]) & np.isfinite(new)
-        mid = np.where(np.isfinite(hi[live]), 0.5 * (lo[live] + hi[live]), 2 * lo[live] + 1)
+        # Across a wide bracket (a Newton step from where f is flat lands near
+        # 1e35, and from there Newton on a steep tail only halves its
+        # distance a step) bisect in log x, and take no Newton step beyond
+        # that midpoint: the bracket then narrows geometrically
+        wide = (hi[live] > 16.0 * lo[live]) & (lo[live] > 0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            geometric = np.sqrt(lo[live] * hi[live])
+        inside = ((new > lo[live]) & (new < hi[live]) & np.isfinite(new)
+                  & ~(wide & (new > geometric)))
+        mid = np.where(np.isfinite(hi[live]),
+                       np.where(wide, geometric, 0.5 * (lo[live] + hi[live])), 2 * lo[live] + 1)
         # a residual within the rounding of f (about eps (|f| + |x f'|)) is
         # converged: x cannot be pinned down further from f's digits
         noise = 8e-16 * (1.0 + np.abs(target[live]) + np.abs(xl * df))
@@ -538,6 +559,7 @@ def _smoothed_guess(L, m, target, steps=4):
         fluid = np.where(np.abs(L) * top < 1e-8, top - np.exp(target), top + np.log1p(arg) / L)
         x = np.where(np.isfinite(fluid) & (fluid > 0.5), fluid, 0.5 * top)
         lo, hi = np.zeros_like(x), np.full_like(x, np.inf)
+        best, best_g = np.full_like(x, np.nan), np.full_like(x, np.inf)
         for _ in range(steps):
             s = np.sqrt(x)
             k = L * s
@@ -551,11 +573,15 @@ def _smoothed_guess(L, m, target, steps=4):
             slope = -np.where(flat, pb - pa, ek) / (s * i)
             lo = np.where(g > 0, np.maximum(lo, x), lo)
             hi = np.where(g <= 0, np.minimum(hi, x), hi)
+            closer = np.abs(g) < best_g
+            best, best_g = np.where(closer, x, best), np.where(closer, np.abs(g), best_g)
             new = x - g / slope
             out = ~((new > lo) & (new < hi) & np.isfinite(new))
             new = np.where(out, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2 * x + 1), new)
             x = np.where(np.isfinite(g), new, x)
-    return np.where(np.isfinite(x) & (x > 0), x, np.nan)
+    # the point evaluated closest to the approximation's root, where that
+    # was near (its terms cancel for steep tilts, L sqrt(x) beyond about 10)
+    return np.where((best_g < 0.1) & (best > 0), best, np.nan)
 
 
 def solve_log_s(L, m, target):
@@ -571,8 +597,13 @@ def solve_log_s(L, m, target):
         return out.reshape(shape)
     L, m, target = L[rest], m[rest], target[rest]
 
+    # a point whose closed form failed once (its terms too close) is taken
+    # by the positive-term routes from then on
+    closed = np.ones(L.shape, dtype=bool)
+
     def evaluate(idx, x):
-        ls, ld = log_s_and_density(L[idx], m[idx], x)
+        ls, ld, close = _routes(L[idx], m[idx], x, closed=closed[idx])
+        closed[idx] &= ~close
         return ls, -np.exp(ld - ls)
     # where one term of S nearly is all, that term's answer
     x0 = guess[rest]
