@@ -340,9 +340,45 @@ def _mgck_approx(rng, tally, big):
                       log=name.startswith("log"))
 
 
+def _mmck_wait(rng, tally, big):
+    """The FIFO wait law of M/M/c/K and its quantile: log_wait_sf against the
+    state-by-state Erlang sum (mpref.mmck_wait_tail), and wait_quantile(p)
+    by the reference tail at the answer, which must be log(1 - p).  Errors
+    are absolute in log P per unit of the reference's condition number (how
+    far one rounding of each input moves the value), so 1e-12 allows about
+    4500 ulps of well-conditioned value."""
+    c = _count(rng, 10**4 if big else 10**3)
+    m = _count(rng, 10**5 if big else 10**4)
+    a = _load(rng, c)
+    if not (1e-12 * c < a < 1e6 * c):      # beyond, nobody or everybody waits m
+        return
+    lam, mu = a, 1.0
+    q = qm.MMcK(lam, mu, c, c + m)
+    p = float(rng.choice([0.5, 0.9, 0.99, 1 - 1e-9, rng.uniform(0, 1)]))
+    point = (lam, mu, c, c + m, p)
+    t = float(q.wait_quantile(p))
+    if not math.isfinite(t):
+        tally.add_error("MMcK.wait_quantile", math.inf, point)
+        return
+    ref, cond = mpref.mmck_wait_tail(lam, mu, c, c + m, t)
+    if t == 0.0:
+        # nobody needs to wait for this share: P(W > 0) <= 1 - p already
+        ok = ref <= mp.log1p(-mp.mpf(p)) + TOLERANCE * cond
+        tally.add_error("MMcK.wait_quantile", 0.0 if ok else math.inf, point)
+        return
+    tally.add_error("MMcK.wait_quantile",
+                    float(abs(ref - mp.log1p(-mp.mpf(p)))) / cond, point)
+    # the tail itself at the answer and at a time a few quantiles away
+    for s in (t, t * float(rng.choice([0.1, 0.5, 2.0, 8.0]))):
+        ref_s, cond_s = (ref, cond) if s == t else mpref.mmck_wait_tail(lam, mu, c, c + m, s)
+        got = float(q.log_wait_sf(s))
+        err = 0.0 if got == ref_s else float(abs(mp.mpf(got) - ref_s)) / cond_s
+        tally.add_error("MMcK.log_wait_sf", err, point + (s,))
+
+
 FAMILIES = {"erlang": _erlang, "mmck": _mmck, "mmc": _mmc, "engset": _engset,
             "erlang_a": _erlang_a, "mg1k": _mg1k, "sensitivity": _sensitivity,
-            "mgck_approx": _mgck_approx}
+            "mgck_approx": _mgck_approx, "mmck_wait": _mmck_wait}
 
 
 def sweep(points, seed, big=False, families=None):
