@@ -164,6 +164,13 @@ class MMcK(QueueModel):
         return _kf.mmck_logs(self._a, self._c, self._k, self._log_rho, self._load_residual)
 
     @cached_property
+    def _wait_logs(self):
+        # the wait laws' lighter kernel (a quantile needs three of the
+        # law's pieces, not all of them)
+        return _kf.mmck_wait_logs(self._a, self._c, self._k, self._log_rho,
+                                  self._load_residual)
+
+    @cached_property
     def _blocking(self):
         # Blocking alone is the common question (and the inverses' probe):
         # it has a lighter kernel than the full set of quantities.
@@ -462,12 +469,9 @@ class MMcK(QueueModel):
     def _wait_parts(self, shape):
         """(log rho, m, log K0, log P(W > 0 | admitted)) broadcast to ``shape``;
         K0 = p_c/(1 - p_K), so that P(W > t | admitted) = K0 S(c mu t)."""
-        logs = self._logs
-        with np.errstate(invalid="ignore"):
-            log_k0 = logs["log_pc"] - logs["log_admit"]
-            log_w0 = np.minimum(logs["log_p_wait"] - logs["log_admit"], 0.0)
+        L, log_k0, log_w0 = self._wait_logs
         m = (self._k - self._c).astype(float)
-        return [np.broadcast_to(v, shape) for v in (logs["L"], m, log_k0, log_w0)]
+        return [np.broadcast_to(v, shape) for v in (L, m, log_k0, log_w0)]
 
     def _log_wait_sf(self, t):
         t = np.asarray(t, dtype=float)

@@ -110,3 +110,16 @@ def test_both_tails_to_rounding_where_scipy_is_not(a, z):
     assert abs(p[0] - ref_p) / ref_p < 5e-14
     assert abs(q[0] - ref_q) / ref_q < 5e-14
 
+
+
+def test_one_tail_alone_is_the_tail_of_the_pair():
+    # gamma_p / gamma_q skip the other tail's work; they must give the same
+    # bits as gamma_pq, inside the Temme band and off it (scipy)
+    rng = np.random.default_rng(7)
+    a = np.exp(rng.uniform(0, np.log(1e7), 4000))
+    x = a * np.exp(rng.uniform(-0.5, 0.5, a.size))
+    p, q = temme.gamma_pq(a, x)
+    band = (a >= temme.TEMME_MIN_A) & (np.abs(x - a) <= 0.2 * a)
+    assert 0.1 < band.mean() < 0.9
+    assert np.array_equal(temme.gamma_p(a, x), p)
+    assert np.array_equal(temme.gamma_q(a, x), q)

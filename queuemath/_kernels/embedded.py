@@ -67,7 +67,7 @@ def arrival_counts(lam, service, top):
     if form == "constant":
         x = lam * service
         a = np.exp(special.xlogy(k, x) - x - special.gammaln(k + 1))
-        tail = np.where(k == 0, 1.0, _temme.gamma_pq(np.maximum(k, 1), np.full(k.shape, x))[0])
+        tail = np.where(k == 0, 1.0, _temme.gamma_p(np.maximum(k, 1), np.full(k.shape, x)))
         return a[:-1], tail, float(service)
     mean = float(service.mean())
     if form == "expon":
@@ -113,7 +113,7 @@ def arrival_counts(lam, service, top):
         if l > top:
             continue
         kk = np.arange(l, h + 1, dtype=float)
-        tail[l:h + 1] += wj * _temme.gamma_pq(kk, np.full(kk.shape, xj))[0]
+        tail[l:h + 1] += wj * _temme.gamma_p(kk, np.full(kk.shape, xj))
         ka = np.arange(0 if l == 1 else l, min(h, top - 1) + 1, dtype=float)
         if ka.size:
             a[ka.astype(np.int64)] += wj * np.exp(special.xlogy(ka, xj) - xj

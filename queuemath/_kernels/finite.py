@@ -13,7 +13,7 @@ from . import temme as _temme
 
 __all__ = ["variances", "mmc_variances", "truncated_poisson_var", "log_rho", "log_rho_rates",
            "mmck_blocking_rates", "log_rho_sum", "mm1k_blocking",
-           "mmck_blocking", "mmck_logs", "busy", "admitted_share", "log_capacity_slack",
+           "mmck_blocking", "mmck_logs", "mmck_wait_logs", "busy", "admitted_share", "log_capacity_slack",
            "mean_queue", "mean_in_system", "mean_wait", "log_state", "state_probabilities"]
 
 
@@ -161,6 +161,39 @@ def mmck_logs(a, c, k, L=None, da=None):
                 log_busy=log_busy, log_w_c=log_w_c, log_w_k=log_w_k)
 
 
+def mmck_wait_logs(a, c, k, L=None, da=None):
+    """(L, log K0, log P(W > 0 | admitted)) of M/M/c/K: what the wait laws
+    need, K0 = p_c/(1 - p_K), from the expressions of mmck_logs but each
+    point on its own side of rho = 1 only (the wait laws' lighter kernel,
+    as mmck_blocking is blocking's: half the cost of mmck_logs)."""
+    m = k - c
+    _, log_z, _ = _special.log_erlang_b_parts(c, a, da=da)
+    if L is None:
+        L = log_rho(a, c)
+    L, m, log_z, a = np.broadcast_arrays(L, m, log_z, a)
+    log_k0 = np.empty(L.shape)
+    log_w0 = np.empty(L.shape)
+    le1 = L <= 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Pivot c (rho <= 1): W = Z + g(rho, m+1), p_K = rho**m / W.
+        Lc, mc = L[le1], m[le1]
+        log_w_c = np.logaddexp(log_z[le1], _special.log_geometric_sum(Lc, mc + 1))
+        log_admit = np.log1p(-np.exp(mc * Lc - log_w_c))
+        log_k0[le1] = -log_w_c - log_admit
+        log_w0[le1] = _special.log_geometric_sum(Lc, mc) - log_w_c - log_admit
+        # Pivot K (rho > 1): W = Z rho**-m + g(1/rho, m+1), p_K = 1 / W.
+        above = ~le1
+        Lk, mk = L[above], m[above]
+        zk = log_z[above] - mk * Lk
+        log_w_k = np.logaddexp(zk, _special.log_geometric_sum(-Lk, mk + 1))
+        upper_k = -Lk + _special.log_geometric_sum(-Lk, mk)     # states c..K-1
+        log_admit = np.logaddexp(zk, upper_k) - log_w_k
+        log_k0[above] = -mk * Lk - log_w_k - log_admit
+        log_w0[above] = upper_k - log_w_k - log_admit
+    log_w0 = np.minimum(np.where((a == 0) | (m == 0), -np.inf, log_w0), 0.0)
+    return L, log_k0, log_w0
+
+
 def log_capacity_slack(a, c, k, logs):
     """log(K - L) = log sum_{n<K} (K - n) p_n, L the mean number present.
 
@@ -243,7 +276,7 @@ def _log_cdf_at_c(a, c, log_z):
     far = a < c - 6.0 * np.sqrt(c)
     out = np.empty(a.shape)
     if far.any():
-        out[far] = np.log1p(-_temme.gamma_pq(c[far] + 1, a[far])[0])
+        out[far] = np.log1p(-_temme.gamma_p(c[far] + 1, a[far]))
     near = ~far
     if near.any():
         out[near] = (_special.log_poisson_pmf(c[near], a[near])

@@ -109,7 +109,7 @@ def _upper_inc(omr, a, x):
     # to ref, below it (ordinary size) stays in the relative part
     b = _special.bd0(np.maximum(a, 1e-300), np.maximum(x, 1e-300))
     ref = np.where(above, b, 0.0)
-    rel = np.log(_temme.gamma_pq(a, x)[0]) - log_pois_peak(a) + np.where(above, 0.0, b)
+    rel = np.log(_temme.gamma_p(a, x)) - log_pois_peak(a) + np.where(above, 0.0, b)
     log_s = rel + ref
     # Only within ~64 sqrt(a) of the mean: further out S changes by O(1) per
     # unit of x - a, the rounding of -omr a is as large as that of x - a, and

@@ -549,14 +549,14 @@ def _eb_inc(c, a, want_all):
     if is_light.all():
         log_q = -np.exp(log_tail)
     elif not is_light.any():
-        # P(X <= c) here is at least ~1e-3 (A < c + 3 sqrt(c)); gamma_pq
+        # P(X <= c) here is at least ~1e-3 (A < c + 3 sqrt(c)); gamma_q
         # keeps it exact where scipy's is not (c >= 2e4 near the mean).
-        log_q = np.log(_temme.gamma_pq(c + 1, a)[1])
+        log_q = np.log(_temme.gamma_q(c + 1, a))
     else:
         light, heavy = np.flatnonzero(is_light), np.flatnonzero(~is_light)
         log_q = np.empty(c.shape)
         log_q[light] = -np.exp(log_tail[light])
-        log_q[heavy] = np.log(_temme.gamma_pq(c[heavy] + 1, a[heavy])[1])
+        log_q[heavy] = np.log(_temme.gamma_q(c[heavy] + 1, a[heavy]))
     lb = lp - log_q
     if not want_all:
         return lb, None, None

@@ -41,7 +41,7 @@ from scipy import special
 
 from . import special as _special   # (bd0; special imports this module)
 
-__all__ = ["TEMME_COEF", "TEMME_MIN_A", "gamma_pq"]
+__all__ = ["TEMME_COEF", "TEMME_MIN_A", "gamma_pq", "gamma_p", "gamma_q"]
 
 # Below this a scipy is accurate to ~1e-14 across the band (measured); above
 # it the expansion is exact to rounding.
@@ -97,22 +97,41 @@ def gamma_pq(a, x):
     Each of the two keeps its relative precision also where it is the small
     tail (within the Temme band; elsewhere as scipy gives it).
     """
+    return _gamma(a, x, (True, True))
+
+
+def gamma_p(a, x):
+    """P(a, x) alone, as gamma_pq gives it (half the cost off the band:
+    scipy computes each of the two separately)."""
+    return _gamma(a, x, (True, False))[0]
+
+
+def gamma_q(a, x):
+    """Q(a, x) alone, as gamma_pq gives it."""
+    return _gamma(a, x, (False, True))[1]
+
+
+def _gamma(a, x, want):
     a = np.asarray(a, dtype=float)
     x = np.asarray(x, dtype=float)
-    p = np.empty(a.shape)
-    q = np.empty(a.shape)
+    p = np.empty(a.shape) if want[0] else None
+    q = np.empty(a.shape) if want[1] else None
     band = (a >= TEMME_MIN_A) & (np.abs(x - a) <= _TEMME_BAND * a)
     idx = np.flatnonzero(band.ravel())
     rest = np.flatnonzero(~band.ravel())
-    pf, qf, af, xf = p.reshape(-1), q.reshape(-1), a.reshape(-1), x.reshape(-1)
+    af, xf = a.reshape(-1), x.reshape(-1)
     if idx.size:
         ai, xi = af[idx], xf[idx]
         y, r = _temme(ai, xi)
         below = xi < ai      # P is the small tail
         small = np.where(below, 0.5 * special.erfc(-y) - r, 0.5 * special.erfc(y) + r)
-        pf[idx] = np.where(below, small, 1.0 - small)
-        qf[idx] = np.where(below, 1.0 - small, small)
+        if want[0]:
+            p.reshape(-1)[idx] = np.where(below, small, 1.0 - small)
+        if want[1]:
+            q.reshape(-1)[idx] = np.where(below, 1.0 - small, small)
     if rest.size:
-        pf[rest] = special.gammainc(af[rest], xf[rest])
-        qf[rest] = special.gammaincc(af[rest], xf[rest])
+        if want[0]:
+            p.reshape(-1)[rest] = special.gammainc(af[rest], xf[rest])
+        if want[1]:
+            q.reshape(-1)[rest] = special.gammaincc(af[rest], xf[rest])
     return p, q

@@ -76,7 +76,7 @@ def log_q(n, x):
     far = rest & (x < c - 6.0 * np.sqrt(c))
     if far.any():
         # Q close to 1: log1p of the small tail P keeps every digit
-        out[far] = np.log1p(-_temme.gamma_pq(n[far], x[far])[0])
+        out[far] = np.log1p(-_temme.gamma_p(n[far], x[far]))
     near = rest & ~far
     if near.any():
         cc, xx = c[near], x[near]
@@ -434,7 +434,13 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
     converging quadratically to below a tenth of that rounding (the
     residual after it, about |g_k|^3/|g_(k-1)|^2, is then not evaluated),
     once the residual before was below ``regime`` (scalar or per point):
-    where the ratio of the last two residuals is Newton's constant."""
+    where the ratio of the last two residuals is Newton's constant.
+
+    An ``evaluate`` that also returns f'' and f''' gets steps of the inverse
+    function's Taylor series instead (_inverse_series: residuals fall as
+    their fourth power), which stop without a further evaluation once the
+    series' own remainder is below f's rounding: one evaluation a point
+    fewer than Newton's stop, which needs two residuals."""
     target = np.asarray(target, dtype=float).ravel()
     x = np.asarray(x0, dtype=float).ravel().copy()
     lo = np.zeros(x.shape)
@@ -446,12 +452,16 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
         if live.size == 0:
             return x
         xl = x[live]
-        f, df = evaluate(live, xl)
+        values = evaluate(live, xl)
+        f, df = values[:2]
         g = f - target[live]
         lo[live] = np.where(g > 0, np.maximum(lo[live], xl), lo[live])
         hi[live] = np.where(g <= 0, np.minimum(hi[live], xl), hi[live])
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             new = xl - g / df
+        series = np.zeros(xl.shape, dtype=bool)
+        if len(values) > 2:
+            new, series = _inverse_series(xl, g, df, *values[2:], new)
         # Across a wide bracket (a Newton step from where f is flat lands near
         # 1e35, and from there Newton on a steep tail only halves its
         # distance a step) bisect in log x, and take no Newton step beyond
@@ -474,6 +484,7 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
         # regime, where the ratio estimates Newton's constant)
         quadratic = (newton & (before[live] <= regime[live]) & (np.abs(g) < 1e-2 * before[live])
                      & (next_g <= 0.1 * noise))
+        quadratic |= newton & series
         before[live] = np.where(newton, np.abs(g), np.nan)
         new = np.where(settled, xl, np.where(inside, new, mid))
         x[live] = new
@@ -481,6 +492,28 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
                 | (hi[live] - lo[live] <= 4e-16 * np.where(np.isfinite(hi[live]), hi[live], -1)))
         live = live[~done]
     raise RuntimeError("quantile search did not converge")   # pragma: no cover
+
+
+def _inverse_series(x, g, d1, d2, d3, newton):
+    """The step of the inverse function's Taylor series to third order,
+    x - t1 - t2 - t3 with t1 = g/f', t2 = g^2 f''/(2 f'^3) and t3 = g^3 (3
+    f''^2 - f' f''')/(6 f'^5) (g the residual), where its terms fall by
+    half or more each (elsewhere ``newton``); converged where, besides,
+    the remainder estimated as t3 times the larger ratio of consecutive
+    terms (about g over the series' radius) is below a tenth of f's
+    rounding: (step, converged)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        t1 = g / d1
+        h = g / d1 ** 2
+        t2 = 0.5 * h * t1 * d2
+        t3 = h * h * t1 * (3.0 * d2 * d2 - d1 * d3) / 6.0
+        r2, r3 = np.abs(t2 / t1), np.abs(t3 / t2)
+        fall = (r2 <= 0.5) & (r3 <= 0.5) & np.isfinite(t3)
+        step = np.where(fall, x - t1 - t2 - t3, newton)
+        rest = np.abs(t3) * np.maximum(r2, r3) * np.abs(d1)
+        noise = 8e-16 * np.abs(x * d1)
+        done = fall & (rest <= 0.1 * noise) & (np.abs(g) <= 1e-2)
+    return step, done
 
 
 #: A term is left out of S where a bound puts it below e^-40 (4e-18) of S.
@@ -584,6 +617,21 @@ def _smoothed_guess(L, m, target, steps=4):
     return np.where((best_g < 0.1) & (best > 0), best, np.nan)
 
 
+def _log_s_derivatives(L, m, x, ls, ld):
+    """First three derivatives of log S at x from log S, the log density and
+    one Poisson term: with u = -S'/S and A = rho^m p_{m-1}(x)/S (at most rho),
+    S''/S = (1 - rho) u + A and S'''/S = -(1 - rho) S''/S + A ((m - 1)/x -
+    1), since the density's slope is d/dx e^{-(1-rho)x} Q(m, rho x) = -(1 -
+    rho) e^{-(1-rho)x} Q(m, rho x) - rho^m p_{m-1}(x)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        lp = np.where(m > 1, _special.log_poisson_pmf(np.maximum(m - 1, 1.0), x), -x)
+        u = np.exp(ld - ls)
+        a = np.exp(m * L + lp - ls)
+        s2 = -np.expm1(L) * u + a
+        s3 = np.expm1(L) * s2 + a * ((m - 1) / x - 1)
+        return -u, s2 - u * u, s3 + 3 * u * s2 - 2 * u ** 3
+
+
 def solve_log_s(L, m, target):
     """The x >= 0 with log S(x) = target (< log S(0)), elementwise: in
     closed form where the queue is too long to matter (see _fast), else by
@@ -602,9 +650,10 @@ def solve_log_s(L, m, target):
     closed = np.ones(L.shape, dtype=bool)
 
     def evaluate(idx, x):
-        ls, ld, close = _routes(L[idx], m[idx], x, closed=closed[idx])
+        Li, mi = L[idx], m[idx]
+        ls, ld, close = _routes(Li, mi, x, closed=closed[idx])
         closed[idx] &= ~close
-        return ls, -np.exp(ld - ls)
+        return (ls,) + _log_s_derivatives(Li, mi, x, ls, ld)
     # where one term of S nearly is all, that term's answer
     x0 = guess[rest]
     x0[~(x0 > 0)] = np.nan
