@@ -538,8 +538,8 @@ def _fast(L, m, target):
     (NaN elsewhere).  rho > 1: the full queue's term alone, S ~ rho^m Q(m,
     x)/(rho - 1), inverted with the inverse incomplete gamma function, only
     as a first guess (the other term is rarely negligible there: their ratio
-    is about B(m-1, x)/(rho B(m-1, rho x)), Erlang B at x near m)."""
-    from scipy.special import gammainccinv
+    is about B(m-1, x)/(rho B(m-1, rho x)), Erlang B at x near m): that one
+    in _full_queue_guess, called only where no better start is at hand."""
     x = np.full(L.shape, np.nan)
     guess = np.full(L.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
@@ -553,13 +553,18 @@ def _fast(L, m, target):
                   & (m[below] * L[below] + d * xa < _NEGLIGIBLE))
             x[np.flatnonzero(below)[ok]] = xa[ok]
             guess[below] = xa
-        above = (L > 0) & (m > 1)
-        if above.any():
-            La, ma = L[above], m[above]
-            tau = target[above] - ma * La + np.log(np.expm1(La))     # log Q(m, x)
-            fine = (tau < 0) & (tau > -700)
-            guess[above] = np.where(fine, gammainccinv(ma, np.exp(np.minimum(tau, 0.0))), np.nan)
     return x, guess
+
+
+def _full_queue_guess(L, m, target):
+    """First guess for rho > 1 (see _fast): the full queue's term alone,
+    inverted by the inverse incomplete gamma function (NaN where that term
+    cannot reach the target)."""
+    from scipy.special import gammainccinv
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        tau = target - m * L + np.log(np.expm1(L))     # log Q(m, x)
+        fine = (tau < 0) & (tau > -700) & (L > 0) & (m > 1)
+        return np.where(fine, gammainccinv(m, np.exp(np.where(fine, tau, -1.0))), np.nan)
 
 
 _RT2PI = 2.5066282746310002
@@ -666,6 +671,10 @@ def solve_log_s(L, m, target):
     if near.any():
         sg = _smoothed_guess(L[near], m[near], target[near])
         x0[near] = np.where(np.isfinite(sg), sg, x0[near])
+    above = np.flatnonzero(np.isnan(x0) & (L > 0))
+    if above.size:
+        g = _full_queue_guess(L[above], m[above], target[above])
+        x0[above] = np.where(g > 0, g, np.nan)
     # elsewhere the mean wait of those who wait (J + 1 phases, J the
     # truncated geometric number ahead): the right scale on either side of 1
     bare = np.flatnonzero(np.isnan(x0))
