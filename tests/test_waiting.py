@@ -505,3 +505,22 @@ def test_benchmark_points_take_under_two_evaluations_of_the_tail():
     assert sum(v for v in calls if v > 0) / searched <= 2.2
     waits = t > 0        # elsewhere at least 99 % do not wait: 0
     assert np.allclose(q.log_wait_sf(t)[waits], np.log(0.01), rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("n", [2, 3, 17, 171, 5000, 20001, 300000, 2_000_000])
+@pytest.mark.parametrize("z", [-7.0, -5.9, -1.0, 0.0, 2.9, 3.1, 12.0])
+def test_log_q_on_every_route_against_poisson_sums(n, z):
+    # log Q(n, x) = log P(Poisson(x) <= n - 1), the wait law's building
+    # block, on each of its routes: far below the mean (log1p of the small
+    # tail), up to 3 sd above it (the log of Q itself), beyond (Poisson term
+    # over Erlang B's continued fraction); x = n - 1 + z sqrt(n - 1).
+    from queuemath._kernels import waiting as kw
+    c = n - 1
+    x = max(c + z * math.sqrt(c), 1e-3)
+    got = kw.log_q(np.array([float(n)]), np.array([x]))[0]
+    with mp.workdps(40):
+        ref = mp.log(mp.gammainc(n, mp.mpf(x), mp.inf, regularized=True))
+    # condition: log Q moves by x B(n-1, x) per unit relative change of x
+    assert abs(got - ref) <= 8 * EPS * (abs(ref) + x * float(mp.exp(-ref)) *
+                                        float(mp.exp(-mp.mpf(x)) * mp.mpf(x) ** c
+                                              / mp.factorial(c)) + 1)

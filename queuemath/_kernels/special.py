@@ -33,7 +33,7 @@ from . import temme as _temme
 __all__ = ["stirlerr", "bd0", "log_poisson_pmf", "log_binom_pmf", "log_rise",
            "log_erlang_b_parts", "log_erlang_b_continuous", "log_expm1", "log1mexp", "log_engset_parts",
            "log_geometric_sum", "truncated_geometric_mean", "legendre_cf_and_slope",
-           "log_idle_ratio", "load_residual", "rate_gap", "two_prod"]
+           "log_idle_ratio", "load_residual", "rate_gap", "two_prod", "CF_SIGMAS"]
 
 _LOG_SQRT_2PI = 0.91893853320467274178
 
@@ -278,7 +278,8 @@ def _lentz(b0, a, b, size, terms, block=8):
 # deviations the continued fractions converge in a bounded number of steps
 # whatever the size of c; below it the incomplete gamma (beta) function is at
 # least ~1e-3, far from underflow.
-_CF_SIGMAS = 3.0
+CF_SIGMAS = 3.0
+_CF_SIGMAS = CF_SIGMAS
 _CF_TERMS = 400
 # Up to this many servers (and loads >= 1) the finite recursion is cheaper
 # than any special function.

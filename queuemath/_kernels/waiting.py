@@ -73,11 +73,18 @@ def log_q(n, x):
     out[one] = -x[one]
     rest = (n > 1) & (x > 0)
     c = n - 1
-    far = rest & (x < c - 6.0 * np.sqrt(c))
+    root = np.sqrt(c)
+    far = rest & (x < c - 6.0 * root)
     if far.any():
         # Q close to 1: log1p of the small tail P keeps every digit
         out[far] = np.log1p(-_temme.gamma_p(n[far], x[far]))
-    near = rest & ~far
+    # Up to the continued fraction's route Q is above ~1e-3: its log
+    # directly (Erlang B's incomplete-gamma route would form log p - log B
+    # = log p - (log p - log Q), two Poisson terms to cancel)
+    mid = rest & ~far & (x - c < _special.CF_SIGMAS * root)
+    if mid.any():
+        out[mid] = np.log(_temme.gamma_q(n[mid], x[mid]))
+    near = rest & ~far & ~mid
     if near.any():
         cc, xx = c[near], x[near]
         lb = _special.log_erlang_b_parts(cc, xx, want_all=False)[0]
