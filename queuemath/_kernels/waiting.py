@@ -565,13 +565,23 @@ def _fast(L, m, target):
 
 def _full_queue_guess(L, m, target):
     """First guess for rho > 1 (see _fast): the full queue's term alone,
-    inverted by the inverse incomplete gamma function (NaN where that term
-    cannot reach the target)."""
-    from scipy.special import gammainccinv
+    x with Q(m, x) = e^tau, by the Wilson-Hilferty cube-root normal law of
+    the Gamma(m) quantile where m >= 100 (a tenth of the inverse incomplete
+    gamma function's cost; within 1e-3 sd of it at the median, and the
+    term left out moves the answer more), by that function below (NaN where
+    the term cannot reach the target)."""
+    from scipy.special import gammainccinv, ndtri_exp
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         tau = target - m * L + np.log(np.expm1(L))     # log Q(m, x)
         fine = (tau < 0) & (tau > -700) & (L > 0) & (m > 1)
-        return np.where(fine, gammainccinv(m, np.exp(np.where(fine, tau, -1.0))), np.nan)
+        tau = np.where(fine, tau, -1.0)
+        many = m >= 100
+        out = np.empty(m.shape)
+        z = -ndtri_exp(tau[many])
+        mm = m[many]
+        out[many] = mm * (1.0 - 1.0 / (9.0 * mm) + z / (3.0 * np.sqrt(mm))) ** 3
+        out[~many] = gammainccinv(m[~many], np.exp(tau[~many]))
+        return np.where(fine, out, np.nan)
 
 
 _RT2PI = 2.5066282746310002
