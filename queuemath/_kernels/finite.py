@@ -163,34 +163,25 @@ def mmck_logs(a, c, k, L=None, da=None):
 
 def mmck_wait_logs(a, c, k, L=None, da=None):
     """(L, log K0, log P(W > 0 | admitted)) of M/M/c/K: what the wait laws
-    need, K0 = p_c/(1 - p_K), from the expressions of mmck_logs but each
-    point on its own side of rho = 1 only (the wait laws' lighter kernel,
-    as mmck_blocking is blocking's: half the cost of mmck_logs)."""
+    need, K0 = p_c/(1 - p_K) (the wait laws' lighter kernel, as
+    mmck_blocking is blocking's).
+
+    Relative to the pivot (state c for rho <= 1, state K above) the waiting
+    states c..K-1 weigh G = g(r, m) r^[rho > 1] (r = min(rho, 1/rho)), the
+    states below c weigh Z rho^-m[rho > 1], and p_c is rho^-m[rho > 1] over
+    the total: both ratios are taken over the admitted states' weight, so
+    the total never forms and every sum has positive terms only."""
     m = k - c
     _, log_z, _ = _special.log_erlang_b_parts(c, a, da=da)
     if L is None:
         L = log_rho(a, c)
-    L, m, log_z, a = np.broadcast_arrays(L, m, log_z, a)
-    log_k0 = np.empty(L.shape)
-    log_w0 = np.empty(L.shape)
-    le1 = L <= 0
+    Lp = np.maximum(L, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # Pivot c (rho <= 1): W = Z + g(rho, m+1), p_K = rho**m / W.
-        Lc, mc = L[le1], m[le1]
-        log_w_c = np.logaddexp(log_z[le1], _special.log_geometric_sum(Lc, mc + 1))
-        log_admit = np.log1p(-np.exp(mc * Lc - log_w_c))
-        log_k0[le1] = -log_w_c - log_admit
-        log_w0[le1] = _special.log_geometric_sum(Lc, mc) - log_w_c - log_admit
-        # Pivot K (rho > 1): W = Z rho**-m + g(1/rho, m+1), p_K = 1 / W.
-        above = ~le1
-        Lk, mk = L[above], m[above]
-        zk = log_z[above] - mk * Lk
-        log_w_k = np.logaddexp(zk, _special.log_geometric_sum(-Lk, mk + 1))
-        upper_k = -Lk + _special.log_geometric_sum(-Lk, mk)     # states c..K-1
-        log_admit = np.logaddexp(zk, upper_k) - log_w_k
-        log_k0[above] = -mk * Lk - log_w_k - log_admit
-        log_w0[above] = upper_k - log_w_k - log_admit
-    log_w0 = np.minimum(np.where((a == 0) | (m == 0), -np.inf, log_w0), 0.0)
+        log_wait = _special.log_geometric_sum(-np.abs(L), m) - Lp
+        log_admit = np.logaddexp(log_z - m * Lp, log_wait)
+        log_k0 = -m * Lp - log_admit
+        log_w0 = np.minimum(log_wait - log_admit, 0.0)
+    log_w0 = np.where((a == 0) | (m == 0), -np.inf, log_w0)
     return L, log_k0, log_w0
 
 
