@@ -13,21 +13,15 @@ rather than the closed form.
 """
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-import queuemath as qm
-from queuemath._kernels import waiting as _kw
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-
-def points(n, seed=15):
-    rng = np.random.default_rng(seed)
-    c = np.floor(np.exp(rng.uniform(0, np.log(1e4), n)))
-    m = np.floor(np.exp(rng.uniform(0, np.log(1e6), n)))
-    rho = rng.uniform(0.5, 1.5, n)
-    near = rng.random(n) < 0.1
-    rho[near] = 1 + rng.uniform(-1e-6, 1e-6, near.sum())
-    return rho * c, c, c + m
+import queuemath as qm  # noqa: E402
+from mixed_points import mixed_mmck  # noqa: E402  (the tests draw the same law)
+from queuemath._kernels import waiting as _kw  # noqa: E402
 
 
 def _best(call, repeat):
@@ -41,7 +35,7 @@ def _best(call, repeat):
 
 
 def main(n, repeat=3):
-    lam, c, k = points(n)
+    lam, c, k = mixed_mmck(n, 15)
     # first calls pay lazy imports and caches: warm both up on a slice
     qm.MMcK(lam[:1000], 1.0, c[:1000], k[:1000]).wait_quantile(0.99)
     t_block, blocking = _best(lambda: qm.MMcK(lam, 1.0, c, k).blocking, repeat)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import queuemath as qm
+from mixed_points import mixed_mmck
 from mpref import mmck_response_tail, mmck_wait_tail, rel_err
 
 EPS = 2.0 ** -52
@@ -280,14 +281,8 @@ def test_quantiles_at_every_level_over_the_domain_round_trip():
     # load 0.5 to 1.5, a tenth within 1e-6 of 1), at levels from the median
     # to 1 - 1e-9: every search converges (a start that sent 0.1 % of the
     # medians to 1e189 once made it raise) and meets its level.
-    rng = np.random.default_rng(4)
-    n = 5000
-    c = np.floor(np.exp(rng.uniform(0, np.log(1e4), n)))
-    k = c + np.floor(np.exp(rng.uniform(0, np.log(1e6), n)))
-    rho = rng.uniform(0.5, 1.5, n)
-    near = rng.random(n) < 0.1
-    rho[near] = 1 + rng.uniform(-1e-6, 1e-6, near.sum())
-    q = qm.MMcK(rho * c, 1.0, c, k)
+    lam, c, k = mixed_mmck(5000, 4)
+    q = qm.MMcK(lam, 1.0, c, k)
     no_wait = 1 - q.p_wait / (1 - q.blocking)
     for p in (0.5, 0.9, 0.99, 1 - 1e-9):
         t = q.wait_quantile(p)
@@ -478,14 +473,9 @@ def test_benchmark_points_take_under_two_evaluations_of_the_tail():
     # point searched (bound 2.2; 3.31 with Newton steps, whose stop needs
     # two residuals); the answers round-trip.
     from queuemath._kernels import waiting as kw
-    rng = np.random.default_rng(16)
     n = 20000
-    c = np.floor(np.exp(rng.uniform(0, np.log(1e4), n)))
-    m = np.floor(np.exp(rng.uniform(0, np.log(1e6), n)))
-    rho = rng.uniform(0.5, 1.5, n)
-    near = rng.random(n) < 0.1
-    rho[near] = 1 + rng.uniform(-1e-6, 1e-6, near.sum())
-    q = qm.MMcK(rho * c, 1.0, c, c + m)
+    lam, c, k = mixed_mmck(n, 16)
+    q = qm.MMcK(lam, 1.0, c, k)
     calls = []
     solve = kw.solve_falling
 
