@@ -4,6 +4,7 @@ References are mpmath sums over the arrival-seen states (tests/mpref.py),
 not the closed form the code uses; tolerances are a few ulps times the
 value's condition number (how much it moves when each input is rounded).
 """
+import contextlib
 import math
 
 import mpmath as mp
@@ -379,6 +380,27 @@ def test_short_response_times_keep_their_digits(lam, c, k, ts):
         assert rel_err(g, ref) <= 1e-14
 
 
+@contextlib.contextmanager
+def _counting_searches():
+    """Counts, while open, the points the wait-quantile search takes and
+    its evaluations of log S (point by point)."""
+    from queuemath._kernels import waiting as kw
+    count = {"searched": 0, "evaluations": 0}
+    solve = kw.solve_falling
+
+    def counting(evaluate, target, x0, *args, **kwargs):
+        def ev(idx, x):
+            count["evaluations"] += idx.size
+            return evaluate(idx, x)
+        count["searched"] += target.size
+        return solve(ev, target, x0, *args, **kwargs)
+    kw.solve_falling = counting
+    try:
+        yield count
+    finally:
+        kw.solve_falling = solve
+
+
 def test_near_uniform_queues_start_their_quantile_search_close():
     # Where rho^m is within a few e-folds of 1 neither term of the closed
     # form dominates; the smoothed fluid law (_smoothed_guess) starts the
@@ -392,26 +414,15 @@ def test_near_uniform_queues_start_their_quantile_search_close():
     L = rng.uniform(-3, 30, m.size) / m
     p = rng.uniform(0.5, 0.999, m.size)
     target = kw._log_s0(L, m) + np.log1p(-p)
-    calls = []
-    solve = kw.solve_falling
-
-    def counting(evaluate, tgt, x0, iterations=200, **kw):
-        def ev(idx, x):
-            calls.append(idx.size)
-            return evaluate(idx, x)
-        return solve(ev, tgt, x0, iterations, **kw)
-    kw.solve_falling = counting
-    try:
+    with _counting_searches() as count:
         x = kw.solve_log_s(L, m, target)
-    finally:
-        kw.solve_falling = solve
     assert np.allclose(kw.log_s(L, m, x), target, rtol=0, atol=1e-10)
     guess = kw._smoothed_guess(L, m, target)
     # NaN: left to the other starts where four steps did not solve the
     # approximation (0.15 % of these points)
     assert np.isnan(guess).mean() < 0.01
     assert np.nanmedian(np.abs(guess / x - 1)) < 1e-2
-    assert sum(calls) / m.size <= 2.0
+    assert count["evaluations"] / m.size <= 2.0
 
 
 def test_a_search_from_where_the_law_is_flat_crosses_a_wide_bracket_quickly():
@@ -472,27 +483,13 @@ def test_benchmark_points_take_under_two_evaluations_of_the_tail():
     # starts, steps of the inverse series take 1.98 evaluations of log S per
     # point searched (bound 2.2; 3.31 with Newton steps, whose stop needs
     # two residuals); the answers round-trip.
-    from queuemath._kernels import waiting as kw
     n = 20000
     lam, c, k = mixed_mmck(n, 16)
     q = qm.MMcK(lam, 1.0, c, k)
-    calls = []
-    solve = kw.solve_falling
-
-    def counting(evaluate, tgt, x0, iterations=200, **kwargs):
-        def ev(idx, x):
-            calls.append(idx.size)
-            return evaluate(idx, x)
-        calls.append(-tgt.size)          # points searched, as a negative count
-        return solve(ev, tgt, x0, iterations, **kwargs)
-    kw.solve_falling = counting
-    try:
+    with _counting_searches() as count:
         t = q.wait_quantile(0.99)
-    finally:
-        kw.solve_falling = solve
-    searched = -sum(v for v in calls if v < 0)
-    assert searched > n / 2
-    assert sum(v for v in calls if v > 0) / searched <= 2.2
+    assert count["searched"] > n / 2
+    assert count["evaluations"] / count["searched"] <= 2.2
     waits = t > 0        # elsewhere at least 99 % do not wait: 0
     assert np.allclose(q.log_wait_sf(t)[waits], np.log(0.01), rtol=0, atol=1e-10)
 
