@@ -403,7 +403,10 @@ def _routes(L, m, x, density=True, closed=True):
             direct = big + _special.log1mexp(np.minimum(diff, 0.0)) - np.log(np.abs(delta))
         ok = (diff <= _DIRECT_GAP) & (Li != 0) & np.isfinite(direct)
         out[idx[ok]] = direct[ok]
-        log_d[idx[ok]] = t1[ok]
+        # the first term is the density whether or not the difference is
+        # taken (log_density's own expression, bit for bit)
+        dens = np.isfinite(t1)
+        log_d[idx[dens]] = t1[dens]
         todo[idx[ok]] = False
         # too close: the terms' gap, not an overflow at an extreme x
         close[idx[(diff > _DIRECT_GAP) & np.isfinite(diff)]] = True
