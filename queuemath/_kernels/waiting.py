@@ -389,9 +389,16 @@ def _routes(L, m, x, density=True, closed=True):
     inf = todo & np.isinf(x)
     out[inf] = -np.inf
     todo &= ~inf
-    if (todo & closed).any():
+    # |d(t1 - t2)/dL| = |e^L x (1 - B(m-1, e^L x)) - m| <= e^|L| x + m for
+    # the two terms' logs t1, t2 below: where |L| times that bound is under
+    # the gap the closed form needs, its terms are too close (mean value
+    # theorem) and are not computed
+    with np.errstate(over="ignore", invalid="ignore"):
+        sure = todo & (np.abs(L) * (np.exp(np.abs(L)) * x + m) < -_DIRECT_GAP)
+    close |= sure
+    if (todo & closed & ~sure).any():
         # the closed form where its two terms differ by a factor 2 or more
-        idx = np.flatnonzero(todo & closed)
+        idx = np.flatnonzero(todo & closed & ~sure)
         Li, mi, xi = L[idx], m[idx], x[idx]
         delta = -np.expm1(Li)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
