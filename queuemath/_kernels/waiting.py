@@ -516,9 +516,10 @@ def _inverse_series(x, g, d1, d2, d3, newton):
     x - t1 - t2 - t3 with t1 = g/f', t2 = g^2 f''/(2 f'^3) and t3 = g^3 (3
     f''^2 - f' f''')/(6 f'^5) (g the residual), where its terms fall by
     half or more each (elsewhere ``newton``); converged where, besides,
-    the remainder estimated as t3 times the larger ratio of consecutive
-    terms (about g over the series' radius) is below a tenth of f's
-    rounding: (step, converged)."""
+    the remainder estimated as the next term (t3 times the larger ratio of
+    consecutive terms, or t2 times the first ratio squared, whichever is
+    larger; about g over the series' radius per term) is below a tenth of
+    f's rounding: (step, converged)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         t1 = g / d1
         h = g / d1 ** 2
@@ -527,7 +528,9 @@ def _inverse_series(x, g, d1, d2, d3, newton):
         r2, r3 = np.abs(t2 / t1), np.abs(t3 / t2)
         fall = (r2 <= 0.5) & (r3 <= 0.5) & np.isfinite(t3)
         step = np.where(fall, x - t1 - t2 - t3, newton)
-        rest = np.abs(t3) * np.maximum(r2, r3) * np.abs(d1)
+        # the next term by either extrapolation: t3 alone could be small by
+        # an accident of its two parts cancelling
+        rest = np.maximum(np.abs(t3) * np.maximum(r2, r3), np.abs(t2) * r2 * r2) * np.abs(d1)
         noise = 8e-16 * np.abs(x * d1)
         done = fall & (rest <= 0.1 * noise) & (np.abs(g) <= 1e-2)
     return step, done
