@@ -559,11 +559,11 @@ def _fast(L, m, target):
     rho < 1 and a queue too long to matter: S = e^{-(1-rho)x}/(1-rho), an
     exponential law (M/M/c), inverted in closed form; the answer is kept
     where Chernoff bounds put the left-out parts below e^-40 of S at it
-    (NaN elsewhere).  rho > 1: the full queue's term alone, S ~ rho^m Q(m,
-    x)/(rho - 1), inverted with the inverse incomplete gamma function, only
-    as a first guess (the other term is rarely negligible there: their ratio
-    is about B(m-1, x)/(rho B(m-1, rho x)), Erlang B at x near m): that one
-    in _full_queue_guess, called only where no better start is at hand."""
+    (NaN elsewhere).  rho > 1 is left to _full_queue_guess: the full
+    queue's term alone, S ~ rho^m Q(m, x)/(rho - 1), inverted, only as a
+    first guess (the other term is rarely negligible there: their ratio is
+    about B(m-1, x)/(rho B(m-1, rho x)), Erlang B at x near m), and only
+    where no better start is at hand."""
     x = np.full(L.shape, np.nan)
     guess = np.full(L.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
@@ -584,9 +584,11 @@ def _full_queue_guess(L, m, target):
     """First guess for rho > 1 (see _fast): the full queue's term alone,
     x with Q(m, x) = e^tau, by the Wilson-Hilferty cube-root normal law of
     the Gamma(m) quantile where m >= 100 (a tenth of the inverse incomplete
-    gamma function's cost; within 1e-3 sd of it at the median, and the
-    term left out moves the answer more), by that function below (NaN where
-    the term cannot reach the target)."""
+    gamma function's cost; measured against it for m from 100 to 1e6 and
+    tails to e^-690: 1.5e-5 sd off at the median, up to 9 sd in the
+    farthest tails at the smallest m, where the bracketed search absorbs
+    it), by that function below (NaN where the term cannot reach the
+    target)."""
     from scipy.special import gammainccinv, ndtri_exp
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         tau = target - m * L + np.log(np.expm1(L))     # log Q(m, x)
