@@ -166,7 +166,7 @@ class MMcK(QueueModel):
     @cached_property
     def _wait_logs(self):
         # the wait laws' lighter kernel (a quantile needs three of the
-        # law's pieces, not all of them)
+        # law's pieces, not all of them; the low-side CDFs a fourth)
         return _kf.mmck_wait_logs(self._a, self._c, self._k, self._log_rho,
                                   self._load_residual)
 
@@ -469,7 +469,7 @@ class MMcK(QueueModel):
     def _wait_parts(self, shape):
         """(log rho, m, log K0, log P(W > 0 | admitted)) broadcast to ``shape``;
         K0 = p_c/(1 - p_K), so that P(W > t | admitted) = K0 S(c mu t)."""
-        L, log_k0, log_w0 = self._wait_logs
+        L, log_k0, log_w0, _ = self._wait_logs
         m = (self._k - self._c).astype(float)
         return [np.broadcast_to(v, shape) for v in (L, m, log_k0, log_w0)]
 
@@ -586,12 +586,10 @@ class MMcK(QueueModel):
     def _log_wait_cdf_low(self, t, where):
         """log P(Wq <= t | admitted) at the points ``where`` from positive
         terms: log of P(N < c)/(1 - p_K) + K0 int_0^x density."""
-        logs = self._logs
         shape = t.shape
         L, m, log_k0, _ = (v[where] for v in self._wait_parts(shape))
         c, mu = (np.broadcast_to(v, shape)[where] for v in (self._c, self._mu))
-        log_none = np.broadcast_to(logs["log_pc"] + logs["log_z"] - logs["log_admit"],
-                                   shape)[where]
+        log_none = log_k0 + np.broadcast_to(self._wait_logs[3], shape)[where]
         x = c * mu * t[where]
         part = np.full(x.shape, -np.inf)
         one = (m == 1) & (x > 0)
@@ -647,7 +645,6 @@ class MMcK(QueueModel):
         L, m, log_k0, log_w0 = self._wait_parts(t.shape)
         c, mu, k = (np.broadcast_to(v, t.shape).astype(float)
                     for v in (self._c, self._mu, self._k))
-        log_pc = np.broadcast_to(self._logs["log_pc"] - self._logs["log_admit"], t.shape)
         out = np.empty(t.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             # nobody waits: the response time is the service time
@@ -657,7 +654,7 @@ class MMcK(QueueModel):
                 # one server: n present ahead means n + 1 services, n < K,
                 # from p_0, which is p_1 over rho
                 out[one] = np.minimum(
-                    log_pc[one] - L[one] + _kw.log_s(L[one], k[one], mu[one] * t[one]), 0.0)
+                    log_k0[one] - L[one] + _kw.log_s(L[one], k[one], mu[one] * t[one]), 0.0)
             many = (c > 1) & (m > 0) & np.isfinite(log_w0)
             if many.any():
                 x = c[many] * mu[many] * t[many]
@@ -715,9 +712,7 @@ class MMcK(QueueModel):
             y = x * np.maximum(1.0, np.exp(L))
             short = (_special.poisson_reach(y) <= _kw.LOW_TERMS) & (m > 0)
             if short.any():
-                logs = self._logs
-                log_none = np.broadcast_to(logs["log_pc"] + logs["log_z"] - logs["log_admit"],
-                                           shape)[low][short]
+                log_none = (log_k0 + np.broadcast_to(self._wait_logs[3], shape)[low])[short]
                 vals = _kw.log_response_cdf_low(L[short], m[short], c[short], x[short],
                                                 log_k0[short], log_none)
                 pos = np.flatnonzero(low.ravel())[short]

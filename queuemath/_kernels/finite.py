@@ -162,9 +162,10 @@ def mmck_logs(a, c, k, L=None, da=None):
 
 
 def mmck_wait_logs(a, c, k, L=None, da=None):
-    """(L, log K0, log P(W > 0 | admitted)) of M/M/c/K: what the wait laws
-    need, K0 = p_c/(1 - p_K) (the wait laws' lighter kernel, as
-    mmck_blocking is blocking's).
+    """(L, log K0, log P(W > 0 | admitted), log Z) of M/M/c/K: what the
+    wait laws need, K0 = p_c/(1 - p_K), and Z (see mmck_logs), so that K0 Z
+    = P(N < c)/(1 - p_K) (the wait laws' lighter kernel, as mmck_blocking
+    is blocking's).
 
     Relative to the pivot (state c for rho <= 1, state K above) the waiting
     states c..K-1 weigh G = g(r, m) r^[rho > 1] (r = min(rho, 1/rho)), the
@@ -182,7 +183,7 @@ def mmck_wait_logs(a, c, k, L=None, da=None):
         log_k0 = -m * Lp - log_admit
         log_w0 = np.minimum(log_wait - log_admit, 0.0)
     log_w0 = np.where((a == 0) | (m == 0), -np.inf, log_w0)
-    return L, log_k0, log_w0
+    return L, log_k0, log_w0, log_z
 
 
 def log_capacity_slack(a, c, k, logs):
