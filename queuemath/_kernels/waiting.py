@@ -29,6 +29,13 @@ positive terms only:
   log-concave integrand, by Gauss-Legendre panels over which its log moves
   by about 2 (a bounded number of panels: O(1) per point).
 
+Quantiles solve log S(x) = target.  Queues of at most 64 places are taken
+by the two polynomials with positive coefficients that e^x S and e^x (-S')
+are (_poly_logs, a sixth of the closed form's cost); the others by their
+routes above, each evaluation followed by a step of S's own Taylor series,
+whose coefficients two-term recurrences give from the density and one
+Poisson term (_local_model): from the usual starts one evaluation a point.
+
 :math:`\log Q(n, x)` comes from the Erlang B kernel, :math:`\log Q(n, x) =
 \log p_{n-1}(x) - \log B(n-1, x)` (Loader's Poisson term and Erlang B, exact
 for millions of servers), or :math:`\log(1 - P(n, x))` far below the mean.
@@ -241,6 +248,49 @@ def _few(L, m, x):
     return out
 
 
+#: The polynomial route (_poly_logs) takes queues of at most _FEW places with
+#: |log rho| up to this: rho^j for j < 64 stays within e^+-320 of 1.
+_POLY_L = 5.0
+
+
+def _poly_logs(L, m, x):
+    r"""(log S(x), log of -dS/dx) for m <= _FEW, the points sorted by m
+    descending, from the two polynomials with positive coefficients
+
+    .. math:: e^x S(x) = \sum_{i<m} h_i \frac{x^i}{i!}, \quad
+              e^x (-S'(x)) = \sum_{i<m} \rho^i \frac{x^i}{i!}, \quad
+              h_i = \sum_{j=i}^{m-1} \rho^j,
+
+    by Horner's rule in the form P_i = h_i + x P_(i+1)/(i + 1): every
+    operation adds or multiplies positive numbers, so each value keeps all
+    but a few ulps whatever rho (no difference of the closed form's two
+    terms), for about 8 m operations a point (the longest queues first:
+    term i concerns only the points with m > i, a prefix).  NaN where the
+    sums overflow (e^x rho^m beyond the doubles)."""
+    top = int(m[0]) if m.size else 0
+    live = np.searchsorted(-m, -np.arange(top, dtype=float), side="left")   # m > i
+    p = np.zeros(x.shape)
+    r = np.zeros(x.shape)
+    h = np.zeros(x.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(top - 1, -1, -1):
+            k = live[i]
+            e = np.exp(i * L[:k]) if i else np.ones(k)
+            h[:k] += e
+            t = x[:k] / (i + 1)
+            pk, rk = p[:k], r[:k]
+            pk *= t
+            pk += h[:k]
+            rk *= t
+            rk += e
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ls, ld = np.log(p) - x, np.log(r) - x
+    bad = ~(np.isfinite(ls) & np.isfinite(ld))
+    ls[bad] = np.nan
+    ld[bad] = np.nan
+    return ls, ld
+
+
 def _phi(L, m, u):
     """log integrand, its slope and curvature at u (the integrand is
     e^{-(1-rho)u} Q(m, rho u); d/du log Q(m, y) = -B(m-1, y))."""
@@ -445,7 +495,7 @@ def _routes(L, m, x, density=True, closed=True):
     return out.reshape(shape), log_d.reshape(shape), close.reshape(shape)
 
 
-def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
+def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None):
     """x >= 0 with f(x) = target for functions f falling in x, elementwise
     (target < f(0) everywhere): ``evaluate(idx, x)`` gives (f, df/dx) at x
     for the points ``idx``.  Newton's method kept inside a bracket, with
@@ -457,11 +507,15 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
     once the residual before was below ``regime`` (scalar or per point):
     where the ratio of the last two residuals is Newton's constant.
 
-    An ``evaluate`` that also returns f'' and f''' gets steps of the inverse
-    function's Taylor series instead (_inverse_series: residuals fall as
-    their fourth power), which stop without a further evaluation once the
-    series' own remainder is below f's rounding: one evaluation a point
-    fewer than Newton's stop, which needs two residuals."""
+    An ``evaluate`` that also returns f'', f''' and the error of f'' gets
+    steps of the inverse function's Taylor series instead (_inverse_series:
+    residuals fall as their fourth power), which stop without a further
+    evaluation once the series' own remainder is below f's rounding: one
+    evaluation a point fewer than Newton's stop, which needs two
+    residuals.  ``refine(idx, x,
+    g, values, step, converged)`` may then replace those steps and flags
+    (solve_log_s: the local model's step, from whatever ``evaluate``
+    returned beyond those five)."""
     target = np.asarray(target, dtype=float).ravel()
     x = np.asarray(x0, dtype=float).ravel().copy()
     lo = np.zeros(x.shape)
@@ -482,7 +536,9 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
             new = xl - g / df
         series = np.zeros(xl.shape, dtype=bool)
         if len(values) > 2:
-            new, series = _inverse_series(xl, g, df, *values[2:], new)
+            new, series = _inverse_series(xl, g, df, *values[2:5], new)
+            if refine is not None:
+                new, series = refine(live, xl, g, values, new, series)
         # Across a wide bracket (a Newton step from where f is flat lands near
         # 1e35, and from there Newton on a steep tail only halves its
         # distance a step) bisect in log x, and take no Newton step beyond
@@ -515,15 +571,16 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4):
     raise RuntimeError("quantile search did not converge")   # pragma: no cover
 
 
-def _inverse_series(x, g, d1, d2, d3, newton):
+def _inverse_series(x, g, d1, d2, d3, d2_err, newton):
     """The step of the inverse function's Taylor series to third order,
     x - t1 - t2 - t3 with t1 = g/f', t2 = g^2 f''/(2 f'^3) and t3 = g^3 (3
     f''^2 - f' f''')/(6 f'^5) (g the residual), where its terms fall by
     half or more each (elsewhere ``newton``); converged where, besides,
     the remainder estimated as the next term (t3 times the larger ratio of
     consecutive terms, or t2 times the first ratio squared, whichever is
-    larger; about g over the series' radius per term) is below a tenth of
-    f's rounding: (step, converged)."""
+    larger; about g over the series' radius per term), plus what the error
+    ``d2_err`` of f'' moves t2 by, is below a tenth of f's rounding: (step,
+    converged)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         t1 = g / d1
         h = g / d1 ** 2
@@ -534,10 +591,111 @@ def _inverse_series(x, g, d1, d2, d3, newton):
         step = np.where(fall, x - t1 - t2 - t3, newton)
         # the next term by either extrapolation: t3 alone could be small by
         # an accident of its two parts cancelling
-        rest = np.maximum(np.abs(t3) * np.maximum(r2, r3), np.abs(t2) * r2 * r2) * np.abs(d1)
+        rest = (np.maximum(np.abs(t3) * np.maximum(r2, r3), np.abs(t2) * r2 * r2)
+                + 0.5 * np.abs(h * t1) * d2_err) * np.abs(d1)
         noise = 8e-16 * np.abs(x * d1)
         done = fall & (rest <= 0.1 * noise) & (np.abs(g) <= 1e-2)
     return step, done
+
+
+#: Terms of the local model's series (_local_model)
+_MODEL_TERMS = 20
+_MODEL_CHECKS = (7, 11, 15)
+
+
+def _local_model(x, g, target, L, m, ld, lp, h1, noise):
+    r"""The step to log S(x + h) = target from S's own Taylor series at x,
+    to _MODEL_TERMS terms, where the inverse series' step h1 is at hand:
+    (x + h, converged, trusted: whether the step may replace the inverse
+    series' where it did not converge).
+
+    With D = -S' (log ``ld``), w = rho^m p_{m-1}(x)/D(x) (``lp`` = log
+    p_{m-1}(x)) and delta = 1 - rho, D' = -delta D - rho^m p_{m-1} and
+    x p_{m-1}' = (m - 1 - x) p_{m-1} give the Taylor coefficients of
+    D(x + s)/D(x) = sum d_k s^k and p_{m-1}(x + s)/p_{m-1}(x) = sum pi_k s^k
+    by two-term recurrences,
+
+    .. math:: (k+1) d_{k+1} = -\delta d_k - w \pi_k, \qquad
+              x (k+1) \pi_{k+1} = (m - 1 - x - k) \pi_k - \pi_{k-1},
+
+    so that S(x + h) = S(x) - D(x) sum_k d_k h^(k+1)/(k+1) costs no special
+    function.  In units of h1 (t = h/h1, terms b_k = d_k h1^k/(k+1)) the
+    series is solved by one third-order step from t = 1, whose error is
+    the fourth power of h1's.  Converged where the series' last terms and
+    that step's remainder, in units of log S, are below a tenth of f's
+    rounding ``noise``, and the residual g is at most 1/2 (the model
+    differences S(x) and D(x) h, whose rounding it scales by e^g - 1).
+
+    A point's series stops at the first of _MODEL_CHECKS where its last two
+    terms are far below its rounding (its length is its own, whatever else
+    is in the call).  w is a ratio of logs that may be large (|log D| up to
+    |(1 - rho) x| where rho x is far beyond m, e.g. rho = 4e4: 8 digits
+    left): its error perturbs D' = -delta D - w D(x) p/p(x), which moves
+    F(1) by about that perturbation integrated over the step, grown by
+    e^(-delta h1); not converged where that drift is beyond f's rounding."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        em1 = np.expm1(L)                           # -delta = rho - 1
+        w = np.exp(m * L + lp - ld)
+        a = h1 / x
+        scale = np.exp(ld - target) * np.abs(h1)
+        # per point: -delta h1, -w h1, (m - 1 - x) a, a = h1/x, h1 a, and the
+        # bar a term must be under for the series to stop there
+        fixed = np.stack([em1 * h1, -w * h1, (m - 1.0) - x, a, h1 * a,
+                          1e-3 * noise / scale])
+        dh, wh, k0, aa, ah, bar = fixed
+        # d_k, pi_k, pi_(k-1); F(1) and its first three derivatives, sum
+        # |b_k| (the sums' rounding), and the last two terms b_k
+        d, pi, pi_prev = np.ones_like(x), np.ones_like(x), np.zeros_like(x)
+        f0, f1, f2, f3 = np.ones_like(x), np.ones_like(x), np.zeros_like(x), np.zeros_like(x)
+        big, last, prev = np.ones_like(x), np.ones_like(x), np.ones_like(x)
+        out = np.empty((7, x.size))
+        terms = np.empty(x.size)
+        at = np.arange(x.size)
+        for k in range(_MODEL_TERMS - 1):
+            j = k + 1
+            # (k + 1) d_(k+1) = -delta h1 d_k - w h1 pi_k and (k + 1) pi_(k+1)
+            # = (m - 1 - x - k) a pi_k - h1 a pi_(k-1)
+            d, pi, pi_prev = ((dh * d + wh * pi) * (1.0 / j),
+                              ((k0 - k) * aa * pi - ah * pi_prev) * (1.0 / j), pi)
+            # the sums, b_k = d_k/(k + 1)
+            b = d * (1.0 / (j + 1))
+            f0 += b
+            f1 += d
+            f2 += j * d
+            f3 += (j * (j - 1)) * d
+            big += np.abs(b)
+            last, prev = b, last
+            if j in _MODEL_CHECKS or j == _MODEL_TERMS - 1:
+                stop = ~(np.maximum(np.abs(b), 0.1 * np.abs(prev)) > bar)
+                if j == _MODEL_TERMS - 1:
+                    stop[:] = True
+                if stop.any():
+                    sums = (f0, f1, f2, f3, big, last, prev)
+                    out[:, at[stop]] = np.stack([v[stop] for v in sums])
+                    terms[at[stop]] = j + 1
+                    keep = ~stop
+                    at = at[keep]
+                    if at.size == 0:
+                        break
+                    f0, f1, f2, f3, big, last, prev = (v[keep] for v in sums)
+                    d, pi, pi_prev = d[keep], pi[keep], pi_prev[keep]
+                    dh, wh, k0, aa, ah, bar = fixed = fixed[:, keep]
+        f0, f1, f2, f3, big, last, prev = out
+        # F(t) = sum b_k t^(k+1) = J/h1 at t = 1 + dt
+        r = f0 - (-np.expm1(-g) * np.exp(target + g - ld)) / h1
+        q1 = r / f1
+        qh = r / (f1 * f1)
+        q2 = 0.5 * qh * q1 * f2
+        q3 = qh * qh * q1 * (3.0 * f2 * f2 - f1 * f3) / 6.0
+        t = 1.0 - q1 - q2 - q3
+        step_rest = np.maximum(np.abs(q3) * np.abs(q3 / q2), np.abs(q2) * (q2 / q1) ** 2)
+        rest = np.abs(last) * np.abs(t) ** terms + 0.1 * np.abs(prev) + step_rest + 2e-16 * big
+        w_err = 2.2e-16 * (np.abs(m * L) + np.abs(lp) + np.abs(ld) + np.abs(em1 * x))
+        drift = 0.5 * w_err * np.abs(w * h1) * np.maximum(1.0, np.exp(em1 * h1))
+        new = x + t * h1
+        trusted = (drift * scale <= noise) & np.isfinite(new)
+        done = trusted & (rest * scale <= 0.1 * noise) & (np.abs(g) <= 0.5) & (np.abs(q1) <= 0.5)
+    return new, done, trusted
 
 
 #: A term is left out of S where a bound puts it below e^-40 (4e-18) of S.
@@ -580,7 +738,7 @@ def _fast(L, m, target):
     return x, guess
 
 
-def _full_queue_guess(L, m, target):
+def _full_queue_guess(L, m, target, exact_below=100):
     """First guess for rho > 1 (see _fast): the full queue's term alone,
     x with Q(m, x) = e^tau, by the Wilson-Hilferty cube-root normal law of
     the Gamma(m) quantile where m >= 100 (a tenth of the inverse incomplete
@@ -594,7 +752,7 @@ def _full_queue_guess(L, m, target):
         tau = target - m * L + np.log(np.expm1(L))     # log Q(m, x)
         fine = (tau < 0) & (tau > -700) & (L > 0) & (m > 1)
         tau = np.where(fine, tau, -1.0)
-        many = m >= 100
+        many = m >= exact_below
         out = np.empty(m.shape)
         z = -ndtri_exp(tau[many])
         mm = m[many]
@@ -625,7 +783,9 @@ def _smoothed_guess(L, m, target, steps=4):
     derivative is taken at fixed sqrt(x), close enough for a guess.
     Measured on the benchmark's points with m > 64: median relative error
     7e-4 for rho^m in e^-3..e^30, against 0.6 for the mean-wait start it
-    replaced there."""
+    replaced there.  Returns the point evaluated closest to the
+    approximation's root where that was within 0.1 in log S (its terms
+    cancel for steep tilts, L sqrt(x) beyond about 10), else NaN."""
     from scipy.special import ndtr
     top = m + 0.5
     with np.errstate(all="ignore"):
@@ -638,13 +798,26 @@ def _smoothed_guess(L, m, target, steps=4):
             s = np.sqrt(x)
             k = L * s
             a, b = (0.5 - x) / s, (top - x) / s
-            pa, pb = ndtr(a), ndtr(b)
-            i0 = (b * pb + np.exp(-0.5 * b * b) / _RT2PI) - (a * pa + np.exp(-0.5 * a * a) / _RT2PI)
-            ek = np.exp(0.5 * k * k) * (ndtr(b - k) - ndtr(a - k))
-            flat = np.abs(k) < 1e-5      # the kappa -> 0 limit: no cancellation
-            i = np.where(flat, i0, (np.exp(k * b) * pb - np.exp(k * a) * pa - ek) / k)
+            pb = ndtr(b)
+            # the lower end's terms only where they are above e^-70 of the
+            # upper end's (most points have x far above 1/2)
+            pa, na, phi_a, ea = (np.zeros_like(x) for _ in range(4))
+            low = np.flatnonzero(a > -12.0)
+            if low.size:
+                al, kl = a[low], k[low]
+                pa[low], na[low] = ndtr(al), ndtr(al - kl)
+                phi_a[low] = np.exp(-0.5 * al * al) / _RT2PI
+                ea[low] = np.exp(kl * al) * pa[low]
+            ek = np.exp(0.5 * k * k) * (ndtr(b - k) - na)
+            i = (np.exp(k * b) * pb - ea - ek) / k
+            slope = -ek / (s * i)
+            # the kappa -> 0 limit, without the cancellation
+            flat = np.flatnonzero(np.abs(k) < 1e-5)
+            if flat.size:
+                bf, af = b[flat], a[flat]
+                i[flat] = (bf * pb[flat] + np.exp(-0.5 * bf * bf) / _RT2PI) - (af * pa[flat] + phi_a[flat])
+                slope[flat] = -(pb[flat] - pa[flat]) / (s[flat] * i[flat])
             g = np.log(s) + L * (x - 1) + np.log(i) - target
-            slope = -np.where(flat, pb - pa, ek) / (s * i)
             lo = np.where(g > 0, np.maximum(lo, x), lo)
             hi = np.where(g <= 0, np.minimum(hi, x), hi)
             closer = np.abs(g) < best_g
@@ -653,37 +826,72 @@ def _smoothed_guess(L, m, target, steps=4):
             out = ~((new > lo) & (new < hi) & np.isfinite(new))
             new = np.where(out, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2 * x + 1), new)
             x = np.where(np.isfinite(g), new, x)
-    # the point evaluated closest to the approximation's root, where that
-    # was near (its terms cancel for steep tilts, L sqrt(x) beyond about 10)
     return np.where((best_g < 0.1) & (best > 0), best, np.nan)
 
 
-def _log_s_derivatives(L, m, x, ls, ld):
+def _log_s_derivatives(L, m, x, ls, ld, lp=None):
     """First three derivatives of log S at x from log S, the log density and
     one Poisson term: with u = -S'/S and A = rho^m p_{m-1}(x)/S (at most rho),
     S''/S = (1 - rho) u + A and S'''/S = -(1 - rho) S''/S + A ((m - 1)/x -
     1), since the density's slope is d/dx e^{-(1-rho)x} Q(m, rho x) = -(1 -
-    rho) e^{-(1-rho)x} Q(m, rho x) - rho^m p_{m-1}(x)."""
+    rho) e^{-(1-rho)x} Q(m, rho x) - rho^m p_{m-1}(x).  ``lp``: log p_{m-1}(x)
+    where the caller has it.
+
+    Returns (f', f'', f''', the error of f'', lp).  f'' differences (1 - rho)
+    u and A, which nearly cancel where rho is large; its error is their
+    sizes times those of u and A, ratios of logs whose errors are ulps of
+    their sizes, and of |(1 - rho) x| for the density's (the closed form's
+    first term differences (1 - rho) x and log Q(m, rho x))."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        lp = np.where(m > 1, _special.log_poisson_pmf(np.maximum(m - 1, 1.0), x), -x)
+        if lp is None:
+            lp = np.where(m > 1, _special.log_poisson_pmf(np.maximum(m - 1, 1.0), x), -x)
         u = np.exp(ld - ls)
         a = np.exp(m * L + lp - ls)
-        s2 = -np.expm1(L) * u + a
-        s3 = np.expm1(L) * s2 + a * ((m - 1) / x - 1)
-        return -u, s2 - u * u, s3 + 3 * u * s2 - 2 * u ** 3
+        em1 = np.expm1(L)
+        s2 = -em1 * u + a
+        s3 = em1 * s2 + a * ((m - 1) / x - 1)
+        big_ls = np.abs(ls) + 1.0
+        s2_err = 4.4e-16 * (np.abs(em1 * u) * (np.abs(ld) + big_ls + 2 * np.abs(em1 * x))
+                            + a * (np.abs(m * L) + np.abs(lp) + big_ls))
+        return -u, s2 - u * u, s3 + 3 * u * s2 - 2 * u ** 3, s2_err, lp
+
+
+#: Points per block of the search: its working arrays then stay closer to
+#: the processor (bench_waiting's 1e6 points: 1.16-1.20 s in blocks of
+#: 2^17 or 2^18, 1.22-1.36 s at once, 1.23-1.30 s in blocks of 2^16)
+_BLOCK = 1 << 17
 
 
 def solve_log_s(L, m, target):
     """The x >= 0 with log S(x) = target (< log S(0)), elementwise: in
     closed form where the queue is too long to matter (see _fast), else by
-    bracketed Newton from the best guess at hand."""
+    bracketed Newton (steps of the inverse function's series) from the best
+    guess at hand; queues of at most _FEW places by their polynomials
+    (_poly_logs), the rest by _routes.  Blocks of _BLOCK points."""
     L, m, target = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, target)))
     shape = L.shape
     L, m, target = L.ravel(), m.ravel(), target.ravel()
+    out = np.empty(L.shape)
+    for start in range(0, L.size, _BLOCK):
+        block = slice(start, start + _BLOCK)
+        out[block] = _solve_block(L[block], m[block], target[block])
+    return out.reshape(shape)
+
+
+def _solve_block(L, m, target):
+    """solve_log_s on flat arrays."""
     out, guess = _fast(L, m, target)
-    rest = np.flatnonzero(np.isnan(out))
+    rest = np.isnan(out)
+    poly = np.flatnonzero(rest & (m <= _FEW) & (np.abs(L) <= _POLY_L))
+    if poly.size:
+        # longest queues first, so that every subset the search evaluates
+        # is in the order _poly_logs needs
+        poly = poly[np.argsort(-m[poly], kind="stable")]
+        out[poly] = _solve_poly(L[poly], m[poly], target[poly], guess[poly])
+        rest[poly] = False
+    rest = np.flatnonzero(rest)
     if rest.size == 0:
-        return out.reshape(shape)
+        return out
     L, m, target = L[rest], m[rest], target[rest]
 
     # a point whose closed form failed once (its terms too close) is taken
@@ -694,7 +902,24 @@ def solve_log_s(L, m, target):
         Li, mi = L[idx], m[idx]
         ls, ld, close = _routes(Li, mi, x, closed=closed[idx])
         closed[idx] &= ~close
-        return (ls,) + _log_s_derivatives(Li, mi, x, ls, ld)
+        return (ls,) + _log_s_derivatives(Li, mi, x, ls, ld) + (ld,)
+
+    def refine(idx, x, g, values, new, series):
+        # the local model where the series' step fell short of converging
+        at = np.flatnonzero(~series & np.isfinite(new) & (np.abs(g) <= 0.5))
+        if at.size:
+            lp, ld = values[5][at], values[6][at]
+            tgt = target[idx[at]]
+            noise = 8e-16 * (1.0 + np.abs(tgt) + np.abs(x[at] * values[1][at]))
+            step, done, trusted = _local_model(x[at], g[at], tgt, L[idx[at]], m[idx[at]], ld, lp,
+                                               new[at] - x[at], noise)
+            new = new.copy()
+            series = series.copy()
+            # a model whose coefficients are not known well enough (see
+            # _local_model) keeps the series' step
+            new[at] = np.where(trusted, step, new[at])
+            series[at] = done
+        return new, series
     # where one term of S nearly is all, that term's answer
     x0 = guess[rest]
     x0[~(x0 > 0)] = np.nan
@@ -707,22 +932,52 @@ def solve_log_s(L, m, target):
     if near.any():
         sg = _smoothed_guess(L[near], m[near], target[near])
         x0[near] = np.where(np.isfinite(sg), sg, x0[near])
+    x0 = _plain_guess(L, m, target, x0)
+    # Long queues' tails are smooth enough that Newton's constant is read
+    # from residuals of 1e-2 (measured: 0.3 evaluations a point fewer, the
+    # same answers to 1e-14); a few places' sums need the stricter 1e-4
+    out[rest] = solve_falling(evaluate, target, x0, regime=np.where(m > _FEW, 1e-2, 1e-4),
+                              refine=refine)
+    return out
+
+
+def _plain_guess(L, m, target, x0, exact_below=100):
+    """x0 where it is set, else the full queue's term's answer (rho > 1),
+    else the mean wait of those who wait (J + 1 phases, J the truncated
+    geometric number ahead), the right scale on either side of 1."""
     above = np.flatnonzero(np.isnan(x0) & (L > 0))
     if above.size:
-        g = _full_queue_guess(L[above], m[above], target[above])
+        g = _full_queue_guess(L[above], m[above], target[above], exact_below)
         x0[above] = np.where(g > 0, g, np.nan)
-    # elsewhere the mean wait of those who wait (J + 1 phases, J the
-    # truncated geometric number ahead): the right scale on either side of 1
     bare = np.flatnonzero(np.isnan(x0))
     if bare.size:
         Lb, mb = L[bare], m[bare]
         jm = _special.geometric_mean(Lb, mb - 1)
         x0[bare] = (1.0 + jm) * np.maximum(_log_s0(Lb, mb) - target[bare], 0.1)
-    # Long queues' tails are smooth enough that Newton's constant is read
-    # from residuals of 1e-2 (measured: 0.3 evaluations a point fewer, the
-    # same answers to 1e-14); a few places' sums need the stricter 1e-4
-    out[rest] = solve_falling(evaluate, target, x0, regime=np.where(m > _FEW, 1e-2, 1e-4))
-    return out.reshape(shape)
+    return x0
+
+
+def _solve_poly(L, m, target, guess):
+    """solve_log_s for m <= _FEW, |L| <= _POLY_L, the points sorted by m
+    descending: evaluations by _poly_logs (_routes where its sums overflow),
+    a sixth of the closed form's cost and exact to a few ulps, so the
+    search may take one more of them from a plainer start."""
+    from scipy.special import gammaln
+    lg = gammaln(m)
+
+    def evaluate(idx, x):
+        Li, mi = L[idx], m[idx]
+        ls, ld = _poly_logs(Li, mi, x)
+        bad = np.isnan(ls)
+        if bad.any():
+            ls[bad], ld[bad], _ = _routes(Li[bad], mi[bad], x[bad])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lp = np.where(mi > 1, (mi - 1) * np.log(x) - x - lg[idx], -x)
+        return (ls,) + _log_s_derivatives(Li, mi, x, ls, ld, lp)
+    x0 = guess.copy()
+    x0[~(x0 > 0)] = np.nan
+    x0 = _plain_guess(L, m, target, x0, exact_below=0)
+    return solve_falling(evaluate, target, x0, regime=1e-4)
 
 
 def response_quantile(log_response_sf, log_wait_sf, mu, p, defined=None):
