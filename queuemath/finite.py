@@ -605,9 +605,13 @@ class MMcK(QueueModel):
         the smallest t with :math:`P(W_q \le t) \ge p`.
 
         0 where at least a share p of admitted customers does not wait;
-        ``inf`` at p = 1 where some wait.  Solved by Newton's method on
-        :meth:`log_wait_sf` inside a bracket (the density is
-        :math:`\frac{p_c}{1-p_K} c\mu\, e^{-(1-\rho)x} Q(m, \rho x)`).
+        ``inf`` at p = 1 where some wait.  Solved on :meth:`log_wait_sf`
+        inside a bracket, by steps of the tail's own Taylor series, whose
+        coefficients follow from the density :math:`\frac{p_c}{1-p_K}
+        c\mu\, e^{-(1-\rho)x} Q(m, \rho x)` and one Poisson term by
+        two-term recurrences (usually one evaluation of the tail a point;
+        queues of at most 64 places by the tail's polynomial form).  Exact
+        to the rounding of :meth:`log_wait_sf` at the answer.
 
         Parameters
         ----------
