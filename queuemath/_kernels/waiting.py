@@ -865,9 +865,10 @@ _BLOCK = 1 << 17
 def solve_log_s(L, m, target):
     """The x >= 0 with log S(x) = target (< log S(0)), elementwise: in
     closed form where the queue is too long to matter (see _fast), else by
-    bracketed Newton (steps of the inverse function's series) from the best
-    guess at hand; queues of at most _FEW places by their polynomials
-    (_poly_logs), the rest by _routes.  Blocks of _BLOCK points."""
+    a bracketed search (steps of the inverse function's series, and of S's
+    local model after an evaluation by _routes) from the best guess at
+    hand; queues of at most _FEW places by their polynomials (_poly_logs).
+    Blocks of _BLOCK points."""
     L, m, target = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, target)))
     shape = L.shape
     L, m, target = L.ravel(), m.ravel(), target.ravel()
@@ -925,10 +926,10 @@ def _solve_block(L, m, target):
     x0[~(x0 > 0)] = np.nan
     # near rho = 1 (rho^m between e^-3 and e^1000), the smoothed fluid law:
     # for long queues beyond e^30 it is still 3 times closer than the full
-    # queue's term alone (1.3e-3 against 4e-3 at the median), for m <= 64
-    # not beyond e^0.3
+    # queue's term alone (1.3e-3 against 4e-3 at the median); the short
+    # queues left here have |log rho| > 5, far from it
     lm = L * m
-    near = (lm >= -3.0) & (lm < 1000.0) & ((m > _FEW) | (lm < 0.3))
+    near = (lm >= -3.0) & (lm < 1000.0) & (m > _FEW)
     if near.any():
         sg = _smoothed_guess(L[near], m[near], target[near])
         x0[near] = np.where(np.isfinite(sg), sg, x0[near])
