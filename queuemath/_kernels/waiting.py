@@ -143,10 +143,11 @@ _FEW = 64     # up to this many queue places the sum is taken term by term
 #: squared).  Measured on 2e5 points against rules of twice the nodes: the
 #: same 7e-14 rounding floor as the rules' earlier sizes (by v^(2n)/(2n)!).
 _TILT_RULES = ((8e-5, 2), (5e-3, 3), (4e-2, 4), (0.4, 6), (3.0, 10))
-#: Beyond that the interval is cut into 2^k equal panels over each of which
-#: log D moves by at most 8, each taken by an 18-node rule (error 3e-31);
-#: up to this v (128 panels), beyond it the quadrature in u.
-_TILT_PANEL_V, _TILT_PANEL_NODES, _TILT_MAX = 8.0, 18, 1024.0
+#: Beyond that the interval is cut into 2^k or 3 2^k equal panels (the
+#: fewest of those) over each of which log D moves by at most 8, each taken
+#: by a 14-node rule (the same bound: 1.1e-20); up to this v (128 panels),
+#: beyond it the quadrature in u.
+_TILT_PANEL_V, _TILT_PANEL_NODES, _TILT_MAX = 8.0, 14, 1024.0
 
 
 def _tilt_rules(v):
@@ -161,11 +162,14 @@ def _tilt_rules(v):
             t, w = np.polynomial.legendre.leggauss(n)
             groups.append((at, 0.5 * (1.0 + t), 0.5 * w))
     t, w = np.polynomial.legendre.leggauss(_TILT_PANEL_NODES)
-    with np.errstate(divide="ignore"):
-        k = np.ceil(np.log2(np.maximum(v / _TILT_PANEL_V, 1.0))).astype(int)
-    for kk in np.unique(k[v >= _TILT_RULES[-1][0]]):
-        at = np.flatnonzero((v >= _TILT_RULES[-1][0]) & (k == kk))
-        panels = 2 ** int(kk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.maximum(v / _TILT_PANEL_V, 1.0)
+        twos = 2.0 ** np.ceil(np.log2(r))
+        threes = 3.0 * 2.0 ** np.ceil(np.log2(r / 3.0))
+        count = np.where(threes >= 3.0, np.minimum(twos, threes), twos)
+    for panels in np.unique(count[v >= _TILT_RULES[-1][0]]):
+        at = np.flatnonzero((v >= _TILT_RULES[-1][0]) & (count == panels))
+        panels = int(panels)
         start = np.arange(panels)[:, None]
         nodes = ((start + 0.5 * (1.0 + t)[None, :]) / panels).ravel()
         groups.append((at, nodes, np.tile(0.5 * w / panels, panels)))
