@@ -642,7 +642,7 @@ def _local_model(x, g, target, L, m, ld, lp, h1, noise):
         w = np.exp(m * L + lp - ld)
         a = h1 / x
         scale = np.exp(ld - target) * np.abs(h1)
-        # per point: -delta h1, -w h1, (m - 1 - x) a, a = h1/x, h1 a, and the
+        # per point: -delta h1, -w h1, m - 1 - x, a = h1/x, h1 a, and the
         # bar a term must be under for the series to stop there
         fixed = np.stack([em1 * h1, -w * h1, (m - 1.0) - x, a, h1 * a,
                           1e-3 * noise / scale])
