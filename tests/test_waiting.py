@@ -494,14 +494,18 @@ def _mp_log_s_and_density(rho, m, x):
     return mp.log(s), mp.log(d)
 
 
-@pytest.mark.parametrize("rho", [1.0, 1 + 1e-9, 1 - 1e-9, 0.3, 2.5, math.exp(5.0), math.exp(-5.0)])
+@pytest.mark.parametrize("rho", [1.0, 1 + 1e-9, 1 - 1e-9, 0.3, 2.5, math.exp(5.0), math.exp(-5.0),
+                                 math.exp(20.0), math.exp(-20.0)])
 @pytest.mark.parametrize("m", [1, 2, 17, 64])
 @pytest.mark.parametrize("x", [1e-300, 1e-8, 0.5, 30.0, 300.0])
 def test_short_queues_polynomials_against_state_by_state_sums(rho, m, x):
     # Queues of at most 64 places are evaluated by two polynomials with
     # positive coefficients (_poly_logs, Horner's rule): against the sums
     # state by state at 40 digits, to Horner's bound for positive terms (2m
-    # roundings of the sum) plus the rounding of -x and of log rho^j.
+    # roundings of the sum) plus the rounding of -x and of log rho^j; rho
+    # up to e^20 (the sums then taken over rho^63) and down to e^-20.  The
+    # density is NaN only where its sum overflows (the caller then takes
+    # the closed form's term).
     from queuemath._kernels import waiting as kw
     L = np.array([math.log(rho)])
     ls, ld = kw._poly_logs(L, np.array([float(m)]), np.array([x]))
@@ -509,13 +513,20 @@ def test_short_queues_polynomials_against_state_by_state_sums(rho, m, x):
         rs, rd = _mp_log_s_and_density(rho, m, x)
     tol = 4 * EPS * (2 * m + x + m * abs(L[0])) + 4 * EPS * abs(float(rs))
     assert abs(ls[0] - float(rs)) <= tol
-    assert abs(ld[0] - float(rd)) <= 4 * EPS * (2 * m + x + m * abs(L[0])) + 4 * EPS * abs(float(rd))
+    y = rho * x
+    if np.isnan(ld[0]):
+        # the density's sum in y = rho x overflowed: y^(m-1)/(m-1)! > 1e308
+        assert (m - 1) * math.log(y) - math.lgamma(m) > 700
+    else:
+        assert abs(ld[0] - float(rd)) <= (4 * EPS * (2 * m + x + m * abs(L[0]))
+                                          + 4 * EPS * abs(float(rd)))
 
 
 @pytest.mark.parametrize("rho", [1.0, math.exp(5.0)])
 def test_short_queues_polynomials_are_nan_where_they_overflow_and_the_search_falls_back(rho):
-    # e^x S(x) grows as rho^63 x^63/63!: beyond the doubles at x of 1e4 to
-    # 2e6, which only a search's overshoot reaches (answers lie within ~300,
+    # e^x S(x) grows as h_0 x^63/63! (h_0 over rho^63 where that is beyond
+    # e^200): beyond the doubles at x of 1e5 to 2e6, which only a search's
+    # overshoot reaches (answers lie within ~300,
     # the level being at most 1 - 2^-53).  There the polynomials give NaN
     # and the evaluation falls back to the other routes: a search started at
     # x = 1e7 ends where one started at the usual guess does, and its

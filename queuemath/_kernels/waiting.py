@@ -227,36 +227,6 @@ def _tilted(L, m, x):
     return out
 
 
-def _few(L, m, x):
-    """log S(x) for m <= _FEW: -x + log sum_{i<m} x^i/i! h(i), h(i) =
-    sum_{j=i}^{m-1} rho^j, a log-sum of at most 64 positive terms; h from
-    the top down, h(i) = rho^i + h(i + 1), each step adding positive terms."""
-    from scipy.special import gammaln
-    # longest queues first: term i concerns only the points with m > i, a
-    # prefix, so the loop costs the sum of the m rather than their maximum
-    order = np.argsort(-m, kind="stable")
-    L, m, x = L[order], m[order], x[order]
-    top = int(m[0])
-    live = np.searchsorted(-m, -np.arange(top, dtype=float), side="left")   # m > i
-    log_t = np.full((x.size, top), -np.inf)
-    log_h = np.full(x.size, -np.inf)
-    with np.errstate(divide="ignore"):
-        log_x = np.log(x)
-    for i in range(top - 1, -1, -1):
-        k = live[i]
-        log_h[:k] = np.logaddexp(i * L[:k], log_h[:k])
-        log_t[:k, i] = (i * log_x[:k] if i else 0.0) - gammaln(i + 1.0) + log_h[:k]
-    peak = log_t.max(axis=1)
-    out = np.empty(x.size)
-    out[order] = -x + peak + np.log(np.exp(log_t - peak[:, None]).sum(axis=1))
-    return out
-
-
-#: The polynomial route (_poly_logs) takes queues of at most _FEW places with
-#: |log rho| up to this: rho^j for j < 64 stays within e^+-320 of 1.
-_POLY_L = 5.0
-
-
 def _poly_logs(L, m, x):
     r"""(log S(x), log of -dS/dx) for m <= _FEW, the points sorted by m
     descending, from the two polynomials with positive coefficients
@@ -269,29 +239,36 @@ def _poly_logs(L, m, x):
     operation adds or multiplies positive numbers, so each value keeps all
     but a few ulps whatever rho (no difference of the closed form's two
     terms), for about 8 m operations a point (the longest queues first:
-    term i concerns only the points with m > i, a prefix).  NaN where the
-    sums overflow (e^x rho^m beyond the doubles)."""
+    term i concerns only the points with m > i, a prefix).  Where rho^(m-1)
+    is beyond e^200 the coefficients are taken over it, so that none
+    exceeds m; the density's sum is taken in y = rho x, sum_i y^i/i!, which
+    needs no scale.  Each is NaN where its sum overflows all the same (h_0
+    x^(m-1)/(m-1)! or y^(m-1)/(m-1)! beyond the doubles: x or y from 1e5 to
+    2e6 at 64 places), for the caller's other routes."""
     top = int(m[0]) if m.size else 0
     live = np.searchsorted(-m, -np.arange(top, dtype=float), side="left")   # m > i
     p = np.zeros(x.shape)
     r = np.zeros(x.shape)
     h = np.zeros(x.shape)
-    with np.errstate(over="ignore", invalid="ignore"):
+    # log of the scale rho^(m-1), where rho^(m-1) could overflow (the sums
+    # are otherwise left unscaled: the shift's own rounding costs ulps)
+    shift = (m - 1) * np.maximum(L, 0.0)
+    shift = np.where(shift > 200.0, shift, 0.0)
+    y = np.exp(L) * x
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for i in range(top - 1, -1, -1):
             k = live[i]
-            e = np.exp(i * L[:k]) if i else np.ones(k)
-            h[:k] += e
-            t = x[:k] / (i + 1)
+            h[:k] += np.exp(i * L[:k] - shift[:k])
             pk, rk = p[:k], r[:k]
-            pk *= t
+            pk *= x[:k] / (i + 1)
             pk += h[:k]
-            rk *= t
-            rk += e
+            # the density's sum in y = rho x: sum_i y^i/i!, unscaled
+            rk *= y[:k] / (i + 1)
+            rk += 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        ls, ld = np.log(p) - x, np.log(r) - x
-    bad = ~(np.isfinite(ls) & np.isfinite(ld))
-    ls[bad] = np.nan
-    ld[bad] = np.nan
+        ls, ld = np.log(p) + (shift - x), np.log(r) - x
+    ls[~np.isfinite(ls)] = np.nan
+    ld[~np.isfinite(ld)] = np.nan
     return ls, ld
 
 
@@ -475,10 +452,18 @@ def _routes(L, m, x, density=True, closed=True):
         todo[idx[ok]] = False
         # too close: the terms' gap, not an overflow at an extreme x
         close[idx[(diff > _DIRECT_GAP) & np.isfinite(diff)]] = True
-    few = todo & (m <= _FEW)
-    if few.any():
-        out[few] = _few(L[few], m[few], x[few])
-        todo &= ~few
+    few = np.flatnonzero(todo & (m <= _FEW))
+    if few.size:
+        # the polynomials, longest queues first; where their sums overflow
+        # (x in the millions) the routes below
+        few = few[np.argsort(-m[few], kind="stable")]
+        ls, ld = _poly_logs(L[few], m[few], x[few])
+        fine = np.isfinite(ls)
+        out[few[fine]] = ls[fine]
+        # the density's sum where it did not overflow (elsewhere the closed
+        # form's first term, or log_density below)
+        log_d[few] = np.where(np.isnan(ld), log_d[few], ld)
+        todo[few[fine]] = False
     if todo.any():
         idx = np.flatnonzero(todo)
         Li, mi, xi = L[idx], m[idx], x[idx]
@@ -887,7 +872,7 @@ def _solve_block(L, m, target):
     """solve_log_s on flat arrays."""
     out, guess = _fast(L, m, target)
     rest = np.isnan(out)
-    poly = np.flatnonzero(rest & (m <= _FEW) & (np.abs(L) <= _POLY_L))
+    poly = np.flatnonzero(rest & (m <= _FEW))
     if poly.size:
         # longest queues first, so that every subset the search evaluates
         # is in the order _poly_logs needs
@@ -940,9 +925,8 @@ def _solve_block(L, m, target):
     x0 = _plain_guess(L, m, target, x0)
     # Long queues' tails are smooth enough that Newton's constant is read
     # from residuals of 1e-2 (measured: 0.3 evaluations a point fewer, the
-    # same answers to 1e-14); a few places' sums need the stricter 1e-4
-    out[rest] = solve_falling(evaluate, target, x0, regime=np.where(m > _FEW, 1e-2, 1e-4),
-                              refine=refine)
+    # same answers to 1e-14); short queues are _solve_poly's, with 1e-4
+    out[rest] = solve_falling(evaluate, target, x0, regime=1e-2, refine=refine)
     return out
 
 
@@ -963,8 +947,8 @@ def _plain_guess(L, m, target, x0, exact_below=100):
 
 
 def _solve_poly(L, m, target, guess):
-    """solve_log_s for m <= _FEW, |L| <= _POLY_L, the points sorted by m
-    descending: evaluations by _poly_logs (_routes where its sums overflow),
+    """solve_log_s for m <= _FEW, the points sorted by m descending:
+    evaluations by _poly_logs (_routes where its sums overflow),
     a sixth of the closed form's cost and exact to a few ulps, so the
     search may take one more of them from a plainer start."""
     from scipy.special import gammaln
@@ -973,7 +957,7 @@ def _solve_poly(L, m, target, guess):
     def evaluate(idx, x):
         Li, mi = L[idx], m[idx]
         ls, ld = _poly_logs(Li, mi, x)
-        bad = np.isnan(ls)
+        bad = np.isnan(ls) | np.isnan(ld)
         if bad.any():
             ls[bad], ld[bad], _ = _routes(Li[bad], mi[bad], x[bad])
         with np.errstate(divide="ignore", invalid="ignore"):
