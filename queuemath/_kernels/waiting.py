@@ -20,11 +20,13 @@ differ by a factor of two or more, and evaluated otherwise (rho near 1, and
 the far tail where both terms tend to the same Poisson term) from sums of
 positive terms only:
 
-* m <= 64: the swapped sum itself, at most 64 positive terms;
-
+* m <= 64: the swapped sum itself, e^-x times a polynomial of degree m - 1
+  with positive coefficients, by Horner's rule (_poly_logs);
 * far tail, :math:`x, \rho x \ge 1.25(m-1)`: :math:`S = p_{m-1}(x)\rho^{m-1}
   \sum_l (m-1)_l (\rho x)^{-l} \sum_{i \le l} \rho^i`, the terms shrinking
   by 0.8 or more each (at most 200 terms);
+* |log rho| (m + x) below 1024: the tilted mean, an integral over log rho
+  of a positive integrand whose log moves by at most that much (_tilted);
 * elsewhere: :math:`S(x) = \int_x^\infty e^{-(1-\rho)u} Q(m, \rho u)\,du`, a
   log-concave integrand, by Gauss-Legendre panels over which its log moves
   by about 2 (a bounded number of panels: O(1) per point).
