@@ -61,7 +61,7 @@ def main(n, repeat=3):
          lambda: qm.MMcK(lam, 1.0, c, k).wait_quantile(0.99)], repeat)
     _kw._quadrature, _kw._series = quad, series
     print(f"{n} points: blocking {t_block:.2f} s, wait_quantile(0.99) {t_quant:.2f} s, "
-          f"ratio {t_quant / t_block:.1f}x (target 3x; best of {repeat} each, interleaved)")
+          f"ratio {t_quant / t_block:.2f}x (target 3x; best of {repeat} each, interleaved)")
     print(f"wait-tail evaluations by quadrature {calls['quad'] // (repeat + 1)}, by series "
           f"{calls['series'] // (repeat + 1)} (over all Newton steps); blocking finite "
           f"{np.isfinite(blocking).all()}, "
