@@ -530,8 +530,8 @@ def test_short_queues_polynomials_against_state_by_state_sums(rho, m, x):
 def test_short_queues_polynomials_are_nan_where_they_overflow_and_the_search_falls_back(rho):
     # e^x S(x) grows as h_0 x^63/63! (h_0 over rho^63 where that is beyond
     # e^200): beyond the doubles at x of 1e5 to 2e6, which only a search's
-    # overshoot reaches (answers lie within ~300,
-    # the level being at most 1 - 2^-53).  There the polynomials give NaN
+    # overshoot reaches (answers lie within ~300, the level being at most
+    # 1 - 2^-53).  There the polynomials give NaN
     # and the evaluation falls back to the other routes: a search started at
     # x = 1e7 ends where one started at the usual guess does, and its
     # residual against the state-by-state sum at 40 digits is f's rounding.

@@ -136,7 +136,7 @@ def _series(L, m, x):
     return _special.log_poisson_pmf(m - 1, x) + (m - 1) * L + np.log(total)
 
 
-_FEW = 64     # up to this many queue places the sum is taken term by term
+_FEW = 64     # up to this many queue places the sum is a polynomial (_poly_logs)
 
 #: Gauss-Legendre sizes for the tilted mean by the log-variation bound v it
 #: must cover: the n-node rule's error for e^(v t) on [0, 1], v^(2n) (n!)^4 /
@@ -191,8 +191,9 @@ def _tilted(L, m, x):
     term and :math:`D(m, z) = \sum_{n<m} (m-n) z^{n-m} m!/n!` the Erlang
     loss system's idle servers over its blocking.  log D moves by at most
     v = |L| (m + x) over the interval, so a Gauss-Legendre rule of a few
-    nodes (``_TILT_RULES``) takes the mean for v < 3, and equal panels of
-    18 nodes, over each of which it moves by at most 8, up to ``_TILT_MAX``."""
+    nodes (``_TILT_RULES``) takes the mean for v < 3, and 2^k or 3 2^k equal
+    panels of ``_TILT_PANEL_NODES`` nodes, over each of which it moves by at
+    most 8, up to ``_TILT_MAX``."""
     v = np.abs(L) * (m + x)
     out = np.full(L.shape, np.nan)
     for at, nodes, weights in _tilt_rules(v):
@@ -504,11 +505,11 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None
     residuals fall as their fourth power), which stop without a further
     evaluation once the series' own remainder is below f's rounding: one
     evaluation a point fewer than Newton's stop, which needs two
-    residuals.  ``refine(idx, x,
-    g, values, step, converged)`` may then replace those steps and flags
-    (solve_log_s: the local model's step, from whatever ``evaluate``
-    returned beyond those five).  With ``rounds``, returns (x, the points
-    not yet converged) after that many rounds, x holding where they stand."""
+    residuals.  ``refine(idx, x, g, values, step, converged)`` may then
+    replace those steps and flags (solve_log_s: the local model's step,
+    from whatever ``evaluate`` returned beyond those five).  With
+    ``rounds``, returns (x, the points not yet converged) after that many
+    rounds, x holding where they stand."""
     target = np.asarray(target, dtype=float).ravel()
     x = np.asarray(x0, dtype=float).ravel().copy()
     lo = np.zeros(x.shape)
@@ -906,9 +907,7 @@ def _solve_block(L, m, target):
     pending = {}
     poly = np.flatnonzero(rest & (m <= _FEW))
     if poly.size:
-        x0 = guess[poly]
-        x0[~(x0 > 0)] = np.nan
-        x0 = _plain_guess(L[poly], m[poly], target[poly], x0, exact_below=0)
+        x0 = _plain_guess(L[poly], m[poly], target[poly], guess[poly], exact_below=0)
         out[poly], live = _search_poly(L[poly], m[poly], target[poly], x0, _BLOCK_ROUNDS)
         pending["poly"] = (poly[live], out[poly[live]])
         rest[poly] = False
@@ -918,7 +917,6 @@ def _solve_block(L, m, target):
     L, m, target = L[rest], m[rest], target[rest]
     # where one term of S nearly is all, that term's answer
     x0 = guess[rest]
-    x0[~(x0 > 0)] = np.nan
     # near rho = 1 (rho^m between e^-3 and e^1000), the smoothed fluid law:
     # for long queues beyond e^30 it is still 3 times closer than the full
     # queue's term alone (1.3e-3 against 4e-3 at the median)
@@ -971,14 +969,15 @@ def _search_routes(L, m, target, x0, rounds=None):
 
 
 def _plain_guess(L, m, target, x0, exact_below=100):
-    """x0 where it is set, else the full queue's term's answer (rho > 1),
-    else the mean wait of those who wait (J + 1 phases, J the truncated
-    geometric number ahead), the right scale on either side of 1."""
-    above = np.flatnonzero(np.isnan(x0) & (L > 0))
+    """x0 where it is set (positive), else the full queue's term's answer
+    (rho > 1), else the mean wait of those who wait (J + 1 phases, J the
+    truncated geometric number ahead), the right scale on either side of
+    1.  Fills x0 in place."""
+    above = np.flatnonzero(~(x0 > 0) & (L > 0))
     if above.size:
         g = _full_queue_guess(L[above], m[above], target[above], exact_below)
         x0[above] = np.where(g > 0, g, np.nan)
-    bare = np.flatnonzero(np.isnan(x0))
+    bare = np.flatnonzero(~(x0 > 0))
     if bare.size:
         Lb, mb = L[bare], m[bare]
         jm = _special.geometric_mean(Lb, mb - 1)
