@@ -77,6 +77,24 @@ def test_coefficient_table_matches_its_definition():
         assert np.array_equal(temme.TEMME_COEF[k], [float(x) for x in exact[k][:orders]])
 
 
+
+def test_terms_left_out_are_below_their_bound_on_the_band():
+    # the sum over the whole table against the truncated one, both in exact
+    # rational arithmetic, at the band's corners (|eta| = 0.22, a = 2e4)
+    # where the terms left out are largest: within 3e-19 of c_0
+    coef = [[F(float(v)) for v in row] for row in temme.TEMME_COEF]
+    inv_a = F(1, 20000)
+    for eta in (F(22, 100), F(-22, 100)):
+        full = sum(sum(c * eta ** n for n, c in enumerate(row)) * inv_a ** k
+                   for k, row in enumerate(coef))
+        cut = sum(sum(c * eta ** n for n, c in enumerate(row[:terms])) * inv_a ** k
+                  for k, (row, terms) in enumerate(zip(coef, temme._TEMME_TERMS)))
+        assert abs(full - cut) < F(3, 10 ** 19) * abs(coef[0][0])
+        # one term fewer in c_0 would break that bound: the check can fail
+        shorter = cut - coef[0][temme._TEMME_TERMS[0] - 1] * eta ** (temme._TEMME_TERMS[0] - 1)
+        assert abs(full - shorter) > F(3, 10 ** 19) * abs(coef[0][0])
+
+
 def _tails(a, x):
     """P(a, x), Q(a, x) for integer a by the Poisson sums, 40 digits."""
     with mp.workdps(40):
@@ -109,7 +127,6 @@ def test_both_tails_to_rounding_where_scipy_is_not(a, z):
     ref_p, ref_q = _tails(a, x)
     assert abs(p[0] - ref_p) / ref_p < 5e-14
     assert abs(q[0] - ref_q) / ref_q < 5e-14
-
 
 
 def test_one_tail_alone_is_the_tail_of_the_pair():

@@ -460,7 +460,7 @@ def _routes(L, m, x, density=True, closed=True):
     if few.size:
         # the polynomials, longest queues first; where their sums overflow
         # (x in the millions) the routes below
-        few = few[np.argsort(-m[few], kind="stable")]
+        few = few[np.argsort(-m[few].astype(np.int16), kind="stable")]
         ls, ld = _poly_logs(L[few], m[few], x[few])
         fine = np.isfinite(ls)
         out[few[fine]] = ls[fine]
@@ -672,16 +672,17 @@ def _local_model(x, g, target, L, m, ld, lp, h1, noise):
                 if j == _MODEL_TERMS - 1:
                     stop[:] = True
                 if stop.any():
-                    sums = (f0, f1, f2, f3, big, last, prev)
-                    out[:, at[stop]] = np.stack([v[stop] for v in sums])
+                    # compacted by index (take): a boolean mask as scattered
+                    # as these costs numpy five times as much
+                    keep, stop = np.flatnonzero(~stop), np.flatnonzero(stop)
+                    state = np.stack((f0, f1, f2, f3, big, last, prev, d, pi, pi_prev))
+                    out[:, at[stop]] = state[:7].take(stop, axis=1)
                     terms[at[stop]] = j + 1
-                    keep = ~stop
                     at = at[keep]
                     if at.size == 0:
                         break
-                    f0, f1, f2, f3, big, last, prev = (v[keep] for v in sums)
-                    d, pi, pi_prev = d[keep], pi[keep], pi_prev[keep]
-                    dh, wh, k0, aa, ah, bar = fixed = fixed[:, keep]
+                    f0, f1, f2, f3, big, last, prev, d, pi, pi_prev = state.take(keep, axis=1)
+                    dh, wh, k0, aa, ah, bar = fixed = fixed.take(keep, axis=1)
         f0, f1, f2, f3, big, last, prev = out
         # F(t) = sum b_k t^(k+1) = J/h1 at t = 1 + dt
         r = f0 - (-np.expm1(-g) * np.exp(target + g - ld)) / h1
@@ -992,7 +993,8 @@ def _search_poly(L, m, target, x0, rounds=None):
     them from a plainer start.  The points are taken longest queues first,
     the order _poly_logs needs."""
     from scipy.special import gammaln
-    order = np.argsort(-m, kind="stable")
+    # m <= 64: small integer keys, which a stable sort takes by radix
+    order = np.argsort(-m.astype(np.int16), kind="stable")
     Lo, mo, lg = L[order], m[order], gammaln(m[order])
 
     def evaluate(idx, x):
