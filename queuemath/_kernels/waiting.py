@@ -50,6 +50,8 @@ References
 .. [2] NIST Digital Library of Mathematical Functions, sec. 8.2 and 8.4
    (incomplete gamma functions and Poisson sums). https://dlmf.nist.gov/8.4
 """
+import functools
+
 import numpy as np
 
 from . import finite as _finite
@@ -77,29 +79,33 @@ def log_q(n, x):
     """log Q(n, x) = log P(Poisson(x) <= n - 1), n >= 1 integer-valued, x >= 0
     (float arrays of one shape)."""
     n, x = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(x, dtype=float))
+    shape = n.shape
+    n, x = n.ravel(), x.ravel()
     out = np.zeros(n.shape)
-    one = (n == 1) & (x > 0)
+    one = np.flatnonzero((n == 1) & (x > 0))
     out[one] = -x[one]
-    rest = (n > 1) & (x > 0)
-    c = n - 1
+    # the routes' points by index (scattered boolean masks cost numpy
+    # several times as much)
+    rest = np.flatnonzero((n > 1) & (x > 0))
+    nr, xr = n[rest], x[rest]
+    c = nr - 1
     root = np.sqrt(c)
-    far = rest & (x < c - 6.0 * root)
-    if far.any():
+    route = np.where(xr < c - 6.0 * root, 0, np.where(xr - c < _special.CF_SIGMAS * root, 1, 2))
+    far, mid, near = (np.flatnonzero(route == k) for k in range(3))
+    if far.size:
         # Q close to 1: log1p of the small tail P keeps every digit
-        out[far] = np.log1p(-_temme.gamma_p(n[far], x[far]))
+        out[rest[far]] = np.log1p(-_temme.gamma_p(nr[far], xr[far]))
     # Up to the continued fraction's route Q is above ~1e-3: its log
     # directly (Erlang B's incomplete-gamma route would form log p - log B
     # = log p - (log p - log Q), two Poisson terms to cancel)
-    mid = rest & ~far & (x - c < _special.CF_SIGMAS * root)
-    if mid.any():
-        out[mid] = np.log(_temme.gamma_q(n[mid], x[mid]))
-    near = rest & ~far & ~mid
-    if near.any():
-        cc, xx = c[near], x[near]
+    if mid.size:
+        out[rest[mid]] = np.log(_temme.gamma_q(nr[mid], xr[mid]))
+    if near.size:
+        cc, xx = c[near], xr[near]
         lb = _special.log_erlang_b_parts(cc, xx, want_all=False)[0]
-        out[near] = _special.log_poisson_pmf(cc, xx) - lb
+        out[rest[near]] = _special.log_poisson_pmf(cc, xx) - lb
     out[np.isinf(x)] = -np.inf
-    return out
+    return out.reshape(shape)
 
 
 def log_density(L, m, x):
@@ -152,6 +158,16 @@ _TILT_RULES = ((8e-5, 2), (5e-3, 3), (4e-2, 4), (0.4, 6), (3.0, 10))
 _TILT_PANEL_V, _TILT_PANEL_NODES, _TILT_MAX = 8.0, 14, 1024.0
 
 
+@functools.lru_cache(maxsize=None)
+def _gauss_legendre(n):
+    """The n-node rule on [0, 1]: (nodes, weights summing to 1); cached,
+    as the search asks for the same few rules on every call."""
+    t, w = np.polynomial.legendre.leggauss(n)
+    nodes, weights = 0.5 * (1.0 + t), 0.5 * w
+    nodes.flags.writeable = weights.flags.writeable = False
+    return nodes, weights
+
+
 def _tilt_rules(v):
     """[(points, nodes in [0, 1], weights summing to 1)] for the tilted mean,
     grouping the points by the rule their bound v needs."""
@@ -161,20 +177,22 @@ def _tilt_rules(v):
         at = np.flatnonzero((v >= lower) & (v < bound))
         lower = bound
         if at.size:
-            t, w = np.polynomial.legendre.leggauss(n)
-            groups.append((at, 0.5 * (1.0 + t), 0.5 * w))
-    t, w = np.polynomial.legendre.leggauss(_TILT_PANEL_NODES)
+            groups.append((at,) + _gauss_legendre(n))
+    wide = np.flatnonzero(v >= _TILT_RULES[-1][0])
+    if wide.size == 0:
+        return groups
+    t, w = _gauss_legendre(_TILT_PANEL_NODES)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.maximum(v / _TILT_PANEL_V, 1.0)
+        r = np.maximum(v[wide] / _TILT_PANEL_V, 1.0)
         twos = 2.0 ** np.ceil(np.log2(r))
         threes = 3.0 * 2.0 ** np.ceil(np.log2(r / 3.0))
         count = np.where(threes >= 3.0, np.minimum(twos, threes), twos)
-    for panels in np.unique(count[v >= _TILT_RULES[-1][0]]):
-        at = np.flatnonzero((v >= _TILT_RULES[-1][0]) & (count == panels))
+    for panels in np.unique(count):
+        at = wide[count == panels]
         panels = int(panels)
         start = np.arange(panels)[:, None]
-        nodes = ((start + 0.5 * (1.0 + t)[None, :]) / panels).ravel()
-        groups.append((at, nodes, np.tile(0.5 * w / panels, panels)))
+        nodes = ((start + t[None, :]) / panels).ravel()
+        groups.append((at, nodes, np.tile(w / panels, panels)))
     return groups
 
 
@@ -728,15 +746,18 @@ def _fast(L, m, target):
     x = np.full(L.shape, np.nan)
     guess = np.full(L.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        below = (L < 0) & (m > 1)
-        if below.any():
-            d = -np.expm1(L[below])
+        # points picked by index throughout: scattered boolean masks cost
+        # numpy several times as much
+        below = np.flatnonzero((L < 0) & (m > 1))
+        if below.size:
+            Lb, mb = L[below], m[below]
+            d = -np.expm1(Lb)
             xa = -(target[below] + np.log(d)) / d
-            rho_x = np.exp(L[below]) * xa
+            rho_x = np.exp(Lb) * xa
             ok = ((xa >= 0)
-                  & (_log_poisson_tail_bound(rho_x, m[below]) < _NEGLIGIBLE)
-                  & (m[below] * L[below] + d * xa < _NEGLIGIBLE))
-            x[np.flatnonzero(below)[ok]] = xa[ok]
+                  & (_log_poisson_tail_bound(rho_x, mb) < _NEGLIGIBLE)
+                  & (mb * Lb + d * xa < _NEGLIGIBLE))
+            x[below[np.flatnonzero(ok)]] = xa[ok]
             guess[below] = xa
     return x, guess
 
@@ -922,8 +943,8 @@ def _solve_block(L, m, target):
     # for long queues beyond e^30 it is still 3 times closer than the full
     # queue's term alone (1.3e-3 against 4e-3 at the median)
     lm = L * m
-    near = (lm >= -3.0) & (lm < 1000.0)
-    if near.any():
+    near = np.flatnonzero((lm >= -3.0) & (lm < 1000.0))
+    if near.size:
         sg = _smoothed_guess(L[near], m[near], target[near])
         x0[near] = np.where(np.isfinite(sg), sg, x0[near])
     x0 = _plain_guess(L, m, target, x0)
