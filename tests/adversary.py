@@ -346,7 +346,10 @@ def _mmck_wait(rng, tally, big):
     by the reference tail at the answer, which must be log(1 - p).  Errors
     are absolute in log P per unit of the reference's condition number (how
     far one rounding of each input moves the value), so 1e-12 allows about
-    4500 ulps of well-conditioned value."""
+    4500 ulps of well-conditioned value.  wait_cdf at the same times,
+    relative to the smaller of the law and its tail (below 1/2 it is summed
+    from positive terms, not taken as 1 minus the tail), per unit of the
+    same condition number."""
     c = _count(rng, 10**4 if big else 10**3)
     m = _count(rng, 10**5 if big else 10**4)
     a = _load(rng, c)
@@ -374,6 +377,12 @@ def _mmck_wait(rng, tally, big):
         got = float(q.log_wait_sf(s))
         err = 0.0 if got == ref_s else float(abs(mp.mpf(got) - ref_s)) / cond_s
         tally.add_error("MMcK.log_wait_sf", err, point + (s,))
+        # the reference's log tail (at 30 digits and more) gives the law to
+        # 1e-21 relative or better only where it is above 1e-9
+        cdf, ref_cdf = float(q.wait_cdf(s)), -mp.expm1(ref_s)
+        if ref_cdf > 1e-9:
+            err = float(abs(cdf - ref_cdf) / min(ref_cdf, mp.exp(ref_s))) / cond_s
+            tally.add_error("MMcK.wait_cdf", err, point + (s,))
 
 
 FAMILIES = {"erlang": _erlang, "mmck": _mmck, "mmc": _mmc, "engset": _engset,

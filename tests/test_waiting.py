@@ -388,7 +388,7 @@ def _counting_searches():
     ``refine``), "routes" for the others."""
     from queuemath._kernels import waiting as kw
     count = {"searched": 0, "evaluations": 0, "poly": [0, 0], "routes": [0, 0]}
-    solve = kw.solve_falling
+    solve = kw._falling
 
     def counting(evaluate, target, x0, *args, **kwargs):
         kind = count["routes" if kwargs.get("refine") is not None else "poly"]
@@ -403,11 +403,11 @@ def _counting_searches():
             count["searched"] += target.size
             kind[0] += target.size
         return solve(ev, target, x0, *args, **kwargs)
-    kw.solve_falling = counting
+    kw._falling = counting
     try:
         yield count
     finally:
-        kw.solve_falling = solve
+        kw._falling = solve
 
 
 def test_near_uniform_queues_start_their_quantile_search_close():
@@ -617,6 +617,80 @@ def test_the_local_model_declines_where_the_density_is_known_to_few_digits(lam, 
     assert float(abs(ref - mp.log1p(-mp.mpf(p)))) / cond <= 8 * EPS
 
 
+
+@pytest.mark.parametrize("p", [0.3, 0.5, 0.9])
+def test_an_overloaded_queue_s_quantile_keeps_its_bracket_across_the_blocks(p):
+    # rho = 4.5e5 (fuzz seed 27): the first round's step left the bracket,
+    # so the point stood at its bisection (x = 204) when the search went on
+    # after the blocks, and went on without the bracket: from where S is
+    # flat (slope 1e-36) Newton's step went to 4e35, where the slope
+    # overflowed and made the residual's rounding infinite, and the search
+    # stopped there (wait_quantile(0.5) = 9e32 s).  The bracket now goes on
+    # with the point, and an infinite slope settles nothing.  The quantile
+    # against the state-by-state tail (mpref), per unit of its condition
+    # number, and wait_cdf at it (whose positive-term route below 1/2
+    # integrates the density, known to 8 digits there before its far-tail
+    # series) against the same tail.
+    lam, c, k = 212808603.56911495, 468, 877
+    q = qm.MMcK(lam, 1.0, c, k)
+    t = float(q.wait_quantile(p))
+    ref, cond = mmck_wait_tail(lam, 1.0, c, k, t)
+    assert float(abs(ref - mp.log1p(-mp.mpf(p)))) / cond <= 8 * EPS
+    cdf = -mp.expm1(ref)
+    assert float(abs(q.wait_cdf(t) - cdf) / cdf) <= 8 * EPS * cond
+
+
+
+def test_a_search_continued_after_the_blocks_stays_in_its_bracket():
+    # f(x) = -x, target -4, with a slope reported 1000 times too flat, so
+    # that every Newton step leaves the bracket: the first round, from 6,
+    # finds f below the target (6 is an upper end) and bisects to 3; the
+    # search continued from 3 (as solve_log_s continues the points its
+    # blocks left) must keep 6 as its upper end, where Newton's step would
+    # go to 1003, and still find 4.
+    from queuemath._kernels import waiting as kw
+    seen = []
+
+    def evaluate(idx, x):
+        seen.append(x.copy())
+        return -x, np.full(x.shape, -1e-3)
+    x, live, bracket = kw._falling(evaluate, np.array([-4.0]), np.array([6.0]), rounds=1)
+    assert live.tolist() == [0] and x[0] == 3.0 and bracket[1][0] == 6.0
+    seen.clear()
+    x, live, _ = kw._falling(evaluate, np.array([-4.0]), x, bracket=bracket)
+    assert abs(x[0] - 4.0) <= 4 * EPS * 4.0 and live.size == 0
+    assert max(s.max() for s in seen) <= 6.0
+
+
+def test_a_slope_that_overflowed_settles_no_search():
+    # f(x) = -x whose slope is reported as -inf beyond 1e30: from x0 = 1e35
+    # the residual's rounding, 8e-16 (|f| + |x f'|), would be infinite there
+    # and the search would stop at once; it must bisect down to x = 5.
+    from queuemath._kernels import waiting as kw
+
+    def evaluate(idx, x):
+        return -x, np.where(x > 1e30, -np.inf, -1.0)
+    x = kw.solve_falling(evaluate, np.array([-5.0]), np.array([1e35]))
+    assert x[0] == 5.0
+
+
+@pytest.mark.parametrize("rho, m, x", [(4.5e5, 409, 398.0), (2.5e3, 50_000, 60.0),
+                                       (40.0, 1000, 300.0), (1e12, 5, 0.3)])
+def test_the_density_far_beyond_the_queue_keeps_its_digits(rho, m, x):
+    # e^{-(1 - rho) x} Q(m, rho x) with rho x far beyond m: its log as
+    # (rho - 1) x + log Q(m, rho x) subtracts two terms of about (rho - 1) x
+    # (1.8e8 at the first point, 8 digits left); the far-tail series keeps
+    # it to a few ulps of its own size (against Poisson sums at 50 digits).
+    from queuemath._kernels import waiting as kw
+    L = math.log(rho)
+    got = kw.log_density(np.array([L]), np.array([float(m)]), np.array([x]))[0]
+    with mp.workdps(50):
+        y = mp.exp(mp.mpf(L)) * x
+        q = mp.fsum(mp.exp(-y + j * mp.log(y) - mp.loggamma(j + 1)) for j in range(m))
+        ref = (mp.exp(mp.mpf(L)) - 1) * x + mp.log(q)
+    assert abs(got - ref) <= 8 * EPS * (1 + abs(ref) + (m - 1) * L)
+
+
 def test_search_answers_do_not_depend_on_the_block_they_are_solved_in(monkeypatch):
     # solve_log_s works in blocks of _BLOCK points (to stay in cache).  The
     # search and its steps are each point's own, but the special functions'
@@ -699,3 +773,72 @@ def test_tilted_rules_agree_with_rules_of_twice_the_nodes():
     finally:
         kw._TILT_RULES, kw._TILT_PANEL_V, kw._TILT_PANEL_NODES = rules
     assert np.all(np.abs(got - ref) <= 2e-13 * np.maximum(1.0, np.abs(ref)))
+
+
+def _mp_log_s_window(L, m, x):
+    """log S(x) = log sum_i p_i(x) sum_{j=i}^{m-1} rho^j, rho = e^L, state by
+    state over the Poisson terms within 45 sqrt(x) + 50 of their mode (the
+    rest below e^-1000 of the peak), at 50 digits."""
+    with mp.workdps(50):
+        L, x = mp.mpf(L), mp.mpf(x)
+        rho = mp.exp(L)
+        spread = 45 * mp.sqrt(max(x, 1)) + 50
+        lo = int(max(0, min(x, m - 1) - spread))
+        hi = int(min(m - 1, x + spread))
+        term = mp.exp(-x + lo * mp.log(x) - mp.loggamma(lo + 1))
+        total = mp.mpf(0)
+        for i in range(lo, hi + 1):
+            if i > lo:
+                term = term * x / i
+            total += term * ((m - i) if L == 0 else (rho ** i - rho ** m) / (1 - rho))
+        return mp.log(total)
+
+
+def _tilted_points(n, seed, v_max=3.0):
+    rng = np.random.default_rng(seed)
+    m = np.floor(np.exp(rng.uniform(np.log(65), np.log(1e6), n)))
+    v = np.exp(rng.uniform(np.log(1e-9), np.log(v_max), n))
+    x = m * np.exp(rng.uniform(-0.7, 0.7, n))
+    L = v / (m + x) * rng.choice([-1, 1], n)
+    return L, m, x
+
+
+def test_tilted_series_about_x_against_state_by_state_sums():
+    # Near rho = 1 (|log rho| (m + x) below 3, the Gauss-Legendre rules'
+    # domain) the tilted mean takes G at its nodes from G's Taylor series
+    # about x (_tilted_center), one incomplete gamma function a point; on 40
+    # points (m from 65 to 1e6, x within e^+-0.7 of m) against sums state by
+    # state at 50 digits, to 64 ulps of 1 + |log S|.  Most points must take
+    # the series (it declines only where G falls by half across the nodes or
+    # its terms decay slowly, v near 3).  Measured: 3e-15 at most, but for
+    # x about 1.3 m at m ~ 70, where the idle ratio of the Erlang loss
+    # system, which G above m is taken from, keeps 4e-14 (the node rule has
+    # the same error there).
+    from queuemath._kernels import waiting as kw
+    L, m, x = _tilted_points(40, 11)
+    got = kw._tilted(L, m, x)
+    taken = 0
+    for at, nodes, weights in kw._tilt_rules(np.abs(L) * (m + x)):
+        terms = kw._TILT_SERIES_TERMS[nodes.size]
+        taken += np.isfinite(kw._tilted_center(L[at], m[at], x[at], nodes, weights, terms)).sum()
+    assert taken >= 36
+    for i in range(L.size):
+        ref = _mp_log_s_window(L[i], int(m[i]), x[i])
+        assert abs(got[i] - ref) <= 64 * EPS * (1 + abs(ref)), (L[i], m[i], x[i])
+
+
+def test_tilted_series_declines_rather_than_err_when_cut_short():
+    # With too few terms for the wider rules the series must decline (NaN,
+    # the nodes then evaluate G themselves), not return a cut sum: every
+    # value it still gives agrees with the node rule's, and the widest rule
+    # declines most of its points at 4 terms.
+    from queuemath._kernels import waiting as kw
+    L, m, x = _tilted_points(4000, 12)
+    declined = {}
+    for at, nodes, weights in kw._tilt_rules(np.abs(L) * (m + x)):
+        short = kw._tilted_center(L[at], m[at], x[at], nodes, weights, 4)
+        full = kw._tilted_nodes(L[at], m[at], x[at], nodes, weights)
+        ok = np.isfinite(short)
+        assert np.all(np.abs(short[ok] - full[ok]) <= 2e-13 * np.maximum(1.0, np.abs(full[ok])))
+        declined[nodes.size] = 1 - ok.mean()
+    assert declined[10] > 0.5

@@ -21,10 +21,10 @@ the table's coefficients fall below 0.34 (2 sqrt(pi))**-n, so cutting them
 after eta**16 leaves < 0.34 (0.22/3.54)**17 < 1e-21; the a-series is cut
 after k = 4, leaving |c_5| a**-5 < 4e-4 * (2e4)**-5 < 1e-25, both relative
 to c_0 ~ 1/3.  Of that table only the terms above 1e-19 of c_0 on the band
-are summed (``_TEMME_TERMS``): what is left out stays below 3e-19.  The rest is rounding: a few ulps of bd0 amplified by 2 y**2
-in erfc(y), which matters only while the tail is a double (y < 27), measured
-at most 3.1e-14 relative against 40-digit sums over the band
-(tests/test_temme.py).
+are summed (``_TEMME_TERMS``): what is left out stays below 3e-19.  The
+rest is rounding: a few ulps of bd0 amplified by 2 y**2 in erfc(y), which
+matters only while the tail is a double (y < 27), measured at most 3.1e-14
+relative against 40-digit sums over the band (tests/test_temme.py).
 
 The coefficients c_k(eta) (k < 5, powers eta**0 .. eta**16) are generated
 in exact rational arithmetic from their definition [1]_ (eq. 8.12.9-11) by

@@ -109,9 +109,35 @@ def log_q(n, x):
 
 
 def log_density(L, m, x):
-    """log of -dS/dx = e^{-(1-rho)x} Q(m, rho x)."""
+    """log of -dS/dx = e^{-(1-rho)x} Q(m, rho x).  Where rho x is far beyond
+    m and (rho - 1) x dwarfs the answer, the two terms of that form (each
+    about (rho - 1) x) would cancel, leaving 8 digits at rho = 4.5e5: there
+    the far-tail series p_(m-1)(x) rho^(m-1) sum_i (m-1)!/(m-1-i)! (rho
+    x)^-i, from positive terms of moderate size."""
+    L, m, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, x)))
     with np.errstate(over="ignore", invalid="ignore"):
-        return np.expm1(L) * x + log_q(m, np.exp(L) * x)
+        out = np.asarray(np.expm1(L) * x + log_q(m, np.exp(L) * x), dtype=float)
+        far = ((m > 1) & (np.exp(L) * x >= _SERIES_FROM * (m - 1))
+               & (np.expm1(L) * x > 16.0 * (m + x)))
+    if far.any():
+        out = out.copy()
+        out[far] = _density_series(L[far], m[far], x[far])
+    return out
+
+
+def _density_series(L, m, x):
+    """log of e^{-(1-rho)x} Q(m, rho x) for rho x >= 1.25 (m - 1): the
+    terms (m-1)!/(m-1-i)! (rho x)^-i shrink by 0.8 or more each (see
+    _series, the same bound on their number)."""
+    y = np.exp(L) * x
+    total = np.ones(x.shape)
+    a = np.ones(x.shape)
+    for i in range(_SERIES_TERMS):
+        a = a * np.maximum(m - 1 - i, 0.0) / y
+        total = total + a
+        if i >= 8 and np.all(a <= 1e-17 * total):
+            break
+    return _special.log_poisson_pmf(m - 1, x) + (m - 1) * L + np.log(total)
 
 
 def _log_s0(L, m):
@@ -158,7 +184,7 @@ _TILT_RULES = ((8e-5, 2), (5e-3, 3), (4e-2, 4), (0.4, 6), (3.0, 10))
 _TILT_PANEL_V, _TILT_PANEL_NODES, _TILT_MAX = 8.0, 14, 1024.0
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _gauss_legendre(n):
     """The n-node rule on [0, 1]: (nodes, weights summing to 1); cached,
     as the search asks for the same few rules on every call."""
@@ -196,6 +222,11 @@ def _tilt_rules(v):
     return groups
 
 
+#: Terms of the series of G about x (_tilted_center) for each rule, by its
+#: node count; panels keep their nodes
+_TILT_SERIES_TERMS = {2: 6, 3: 6, 4: 8, 6: 12, 10: 18}
+
+
 def _tilted(L, m, x):
     r"""log S(x) for rho near 1, from positive terms only: by the fundamental
     theorem of calculus in l = log rho' from 0 to L,
@@ -211,41 +242,127 @@ def _tilted(L, m, x):
     v = |L| (m + x) over the interval, so a Gauss-Legendre rule of a few
     nodes (``_TILT_RULES``) takes the mean for v < 3, and 2^k or 3 2^k equal
     panels of ``_TILT_PANEL_NODES`` nodes, over each of which it moves by at
-    most 8, up to ``_TILT_MAX``."""
+    most 8, up to ``_TILT_MAX``.  A rule's nodes take G from its series
+    about x (_tilted_center: one incomplete gamma function a point instead
+    of one a node) where that series converges fast enough, else (and on
+    panels) each from its own evaluation."""
     v = np.abs(L) * (m + x)
     out = np.full(L.shape, np.nan)
     for at, nodes, weights in _tilt_rules(v):
         La, ma, xa = L[at], m[at], x[at]
-        ell = La[:, None] * nodes[None, :]
-        z = xa[:, None] * np.exp(ell)
-        mm = np.broadcast_to(ma[:, None], z.shape).ravel()
-        zz = z.ravel()
-        log_d = np.empty(zz.shape)
-        # the integrand e^{(e^l - 1)x - m l} G(x e^l), G(z) = E[(m - Poisson(z))^+]:
-        # below m, G = (m - z) Q(m, z) + z p_{m-1}(z), two positive terms (the
-        # form p_m(x) D would add and cancel logs of size m log(m/x));
-        # above m, p_m(x) D(m, z), whose logs are then both moderate
-        low = zz <= mm
-        pre = (np.expm1(ell) * xa[:, None] - ma[:, None] * ell).ravel()
-        if low.any():
-            ml, zl = mm[low], zz[low]
-            with np.errstate(divide="ignore"):
-                log_d[low] = pre[low] + np.logaddexp(np.log(ml - zl) + log_q(ml, zl),
-                                                     np.log(zl) + _special.log_poisson_pmf(ml - 1, zl))
-        high = ~low
-        if high.any():
-            mh, zh = mm[high], zz[high]
-            _, log_zh, _ = _special.log_erlang_b_parts(mh, zh)
-            xh = np.broadcast_to(xa[:, None], z.shape).ravel()[high]
-            log_d[high] = (_special.log_poisson_pmf(mh, xh)
-                           + _special.log_idle_ratio(mh, zh, log_zh))
-        log_d = log_d.reshape(z.shape)
-        top = log_d.max(axis=1)
-        log_mean = top + np.log(np.exp(log_d - top[:, None]) @ weights)
+        terms = _TILT_SERIES_TERMS.get(nodes.size)
+        if terms:
+            log_mean = _tilted_center(La, ma, xa, nodes, weights, terms)
+        else:
+            log_mean = np.full(at.size, np.nan)
+        back = np.flatnonzero(np.isnan(log_mean))
+        if back.size:
+            log_mean[back] = _tilted_nodes(La[back], ma[back], xa[back], nodes, weights)
         with np.errstate(invalid="ignore", divide="ignore"):
             log_ratio = np.where(La == 0, 0.0, np.log(La / np.expm1(np.where(La == 0, 1.0, La))))
         out[at] = ma * La + log_ratio + log_mean
     return out
+
+
+def _log_g(m, z):
+    """(log G(z), Q(m, z)/G(z), p_(m-1)(z)/G(z)), G(z) = E[(m - Poisson(z))^+]
+    = (m - z) Q(m, z) + z p_(m-1)(z): from those two positive terms at or
+    below m; above m, where they cancel, G = p_m(z) D(m, z) with Q = p_m(z) Z
+    (Erlang B's Z = 1/B - 1 = Q(m, z)/p_m(z)) and z p_(m-1) = m p_m."""
+    log_g, q_hat, p_hat = (np.empty(z.shape) for _ in range(3))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        low = np.flatnonzero(z <= m)
+        if low.size:
+            ml, zl = m[low], z[low]
+            lq, lp = log_q(ml, zl), _special.log_poisson_pmf(ml - 1, zl)
+            lg = np.logaddexp(np.log(ml - zl) + lq, np.log(zl) + lp)
+            log_g[low], q_hat[low], p_hat[low] = lg, np.exp(lq - lg), np.exp(lp - lg)
+        high = np.flatnonzero(~(z <= m))
+        if high.size:
+            mh, zh = m[high], z[high]
+            _, log_z, _ = _special.log_erlang_b_parts(mh, zh)
+            log_dd = _special.log_idle_ratio(mh, zh, log_z)
+            log_g[high] = _special.log_poisson_pmf(mh, zh) + log_dd
+            q_hat[high] = np.exp(log_z - log_dd)
+            p_hat[high] = np.exp(np.log(mh / zh) - log_dd)
+    return log_g, q_hat, p_hat
+
+
+def _tilted_center(L, m, x, nodes, weights, terms):
+    r"""The tilted mean's log, log mean_i e^{(e^l_i - 1)x - m l_i} G(x e^l_i),
+    with G at the nodes z = x e^l = x + s from its Taylor series about x:
+    G' = -Q(m, z), G'' = p_(m-1)(z), so that
+
+    .. math:: \frac{G(x + s)}{G(x)} = 1 - \hat q s + \hat p s^2
+              \sum_k \frac{\pi_k s^k}{(k+1)(k+2)},
+
+    :math:`\hat q = Q/G`, :math:`\hat p = p_{m-1}/G` at x and pi_k the
+    Taylor coefficients of p_(m-1)(x + s)/p_(m-1)(x), from x (k+1)
+    pi_(k+1) = (m - 1 - x - k) pi_k - pi_(k-1) (z p' = (m - 1 - z) p).
+    ``terms`` terms; NaN (the nodes' own evaluations, _tilted_nodes, then)
+    where the last two terms at the farthest node are not both below 1e-18
+    of G(x) (the series' terms decay as those of an entire function beyond
+    |s| |m - 1 - x|/x <= v, so the rest is smaller still), or where G
+    changes by half or more across the nodes (its rounding then grows).
+    Measured against the nodes' own evaluations on 2e4 points over the
+    rules' domain: within 2e-14 of 1 + |log| (tests/test_waiting.py checks
+    it against state-by-state sums)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        # about x itself, a double: about the middle x e^(L/2), the rounding
+        # of that point (an ulp of x) would move log G by Q/G ulps of x
+        # (measured: 2e-13 at x = 1.5e5 just above m)
+        log_g0, q_hat, p_hat = _log_g(m, x)
+        s = x[:, None] * np.expm1(L[:, None] * nodes[None, :])
+        a, inv = m - 1.0 - x, 1.0 / x
+        pi_prev, pi = np.zeros(x.shape), np.ones(x.shape)
+        coef = [0.5 * pi]
+        for k in range(terms - 1):
+            pi, pi_prev = ((a - k) * pi - pi_prev) * (inv / (k + 1)), pi
+            coef.append(pi * (1.0 / ((k + 2) * (k + 3))))
+        acc = np.repeat(coef[-1][:, None], nodes.size, axis=1)
+        for c in coef[-2::-1]:
+            acc *= s
+            acc += c[:, None]
+        u = s * (p_hat[:, None] * s * acc - q_hat[:, None])
+        far = np.abs(s).max(axis=1)
+        # the last two terms at the farthest node: p_hat s^2 c_k s^k
+        last = p_hat * far ** terms * np.maximum(np.abs(coef[-1]) * far, np.abs(coef[-2]))
+        ell = L[:, None] * nodes[None, :]
+        pre = np.expm1(ell) * x[:, None] - m[:, None] * ell
+        log_mean = log_g0 + np.log((np.exp(pre) * (1.0 + u)) @ weights)
+        ok = (last <= 1e-18) & (np.abs(u).max(axis=1) <= 0.5) & np.isfinite(log_mean)
+    return np.where(ok, log_mean, np.nan)
+
+
+def _tilted_nodes(L, m, x, nodes, weights):
+    """The tilted mean's log (see _tilted_center) from G's own evaluation at
+    each node."""
+    ell = L[:, None] * nodes[None, :]
+    z = x[:, None] * np.exp(ell)
+    mm = np.broadcast_to(m[:, None], z.shape).ravel()
+    zz = z.ravel()
+    log_d = np.empty(zz.shape)
+    # the integrand e^{(e^l - 1)x - m l} G(x e^l), G(z) = E[(m - Poisson(z))^+]:
+    # below m, G = (m - z) Q(m, z) + z p_{m-1}(z), two positive terms (the
+    # form p_m(x) D would add and cancel logs of size m log(m/x));
+    # above m, p_m(x) D(m, z), whose logs are then both moderate
+    low = zz <= mm
+    pre = (np.expm1(ell) * x[:, None] - m[:, None] * ell).ravel()
+    if low.any():
+        ml, zl = mm[low], zz[low]
+        with np.errstate(divide="ignore"):
+            log_d[low] = pre[low] + np.logaddexp(np.log(ml - zl) + log_q(ml, zl),
+                                                 np.log(zl) + _special.log_poisson_pmf(ml - 1, zl))
+    high = ~low
+    if high.any():
+        mh, zh = mm[high], zz[high]
+        _, log_zh, _ = _special.log_erlang_b_parts(mh, zh)
+        xh = np.broadcast_to(x[:, None], z.shape).ravel()[high]
+        log_d[high] = (_special.log_poisson_pmf(mh, xh)
+                       + _special.log_idle_ratio(mh, zh, log_zh))
+    log_d = log_d.reshape(z.shape)
+    top = log_d.max(axis=1)
+    return top + np.log(np.exp(log_d - top[:, None]) @ weights)
 
 
 def _poly_logs(L, m, x):
@@ -308,7 +425,7 @@ def _phi(L, m, u):
         db = np.where(b > 0, b * (np.exp(np.log(c) - np.log(np.maximum(y, 1e-300))) - 1 + b),
                       0.0)
     curv = -rho * rho * db
-    return np.expm1(L) * u + log_q(m, y), slope, curv
+    return log_density(L, m, u), slope, curv
 
 
 def _peak(L, m, kappa, lo, hi):
@@ -459,7 +576,7 @@ def _routes(L, m, x, density=True, closed=True):
         Li, mi, xi = L[idx], m[idx], x[idx]
         delta = -np.expm1(Li)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            t1 = delta * -xi + log_q(mi, np.exp(Li) * xi)
+            t1 = log_density(Li, mi, xi)     # delta (-x) + log Q(m, rho x)
             t2 = mi * Li + log_q(mi, xi)
             below = Li < 0
             diff = np.where(below, t2 - t1, t1 - t2)
@@ -506,7 +623,7 @@ def _routes(L, m, x, density=True, closed=True):
     return out.reshape(shape), log_d.reshape(shape), close.reshape(shape)
 
 
-def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None, rounds=None):
+def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None):
     """x >= 0 with f(x) = target for functions f falling in x, elementwise
     (target < f(0) everywhere): ``evaluate(idx, x)`` gives (f, df/dx) at x
     for the points ``idx``.  Newton's method kept inside a bracket, with
@@ -525,21 +642,30 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None
     evaluation a point fewer than Newton's stop, which needs two
     residuals.  ``refine(idx, x, g, values, step, converged)`` may then
     replace those steps and flags (solve_log_s: the local model's step,
-    from whatever ``evaluate`` returned beyond those five).  With
-    ``rounds``, returns (x, the points not yet converged) after that many
-    rounds, x holding where they stand."""
+    from whatever ``evaluate`` returned beyond those five)."""
+    return _falling(evaluate, target, x0, iterations, regime, refine)[0]
+
+
+def _falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None, rounds=None,
+             bracket=None):
+    """solve_falling's search: (x, the points not converged after
+    ``rounds`` rounds (none without ``rounds``), x holding where they
+    stand, and (lo, hi), every point's bracket).  ``bracket``: the (lo, hi)
+    a search continued from x0 had found (without it, [0, inf)); a point
+    whose step left the bracket stands at a bisection, and only the bracket
+    keeps the continued search from stepping back out of it."""
     target = np.asarray(target, dtype=float).ravel()
     x = np.asarray(x0, dtype=float).ravel().copy()
-    lo = np.zeros(x.shape)
-    hi = np.full(x.shape, np.inf)
+    if bracket is None:
+        lo, hi = np.zeros(x.shape), np.full(x.shape, np.inf)
+    else:
+        lo, hi = (np.asarray(b, dtype=float).ravel().copy() for b in bracket)
     before = np.full(x.shape, np.nan)      # |residual| before the last Newton step
     regime = np.broadcast_to(np.asarray(regime, dtype=float), x.shape)
     live = np.arange(x.size)
     for step in range(iterations):
-        if live.size == 0:
-            return x if rounds is None else (x, live)
-        if step == rounds:
-            return x, live
+        if live.size == 0 or step == rounds:
+            return x, live, (lo, hi)
         xl = x[live]
         values = evaluate(live, xl)
         f, df = values[:2]
@@ -569,9 +695,12 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None
         bounded = np.isfinite(hil)
         mid = np.where(bounded, np.where(wide, geometric, 0.5 * (lol + hil)), 2 * lol + 1)
         # a residual within the rounding of f (about eps (|f| + |x f'|)) is
-        # converged: x cannot be pinned down further from f's digits
+        # converged: x cannot be pinned down further from f's digits (a
+        # slope that overflowed says nothing of them)
         ag = np.abs(g)
-        noise = 8e-16 * (1.0 + np.abs(tl) + np.abs(xl * df))
+        with np.errstate(over="ignore", invalid="ignore"):
+            xdf = np.abs(xl * df)
+        noise = 8e-16 * (1.0 + np.abs(tl) + np.where(np.isfinite(xdf), xdf, 0.0))
         settled = ag <= noise
         newton = inside & ~settled
         bl = before[live]
@@ -905,14 +1034,13 @@ def solve_log_s(L, m, target):
     for start in range(0, L.size, _BLOCK):
         block = slice(start, start + _BLOCK)
         out[block], pending = _solve_block(L[block], m[block], target[block])
-        for kind, (idx, x) in pending.items():
-            left[kind].append((idx + start, x))
+        for kind, (idx, x, lo, hi) in pending.items():
+            left[kind].append((idx + start, x, lo, hi))
     for kind, parts in left.items():
         if parts:
-            idx = np.concatenate([p[0] for p in parts])
-            x0 = np.concatenate([p[1] for p in parts])
+            idx, x0, lo, hi = (np.concatenate(p) for p in zip(*parts))
             search = _search_poly if kind == "poly" else _search_routes
-            out[idx] = search(L[idx], m[idx], target[idx], x0)[0]
+            out[idx] = search(L[idx], m[idx], target[idx], x0, bracket=(lo, hi))[0]
     return out.reshape(shape)
 
 
@@ -922,16 +1050,16 @@ _BLOCK_ROUNDS = 1
 
 def _solve_block(L, m, target):
     """solve_log_s's first stage on flat arrays: (answers, {kind: (points,
-    x)} for the points whose search has not converged in _BLOCK_ROUNDS
-    rounds, with where it stands)."""
+    x, lo, hi)} for the points whose search has not converged in
+    _BLOCK_ROUNDS rounds, with where it stands and its bracket)."""
     out, guess = _fast(L, m, target)
     rest = np.isnan(out)
     pending = {}
     poly = np.flatnonzero(rest & (m <= _FEW))
     if poly.size:
         x0 = _plain_guess(L[poly], m[poly], target[poly], guess[poly], exact_below=0)
-        out[poly], live = _search_poly(L[poly], m[poly], target[poly], x0, _BLOCK_ROUNDS)
-        pending["poly"] = (poly[live], out[poly[live]])
+        out[poly], live, (lo, hi) = _search_poly(L[poly], m[poly], target[poly], x0, _BLOCK_ROUNDS)
+        pending["poly"] = (poly[live], out[poly[live]], lo[live], hi[live])
         rest[poly] = False
     rest = np.flatnonzero(rest)
     if rest.size == 0:
@@ -948,15 +1076,15 @@ def _solve_block(L, m, target):
         sg = _smoothed_guess(L[near], m[near], target[near])
         x0[near] = np.where(np.isfinite(sg), sg, x0[near])
     x0 = _plain_guess(L, m, target, x0)
-    out[rest], live = _search_routes(L, m, target, x0, _BLOCK_ROUNDS)
-    pending["routes"] = (rest[live], out[rest[live]])
+    out[rest], live, (lo, hi) = _search_routes(L, m, target, x0, _BLOCK_ROUNDS)
+    pending["routes"] = (rest[live], out[rest[live]], lo[live], hi[live])
     return out, pending
 
 
-def _search_routes(L, m, target, x0, rounds=None):
+def _search_routes(L, m, target, x0, rounds=None, bracket=None):
     """The search for m > _FEW from x0, by _routes and the local model:
-    (x, points not converged after ``rounds`` rounds; all of them converged
-    when ``rounds`` is None)."""
+    (x, points not converged after ``rounds`` rounds (none when ``rounds``
+    is None), (lo, hi)); see _falling."""
     # a point whose closed form failed (its terms too close) is taken by
     # the positive-term routes from then on
     closed = np.ones(L.shape, dtype=bool)
@@ -986,8 +1114,8 @@ def _search_routes(L, m, target, x0, rounds=None):
     # Long queues' tails are smooth enough that Newton's constant is read
     # from residuals of 1e-2 (measured: 0.3 evaluations a point fewer, the
     # same answers to 1e-14); short queues are _search_poly's, with 1e-4
-    found = solve_falling(evaluate, target, x0, regime=1e-2, refine=refine, rounds=rounds)
-    return found if rounds is not None else (found, np.empty(0, dtype=int))
+    return _falling(evaluate, target, x0, regime=1e-2, refine=refine, rounds=rounds,
+                    bracket=bracket)
 
 
 def _plain_guess(L, m, target, x0, exact_below=100):
@@ -1007,7 +1135,7 @@ def _plain_guess(L, m, target, x0, exact_below=100):
     return x0
 
 
-def _search_poly(L, m, target, x0, rounds=None):
+def _search_poly(L, m, target, x0, rounds=None, bracket=None):
     """The search for m <= _FEW from x0 (as _search_routes): evaluations by
     _poly_logs (_routes where its sums overflow), a sixth of the closed
     form's cost and exact to a few ulps, so the search may take one more of
@@ -1027,11 +1155,13 @@ def _search_poly(L, m, target, x0, rounds=None):
         with np.errstate(divide="ignore", invalid="ignore"):
             lp = np.where(mi > 1, (mi - 1) * np.log(x) - x - lg[idx], -x)
         return (ls,) + _log_s_derivatives(Li, mi, x, ls, ld, lp)
-    found = solve_falling(evaluate, target[order], x0[order], regime=1e-4, rounds=rounds)
-    xs, live = found if rounds is not None else (found, np.empty(0, dtype=int))
-    out = np.empty(xs.shape)
-    out[order] = xs
-    return out, np.sort(order[live])
+    if bracket is not None:
+        bracket = tuple(b[order] for b in bracket)
+    xs, live, found = _falling(evaluate, target[order], x0[order], regime=1e-4, rounds=rounds,
+                               bracket=bracket)
+    out, lo, hi = np.empty(xs.shape), np.empty(xs.shape), np.empty(xs.shape)
+    out[order], lo[order], hi[order] = xs, found[0], found[1]
+    return out, np.sort(order[live]), (lo, hi)
 
 
 def response_quantile(log_response_sf, log_wait_sf, mu, p, defined=None):
