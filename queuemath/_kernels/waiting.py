@@ -14,11 +14,12 @@ is a multiple of
 with :math:`Q(n, x) = P(\mathrm{Poisson}(x) < n)` the regularised upper
 incomplete gamma function (swap the sums: :math:`\sum_{i<m} e^{-x}x^i/i!
 \sum_{j=i}^{m-1}\rho^j`).  Its derivative is :math:`-e^{-(1-\rho)x}Q(m,\rho
-x)`, the density of the wait.  The closed form costs two incomplete gamma
-functions whatever m, but it is a difference: exact where its two terms
-differ by a factor of two or more, and evaluated otherwise (rho near 1, and
-the far tail where both terms tend to the same Poisson term) from sums of
-positive terms only:
+x)`, the density of the wait (far beyond m at rho well above 1 by its own
+far-tail series: its two logs there are each about (rho - 1) x).  The
+closed form costs two incomplete gamma functions whatever m, but it is a
+difference: exact where its two terms differ by a factor of two or more,
+and evaluated otherwise (rho near 1, and the far tail where both terms tend
+to the same Poisson term) from sums of positive terms only:
 
 * m <= 64: the swapped sum itself, e^-x times a polynomial of degree m - 1
   with positive coefficients, by Horner's rule (_poly_logs);
@@ -26,7 +27,8 @@ positive terms only:
   \sum_l (m-1)_l (\rho x)^{-l} \sum_{i \le l} \rho^i`, the terms shrinking
   by 0.8 or more each (at most 200 terms);
 * |log rho| (m + x) below 1024: the tilted mean, an integral over log rho
-  of a positive integrand whose log moves by at most that much (_tilted);
+  of a positive integrand whose log moves by at most that much (_tilted;
+  below 3 its few nodes take G from one series about x);
 * elsewhere: :math:`S(x) = \int_x^\infty e^{-(1-\rho)u} Q(m, \rho u)\,du`, a
   log-concave integrand, by Gauss-Legendre panels over which its log moves
   by about 2 (a bounded number of panels: O(1) per point).
