@@ -77,7 +77,6 @@ def test_coefficient_table_matches_its_definition():
         assert np.array_equal(temme.TEMME_COEF[k], [float(x) for x in exact[k][:orders]])
 
 
-
 def test_terms_left_out_are_below_their_bound_on_the_band():
     # the sum over the whole table against the truncated one, both in exact
     # rational arithmetic, at the band's corners (|eta| = 0.22, a = 2e4)
