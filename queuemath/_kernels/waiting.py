@@ -1012,8 +1012,9 @@ def _log_s_derivatives(L, m, x, ls, ld, lp=None):
 
 
 #: Points per block of the search: its working arrays then stay closer to
-#: the processor (bench_waiting's 1e6 points: 1.16-1.20 s in blocks of
-#: 2^17 or 2^18, 1.22-1.36 s at once, 1.23-1.30 s in blocks of 2^16)
+#: the processor (solve_log_s on the 7.8e5 of bench_waiting's 1e6 points
+#: that reach it, best of 3: 0.62 s in blocks of 2^17, 0.65 s of 2^16,
+#: 0.71 s of 2^18, 0.78 s at once)
 _BLOCK = 1 << 17
 
 
