@@ -118,28 +118,13 @@ def log_density(L, m, x):
     x)^-i, from positive terms of moderate size."""
     L, m, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (L, m, x)))
     with np.errstate(over="ignore", invalid="ignore"):
-        out = np.asarray(np.expm1(L) * x + log_q(m, np.exp(L) * x), dtype=float)
-        far = ((m > 1) & (np.exp(L) * x >= _SERIES_FROM * (m - 1))
-               & (np.expm1(L) * x > 16.0 * (m + x)))
+        y, tilt = np.exp(L) * x, np.expm1(L) * x
+        out = np.asarray(tilt + log_q(m, y), dtype=float)
+        far = (m > 1) & (y >= _SERIES_FROM * (m - 1)) & (tilt > 16.0 * (m + x))
     if far.any():
         out = out.copy()
-        out[far] = _density_series(L[far], m[far], x[far])
+        out[far] = _series(L[far], m[far], x[far], density=True)
     return out
-
-
-def _density_series(L, m, x):
-    """log of e^{-(1-rho)x} Q(m, rho x) for rho x >= 1.25 (m - 1): the
-    terms (m-1)!/(m-1-i)! (rho x)^-i shrink by 0.8 or more each (see
-    _series, the same bound on their number)."""
-    y = np.exp(L) * x
-    total = np.ones(x.shape)
-    a = np.ones(x.shape)
-    for i in range(_SERIES_TERMS):
-        a = a * np.maximum(m - 1 - i, 0.0) / y
-        total = total + a
-        if i >= 8 and np.all(a <= 1e-17 * total):
-            break
-    return _special.log_poisson_pmf(m - 1, x) + (m - 1) * L + np.log(total)
 
 
 def _log_s0(L, m):
@@ -153,16 +138,21 @@ def _log_s0(L, m):
 _SERIES_FROM, _SERIES_TERMS = 1.25, 200
 
 
-def _series(L, m, x):
-    """Far tail (x, rho x >= 1.25 (m - 1)): positive series, see the module
-    notes; stops once the last terms added are below 1e-17 of the sum."""
+def _series(L, m, x, density=False):
+    """Far tail (x, rho x >= 1.25 (m - 1)): log S by its positive series,
+    see the module notes; with ``density``, the log density e^{-(1-rho)x}
+    Q(m, rho x) = p_(m-1)(x) rho^(m-1) sum_l (m-1)!/(m-1-l)! (rho x)^-l, the
+    same terms without S's geometric sums (for rho x >= 1.25 (m - 1)).
+    Stops once the last terms added are below 1e-17 of the sum."""
     rho = np.exp(L)
+    y = rho * x
     total = np.ones(x.shape)
     a = np.ones(x.shape)
     g = np.ones(x.shape)
     for l in range(_SERIES_TERMS):
-        a = a * np.maximum(m - 1 - l, 0.0) / (rho * x)
-        g = 1.0 + rho * g
+        a = a * np.maximum(m - 1 - l, 0.0) / y
+        if not density:
+            g = 1.0 + rho * g
         term = a * g
         total = total + term
         if l >= 8 and np.all(term <= 1e-17 * total):
@@ -269,8 +259,10 @@ def _tilted(L, m, x):
 def _log_g(m, z):
     """(log G(z), Q(m, z)/G(z), p_(m-1)(z)/G(z)), G(z) = E[(m - Poisson(z))^+]
     = (m - z) Q(m, z) + z p_(m-1)(z): from those two positive terms at or
-    below m; above m, where they cancel, G = p_m(z) D(m, z) with Q = p_m(z) Z
-    (Erlang B's Z = 1/B - 1 = Q(m, z)/p_m(z)) and z p_(m-1) = m p_m."""
+    below m (there p_m(z) D(m, z) would add and cancel logs of size m
+    log(m/z)); above m, where they cancel, G = p_m(z) D(m, z) with Q =
+    p_m(z) Z (Erlang B's Z = 1/B - 1 = Q(m, z)/p_m(z)) and z p_(m-1) = m p_m,
+    logs of moderate size."""
     log_g, q_hat, p_hat = (np.empty(z.shape) for _ in range(3))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         low = np.flatnonzero(z <= m)
@@ -338,31 +330,12 @@ def _tilted_center(L, m, x, nodes, weights, terms):
 
 def _tilted_nodes(L, m, x, nodes, weights):
     """The tilted mean's log (see _tilted_center) from G's own evaluation at
-    each node."""
+    each node (_log_g)."""
     ell = L[:, None] * nodes[None, :]
     z = x[:, None] * np.exp(ell)
-    mm = np.broadcast_to(m[:, None], z.shape).ravel()
-    zz = z.ravel()
-    log_d = np.empty(zz.shape)
-    # the integrand e^{(e^l - 1)x - m l} G(x e^l), G(z) = E[(m - Poisson(z))^+]:
-    # below m, G = (m - z) Q(m, z) + z p_{m-1}(z), two positive terms (the
-    # form p_m(x) D would add and cancel logs of size m log(m/x));
-    # above m, p_m(x) D(m, z), whose logs are then both moderate
-    low = zz <= mm
-    pre = (np.expm1(ell) * x[:, None] - m[:, None] * ell).ravel()
-    if low.any():
-        ml, zl = mm[low], zz[low]
-        with np.errstate(divide="ignore"):
-            log_d[low] = pre[low] + np.logaddexp(np.log(ml - zl) + log_q(ml, zl),
-                                                 np.log(zl) + _special.log_poisson_pmf(ml - 1, zl))
-    high = ~low
-    if high.any():
-        mh, zh = mm[high], zz[high]
-        _, log_zh, _ = _special.log_erlang_b_parts(mh, zh)
-        xh = np.broadcast_to(x[:, None], z.shape).ravel()[high]
-        log_d[high] = (_special.log_poisson_pmf(mh, xh)
-                       + _special.log_idle_ratio(mh, zh, log_zh))
-    log_d = log_d.reshape(z.shape)
+    pre = np.expm1(ell) * x[:, None] - m[:, None] * ell
+    log_g = _log_g(np.broadcast_to(m[:, None], z.shape).ravel(), z.ravel())[0]
+    log_d = pre + log_g.reshape(z.shape)
     top = log_d.max(axis=1)
     return top + np.log(np.exp(log_d - top[:, None]) @ weights)
 
@@ -411,6 +384,12 @@ def _poly_logs(L, m, x):
     ls[~np.isfinite(ls)] = np.nan
     ld[~np.isfinite(ld)] = np.nan
     return ls, ld
+
+
+def _longest_first(m):
+    """The order _poly_logs takes its points in: m descending, stably.  m
+    <= _FEW: small integer keys, which numpy's stable sort takes by radix."""
+    return np.argsort(-m.astype(np.int16), kind="stable")
 
 
 def _phi(L, m, u):
@@ -597,7 +576,7 @@ def _routes(L, m, x, density=True, closed=True):
     if few.size:
         # the polynomials, longest queues first; where their sums overflow
         # (x in the millions) the routes below
-        few = few[np.argsort(-m[few].astype(np.int16), kind="stable")]
+        few = few[_longest_first(m[few])]
         ls, ld = _poly_logs(L[few], m[few], x[few])
         fine = np.isfinite(ls)
         out[few[fine]] = ls[fine]
@@ -642,9 +621,10 @@ def solve_falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None
     residuals fall as their fourth power), which stop without a further
     evaluation once the series' own remainder is below f's rounding: one
     evaluation a point fewer than Newton's stop, which needs two
-    residuals.  ``refine(idx, x, g, values, step, converged)`` may then
-    replace those steps and flags (solve_log_s: the local model's step,
-    from whatever ``evaluate`` returned beyond those five)."""
+    residuals.  ``refine(idx, x, g, values, step, converged, noise)`` may
+    then replace those steps and flags (solve_log_s: the local model's step,
+    from whatever ``evaluate`` returned beyond those five; ``noise``, f's
+    rounding, as the search counts it)."""
     return _falling(evaluate, target, x0, iterations, regime, refine)[0]
 
 
@@ -678,13 +658,20 @@ def _falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None, rou
         lol = np.where(g > 0, np.maximum(lol, xl), lol)
         hil = np.where(g <= 0, np.minimum(hil, xl), hil)
         lo[live], hi[live] = lol, hil
+        # a residual within the rounding of f (about eps (|f| + |x f'|)) is
+        # converged: x cannot be pinned down further from f's digits (a
+        # slope that overflowed says nothing of them)
+        ag = np.abs(g)
+        with np.errstate(over="ignore", invalid="ignore"):
+            xdf = np.abs(xl * df)
+        noise = 8e-16 * (1.0 + np.abs(tl) + np.where(np.isfinite(xdf), xdf, 0.0))
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             new = xl - g / df
         series = np.zeros(xl.shape, dtype=bool)
         if len(values) > 2:
             new, series = _inverse_series(xl, g, df, *values[2:5], new)
             if refine is not None:
-                new, series = refine(live, xl, g, values, new, series)
+                new, series = refine(live, xl, g, values, new, series, noise)
         # Across a wide bracket (a Newton step from where f is flat lands near
         # 1e35, and from there Newton on a steep tail only halves its
         # distance a step) bisect in log x, and take no Newton step beyond
@@ -696,13 +683,6 @@ def _falling(evaluate, target, x0, iterations=200, regime=1e-4, refine=None, rou
                   & ~(wide & (new > geometric)))
         bounded = np.isfinite(hil)
         mid = np.where(bounded, np.where(wide, geometric, 0.5 * (lol + hil)), 2 * lol + 1)
-        # a residual within the rounding of f (about eps (|f| + |x f'|)) is
-        # converged: x cannot be pinned down further from f's digits (a
-        # slope that overflowed says nothing of them)
-        ag = np.abs(g)
-        with np.errstate(over="ignore", invalid="ignore"):
-            xdf = np.abs(xl * df)
-        noise = 8e-16 * (1.0 + np.abs(tl) + np.where(np.isfinite(xdf), xdf, 0.0))
         settled = ag <= noise
         newton = inside & ~settled
         bl = before[live]
@@ -1098,15 +1078,13 @@ def _search_routes(L, m, target, x0, rounds=None, bracket=None):
         closed[idx] &= ~close
         return (ls,) + _log_s_derivatives(Li, mi, x, ls, ld) + (ld,)
 
-    def refine(idx, x, g, values, new, series):
+    def refine(idx, x, g, values, new, series, noise):
         # the local model where the series' step fell short of converging
         at = np.flatnonzero(~series & np.isfinite(new) & (np.abs(g) <= 0.5))
         if at.size:
             lp, ld = values[5][at], values[6][at]
-            tgt = target[idx[at]]
-            noise = 8e-16 * (1.0 + np.abs(tgt) + np.abs(x[at] * values[1][at]))
-            step, done, trusted = _local_model(x[at], g[at], tgt, L[idx[at]], m[idx[at]], ld, lp,
-                                               new[at] - x[at], noise)
+            step, done, trusted = _local_model(x[at], g[at], target[idx[at]], L[idx[at]],
+                                               m[idx[at]], ld, lp, new[at] - x[at], noise[at])
             new = new.copy()
             series = series.copy()
             # a model whose coefficients are not known well enough (see
@@ -1145,8 +1123,7 @@ def _search_poly(L, m, target, x0, rounds=None, bracket=None):
     them from a plainer start.  The points are taken longest queues first,
     the order _poly_logs needs."""
     from scipy.special import gammaln
-    # m <= 64: small integer keys, which a stable sort takes by radix
-    order = np.argsort(-m.astype(np.int16), kind="stable")
+    order = _longest_first(m)
     Lo, mo, lg = L[order], m[order], gammaln(m[order])
 
     def evaluate(idx, x):
