@@ -283,6 +283,24 @@ def _queue_weights(lam, mu, c, k):
     return a / c, mp.exp(log_z), k - c
 
 
+def wait_sums(rho, m, x):
+    """(S(x), -S'(x)) at the working precision: S = sum_i pmf(i; x)
+    sum_{j=i}^{m-1} rho^j and -S' = sum_i pmf(i; x) rho^i (i < m), summed
+    term by term over the Poisson terms within 45 sqrt(x) + 50 of their
+    mode (the rest below e^-1000 of the peak).  rho, x: mpf."""
+    spread = 45 * mp.sqrt(max(x, 1)) + 50
+    lo = int(max(0, min(x, m - 1) - spread))
+    hi = int(min(m - 1, x + spread))
+    term = mp.exp(-x + lo * mp.log(x) - mp.loggamma(lo + 1)) if x > 0 else mp.mpf(lo == 0)
+    total = dens = mp.mpf(0)
+    for i in range(lo, hi + 1):
+        if i > lo:
+            term = term * x / i
+        tail = (m - i) if rho == 1 else (rho ** i - rho ** m) / (1 - rho)
+        total += term * tail
+        dens += term * rho ** i
+    return total, dens
+
 def mmck_wait_tail(lam, mu, c, k, t):
     """State by state: (log P(Wq > t | admitted), condition number) for FIFO
     M/M/c/K.  An admitted customer who finds c + j present waits
@@ -302,17 +320,7 @@ def mmck_wait_tail(lam, mu, c, k, t):
             admitted = z + m
         else:
             admitted = z + (1 - rho ** m) / (1 - rho)
-        spread = 45 * mp.sqrt(max(x, 1)) + 50
-        lo = int(max(0, min(x, m - 1) - spread))
-        hi = int(min(m - 1, x + spread))
-        term = mp.exp(-x + lo * mp.log(x) - mp.loggamma(lo + 1)) if x > 0 else mp.mpf(lo == 0)
-        total = dens = mp.mpf(0)
-        for i in range(lo, hi + 1):
-            if i > lo:
-                term = term * x / i
-            tail = (m - i) if rho == 1 else (rho ** i - rho ** m) / (1 - rho)
-            total += term * tail
-            dens += term * rho ** i
+        total, dens = wait_sums(rho, m, x)
         if total == 0:
             return -mp.inf, 1.0
         log_p = mp.log(total) - mp.log(admitted)

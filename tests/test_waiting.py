@@ -13,7 +13,7 @@ import pytest
 
 import queuemath as qm
 from mixed_points import mixed_mmck
-from mpref import mmck_response_tail, mmck_wait_tail, rel_err
+from mpref import mmck_response_tail, mmck_wait_tail, rel_err, wait_sums
 
 EPS = 2.0 ** -52
 
@@ -778,22 +778,9 @@ def test_tilted_rules_agree_with_rules_of_twice_the_nodes():
 
 
 def _mp_log_s_window(L, m, x):
-    """log S(x) = log sum_i p_i(x) sum_{j=i}^{m-1} rho^j, rho = e^L, state by
-    state over the Poisson terms within 45 sqrt(x) + 50 of their mode (the
-    rest below e^-1000 of the peak), at 50 digits."""
+    """log S(x), rho = e^L, state by state (mpref.wait_sums) at 50 digits."""
     with mp.workdps(50):
-        L, x = mp.mpf(L), mp.mpf(x)
-        rho = mp.exp(L)
-        spread = 45 * mp.sqrt(max(x, 1)) + 50
-        lo = int(max(0, min(x, m - 1) - spread))
-        hi = int(min(m - 1, x + spread))
-        term = mp.exp(-x + lo * mp.log(x) - mp.loggamma(lo + 1))
-        total = mp.mpf(0)
-        for i in range(lo, hi + 1):
-            if i > lo:
-                term = term * x / i
-            total += term * ((m - i) if L == 0 else (rho ** i - rho ** m) / (1 - rho))
-        return mp.log(total)
+        return mp.log(wait_sums(mp.exp(mp.mpf(L)), m, mp.mpf(x))[0])
 
 
 def _tilted_points(n, seed, v_max=3.0):
